@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package TradeLedger needs to build, test and run.
+# Idempotent: when everything is present it only checks and returns (about a second).
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential g++ cmake ninja-build pkg-config git
+  # libraries
+  librocksdb-dev libsodium-dev libssl-dev libboost-dev
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # code hygiene and the sanitizer/fuzz runtime
+  clang-format clang-tidy clang libclang-rt-14-dev
+  # tools used by scripts and the demo
+  curl procps python3 gnuplot-nox
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
