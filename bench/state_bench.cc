@@ -1,0 +1,127 @@
+// Benchmarks of the state tree: batch updates into a large tree, proving, verifying.
+//
+// The tree is built once per size (Key(0..n-1), 32-byte values) in a MemoryNodeStore and
+// shared by every benchmark. ApplyUpdates always starts from the same base root and discards
+// its writes, so each iteration measures one 1,000-key batch (half updates of existing keys,
+// half inserts of new keys) against an n-key tree.
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "state/state_proof.h"
+#include "state/state_tree.h"
+
+namespace tradeledger::state {
+namespace {
+
+using core::Bytes;
+using core::Hash32;
+
+Bytes Key(uint64_t i) { return core::ToBytes("key-" + std::to_string(i)); }
+Bytes Value(uint64_t i) {
+  Bytes v(32, 0);
+  for (size_t b = 0; b < 8; ++b) v[b] = static_cast<uint8_t>(i >> (8 * b));
+  return v;
+}
+
+struct BenchTree {
+  MemoryNodeStore store;
+  Hash32 root = kEmptyRoot;
+  uint64_t size = 0;
+};
+
+const BenchTree& TreeOfSize(uint64_t n) {
+  static std::map<uint64_t, std::unique_ptr<BenchTree>> trees;
+  auto& slot = trees[n];
+  if (!slot) {
+    slot = std::make_unique<BenchTree>();
+    slot->size = n;
+    constexpr uint64_t kChunk = 100'000;
+    for (uint64_t start = 0; start < n; start += kChunk) {
+      std::vector<StateUpdate> updates;
+      for (uint64_t i = start; i < std::min(n, start + kChunk); ++i) {
+        updates.push_back({Key(i), Value(i)});
+      }
+      std::vector<NodeWrite> writes;
+      auto root = ApplyUpdates(slot->store, slot->root, std::move(updates), &writes);
+      if (!root) std::abort();
+      slot->store.PutAll(writes);
+      slot->root = *root;
+    }
+  }
+  return *slot;
+}
+
+void BM_ApplyUpdates(benchmark::State& state) {
+  const BenchTree& tree = TreeOfSize(static_cast<uint64_t>(state.range(0)));
+  const uint64_t batch = static_cast<uint64_t>(state.range(1));
+  std::mt19937_64 rng(1);
+  uint64_t next_new = tree.size;
+  size_t nodes_written = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<StateUpdate> updates;
+    updates.reserve(batch);
+    for (uint64_t i = 0; i < batch / 2; ++i) {
+      // Existing keys may repeat within a batch; offset them to keep keys unique.
+      updates.push_back({Key((rng() % (tree.size / batch)) * batch + i), Value(rng())});
+    }
+    for (uint64_t i = batch / 2; i < batch; ++i) updates.push_back({Key(next_new++), Value(i)});
+    std::vector<NodeWrite> writes;
+    state.ResumeTiming();
+    auto root = ApplyUpdates(tree.store, tree.root, std::move(updates), &writes);
+    benchmark::DoNotOptimize(root);
+    nodes_written += writes.size();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(batch));
+  state.counters["nodes_written_per_batch"] =
+      static_cast<double>(nodes_written) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_ApplyUpdates)->Args({1'000'000, 1'000})->Unit(benchmark::kMillisecond);
+
+void BM_Prove(benchmark::State& state) {
+  const BenchTree& tree = TreeOfSize(static_cast<uint64_t>(state.range(0)));
+  std::mt19937_64 rng(2);
+  for (auto _ : state) {
+    // Two keys in three are present.
+    auto proof = Prove(tree.store, tree.root, Key(rng() % (tree.size * 3 / 2)));
+    benchmark::DoNotOptimize(proof);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Prove)->Arg(1'000'000);
+
+void BM_VerifyStateProof(benchmark::State& state) {
+  const BenchTree& tree = TreeOfSize(static_cast<uint64_t>(state.range(0)));
+  std::vector<StateProof> proofs;
+  for (uint64_t i = 0; i < 1024; ++i) {
+    proofs.push_back(*Prove(tree.store, tree.root, Key(i * 1'315'423'911u % (tree.size * 3 / 2))));
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    auto status = VerifyStateProof(proofs[i++ % proofs.size()], tree.root);
+    if (!status) state.SkipWithError("proof rejected");
+    benchmark::DoNotOptimize(status);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_VerifyStateProof)->Arg(1'000'000);
+
+void BM_DecodeStateProof(benchmark::State& state) {
+  const BenchTree& tree = TreeOfSize(static_cast<uint64_t>(state.range(0)));
+  core::Bytes encoded = Prove(tree.store, tree.root, Key(12345))->Encode();
+  for (auto _ : state) {
+    auto proof = StateProof::Decode(encoded);
+    benchmark::DoNotOptimize(proof);
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(encoded.size()));
+}
+BENCHMARK(BM_DecodeStateProof)->Arg(1'000'000);
+
+}  // namespace
+}  // namespace tradeledger::state
+
+BENCHMARK_MAIN();

@@ -1,0 +1,70 @@
+// The committed chain of one node: checks, executes and persists certified blocks in order.
+//
+// Order, then execute: a block is built from an ordered batch of transactions without
+// executing them (BuildHeader), certified by the validators, and only then executed here
+// (Commit). The header of block h commits the state after block h-1, so building it needs no
+// execution of h. Commit re-checks everything a header claims against the chain it extends,
+// so a replica, block sync and `tradeledger audit` all run the same checks.
+//
+// Thread safety: one writer thread calls BuildHeader and Commit. Any thread may call tip(),
+// which returns a consistent snapshot.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "core/result.h"
+#include "ledger/block.h"
+#include "ledger/merkle_log.h"
+#include "node/genesis.h"
+#include "node/ledger_store.h"
+
+namespace tradeledger::node {
+
+// The chain's latest committed position.
+struct ChainTip {
+  core::Height height;          // 0 before the first block
+  ledger::BlockHash hash;       // header hash at height (zero at 0)
+  core::TimestampMs time;       // block time at height (genesis time at 0)
+  uint64_t log_size = 0;
+  core::Hash32 log_root;
+  core::Hash32 state_root;      // after executing blocks 1..height
+};
+
+class Chain {
+ public:
+  // Opens the chain in `store` (borrowed; must outlive the Chain), writing the genesis state
+  // if the store is empty. Fails with STORAGE_CORRUPT if the stored tip is inconsistent.
+  static core::Result<std::unique_ptr<Chain>> Open(LedgerStore& store, const Genesis& genesis);
+
+  ChainTip tip() const;
+  const Genesis& genesis() const { return genesis_; }
+
+  // The header of the next block over `transactions`, stamped with `time` (raised to the
+  // tip's time if earlier, so block time never decreases).
+  ledger::BlockHeader BuildHeader(const std::vector<ledger::SignedTransaction>& transactions,
+                                  core::TimestampMs time, const ledger::PublicKey& proposer) const;
+
+  // Checks `block` against the tip and the validator set, executes it and writes it with its
+  // index, log nodes and state in one synced batch. With `verify_signatures`, also checks every
+  // transaction signature (a node that verified them on admission passes false).
+  // Fails with BLOCK_INVALID (and changes nothing) if any check fails; STORAGE_* errors are
+  // passed through.
+  core::Result<std::vector<TxIndexEntry>> Commit(const ledger::StoredBlock& block,
+                                                 bool verify_signatures);
+
+ private:
+  Chain(LedgerStore& store, Genesis genesis) : store_(store), genesis_(std::move(genesis)) {}
+  core::Status CheckBlock(const ledger::StoredBlock& block, const ChainTip& tip,
+                          bool verify_signatures) const;
+
+  LedgerStore& store_;
+  const Genesis genesis_;
+  ledger::MerkleLog log_;  // writer thread only
+
+  mutable std::mutex mu_;
+  ChainTip tip_;  // guarded by mu_
+};
+
+}  // namespace tradeledger::node

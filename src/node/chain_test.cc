@@ -1,0 +1,147 @@
+#include "node/chain.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ledger/merkle.h"
+#include "storage/memory_store.h"
+#include "trade/state_keys.h"
+
+namespace tradeledger::node {
+namespace {
+
+class ChainTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto g = Genesis::Parse(Genesis::Render("test", core::TimestampMs(1000),
+                                            {{"v1", validator_.public_key}}));
+    ASSERT_TRUE(g) << g.error().ToString();
+    genesis_ = *g;
+    auto c = Chain::Open(ledger_, genesis_);
+    ASSERT_TRUE(c) << c.error().ToString();
+    chain_ = std::move(*c);
+  }
+
+  ledger::SignedTransaction Anchor(const std::string& doc_id, uint64_t nonce = 0) {
+    ledger::TxPayload p;
+    p.chain_id = genesis_.chain_id;
+    p.type = "document.anchor";
+    p.nonce = nonce ? nonce : ++nonce_;
+    p.body = core::ToBytes(nlohmann::json{{"docId", doc_id},
+                                          {"docType", "INVOICE"},
+                                          {"contentHash", std::string(64, 'b')},
+                                          {"issuer", "ACME"}}
+                               .dump());
+    return ledger::SignedTransaction::Sign(p, client_);
+  }
+
+  ledger::StoredBlock Certify(std::vector<ledger::SignedTransaction> txs, uint64_t time = 2000) {
+    ledger::StoredBlock b;
+    b.header = chain_->BuildHeader(txs, core::TimestampMs(time), validator_.public_key);
+    b.transactions = std::move(txs);
+    b.certificate.height = b.header.height;
+    b.certificate.view = core::View(1);
+    b.certificate.block_hash = b.header.Hash();
+    b.certificate.AddSignature(genesis_.chain_id, validator_);
+    return b;
+  }
+
+  crypto::KeyPair validator_ = crypto::KeyPair::Generate();
+  crypto::KeyPair client_ = crypto::KeyPair::Generate();
+  uint64_t nonce_ = 0;
+  storage::MemoryStore store_;
+  LedgerStore ledger_{store_};
+  Genesis genesis_;
+  std::unique_ptr<Chain> chain_;
+};
+
+TEST_F(ChainTest, CommitsBlocksAndIndexesTransactions) {
+  auto tx1 = Anchor("D1");
+  auto tx2 = Anchor("D2");
+  auto entries = chain_->Commit(Certify({tx1, tx2}), true);
+  ASSERT_TRUE(entries) << entries.error().ToString();
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[0].result_code, "OK");
+  EXPECT_EQ((*entries)[1].leaf_index, 1u);
+  auto entry = ledger_.ReadTxIndex(tx2.id());
+  ASSERT_TRUE(entry && *entry);
+  EXPECT_EQ((*entry)->height, core::Height(1));
+  EXPECT_EQ((*entry)->position, 1u);
+  EXPECT_EQ(chain_->tip().log_size, 2u);
+  EXPECT_NE(chain_->tip().state_root, state::kEmptyRoot);
+
+  auto second = chain_->Commit(Certify({Anchor("D1")}), true);
+  ASSERT_TRUE(second);
+  EXPECT_EQ((*second)[0].result_code, "DOCUMENT_EXISTS");
+  auto doc = ledger_.flat_state().Get(trade::DocumentKey("D1"));
+  ASSERT_TRUE(doc && *doc);
+}
+
+TEST_F(ChainTest, NextHeaderCommitsPreviousStateRoot) {
+  ASSERT_TRUE(chain_->Commit(Certify({Anchor("D1")}), true));
+  ChainTip tip = chain_->tip();
+  auto header = chain_->BuildHeader({}, core::TimestampMs(3000), validator_.public_key);
+  EXPECT_EQ(header.state_height, core::Height(1));
+  EXPECT_EQ(header.state_root, tip.state_root);
+  EXPECT_EQ(header.prev_hash, tip.hash);
+}
+
+TEST_F(ChainTest, ReopenRestoresTip) {
+  ASSERT_TRUE(chain_->Commit(Certify({Anchor("D1"), Anchor("D2")}), true));
+  ASSERT_TRUE(chain_->Commit(Certify({Anchor("D3")}), true));
+  ChainTip before = chain_->tip();
+  auto reopened = Chain::Open(ledger_, genesis_);
+  ASSERT_TRUE(reopened) << reopened.error().ToString();
+  ChainTip after = (*reopened)->tip();
+  EXPECT_EQ(after.height, before.height);
+  EXPECT_EQ(after.hash, before.hash);
+  EXPECT_EQ(after.log_root, before.log_root);
+  EXPECT_EQ(after.state_root, before.state_root);
+}
+
+TEST_F(ChainTest, RejectsBlockThatDoesNotExtendTheTip) {
+  auto block = Certify({Anchor("D1")});
+  block.header.prev_hash.hash.data[0] ^= 1;
+  block.certificate.block_hash = block.header.Hash();
+  block.certificate.signatures.clear();
+  block.certificate.AddSignature(genesis_.chain_id, validator_);
+  auto r = chain_->Commit(block, true);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "BLOCK_INVALID");
+  EXPECT_EQ(chain_->tip().height, core::Height(0));
+}
+
+TEST_F(ChainTest, RejectsCertificateFromOutsider) {
+  auto block = Certify({Anchor("D1")});
+  block.certificate.signatures.clear();
+  block.certificate.AddSignature(genesis_.chain_id, crypto::KeyPair::Generate());
+  EXPECT_EQ(chain_->Commit(block, true).error().code, "BLOCK_INVALID");
+}
+
+TEST_F(ChainTest, RejectsBadTransactionSignatureWhenVerifying) {
+  auto tx = Anchor("D1");
+  core::Bytes env = tx.envelope();
+  env[env.size() - 1] ^= 1;  // last byte of the signature
+  auto bad = ledger::SignedTransaction::Decode(env);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(chain_->Commit(Certify({*bad}), true).error().code, "BLOCK_INVALID");
+}
+
+TEST_F(ChainTest, RejectsTamperedTransactionRootAndDuplicates) {
+  auto tx = Anchor("D1");
+  auto block = Certify({tx});
+  block.transactions.push_back(Anchor("D2"));  // header still counts one
+  EXPECT_EQ(chain_->Commit(block, true).error().code, "BLOCK_INVALID");
+  ASSERT_TRUE(chain_->Commit(Certify({tx}), true));
+  EXPECT_EQ(chain_->Commit(Certify({tx}), true).error().code, "BLOCK_INVALID");
+}
+
+TEST_F(ChainTest, BlockTimeNeverDecreases) {
+  ASSERT_TRUE(chain_->Commit(Certify({Anchor("D1")}, 5000), true));
+  auto header = chain_->BuildHeader({}, core::TimestampMs(10), validator_.public_key);
+  EXPECT_EQ(header.timestamp, core::TimestampMs(5000));
+}
+
+}  // namespace
+}  // namespace tradeledger::node

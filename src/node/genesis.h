@@ -1,0 +1,57 @@
+// The genesis file: what every node of one network agrees on before the first block.
+//
+//   {
+//     "chain_name": "tradeledger-demo",
+//     "genesis_time_ms": 1735689600000,
+//     "validators": [ {"name": "validator-1", "public_key": "<64 hex>"} , ... ]
+//   }
+//
+// The chain id is the SHA-256 of the file's exact bytes: nodes share the file, not a
+// re-encoding of it. Every signed message (transactions, commit certificates) names the chain
+// id, so nothing signed for one network is accepted by another.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/strong_types.h"
+#include "ledger/commit_certificate.h"
+#include "ledger/ids.h"
+
+namespace tradeledger::node {
+
+struct GenesisValidator {
+  std::string name;
+  ledger::PublicKey public_key;
+};
+
+struct Genesis {
+  std::string chain_name;
+  core::TimestampMs genesis_time;
+  std::vector<GenesisValidator> validators;
+
+  ledger::ChainId chain_id;           // SHA-256 of the file bytes
+  ledger::ValidatorSet validator_set;
+
+  // Parses and validates genesis JSON (GENESIS_INVALID with the reason).
+  static core::Result<Genesis> Parse(std::string_view file_bytes);
+  static core::Result<Genesis> Load(const std::string& path);
+  // Renders a genesis file; Parse(Render(g)) reproduces g.
+  static std::string Render(const std::string& chain_name, core::TimestampMs genesis_time,
+                            const std::vector<GenesisValidator>& validators);
+};
+
+// The validators file that `tradeledger verify` takes: the chain id and the validator set.
+//   {"chain_id": "<hex>", "validators": [{"name": "...", "public_key": "<hex>"}]}
+std::string RenderValidatorsFile(const Genesis& genesis);
+struct TrustedValidators {
+  ledger::ChainId chain_id;
+  ledger::ValidatorSet set;
+};
+core::Result<TrustedValidators> ParseValidatorsFile(std::string_view text);
+
+// Reads a whole file (FILE_READ_FAILED, or FILE_TOO_LARGE beyond `max_bytes`).
+core::Result<std::string> ReadFile(const std::string& path, size_t max_bytes = 16 << 20);
+
+}  // namespace tradeledger::node

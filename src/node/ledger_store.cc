@@ -1,0 +1,159 @@
+#include "node/ledger_store.h"
+
+#include "core/encoding.h"
+
+namespace tradeledger::node {
+namespace {
+
+constexpr uint8_t kIndexVersion = 1;
+constexpr size_t kMaxResultCodeLength = 128;
+
+core::Bytes WithPrefix(char prefix, core::ByteSpan rest) {
+  core::Bytes key;
+  key.reserve(1 + rest.size());
+  key.push_back(static_cast<uint8_t>(prefix));
+  key.insert(key.end(), rest.begin(), rest.end());
+  return key;
+}
+
+core::Bytes HeightKey(char prefix, core::Height height) {
+  core::Encoder e(9);
+  e.PutU8(static_cast<uint8_t>(prefix)).PutU64(height.value);
+  return std::move(e).Take();
+}
+
+core::Error Corrupt(const std::string& what, const core::Error& cause) {
+  return core::Error{"STORAGE_CORRUPT", what + ": " + cause.ToString()};
+}
+
+}  // namespace
+
+core::Bytes TxIndexEntry::Encode() const {
+  core::Encoder e(32 + result_code.size());
+  e.PutU8(kIndexVersion).PutU64(height.value).PutU32(position).PutU64(leaf_index);
+  e.PutString(result_code);
+  return std::move(e).Take();
+}
+
+core::Result<TxIndexEntry> TxIndexEntry::Decode(core::ByteSpan bytes) {
+  core::Decoder d(bytes);
+  TL_RETURN_IF_ERROR(d.ExpectVersion(kIndexVersion));
+  TxIndexEntry e;
+  TL_ASSIGN_OR_RETURN(e.height.value, d.GetU64());
+  TL_ASSIGN_OR_RETURN(e.position, d.GetU32());
+  TL_ASSIGN_OR_RETURN(e.leaf_index, d.GetU64());
+  TL_ASSIGN_OR_RETURN(e.result_code, d.GetString(kMaxResultCodeLength));
+  TL_RETURN_IF_ERROR(d.Finish());
+  return e;
+}
+
+core::Bytes LedgerStore::BlockKey(core::Height height) { return HeightKey('B', height); }
+core::Bytes LedgerStore::StateRootKey(core::Height height) { return HeightKey('R', height); }
+core::Bytes LedgerStore::TxIndexKey(const ledger::TxId& id) {
+  return WithPrefix('X', id.hash.span());
+}
+core::Bytes LedgerStore::StateNodeKey(const core::Hash32& hash) {
+  return WithPrefix('N', hash.span());
+}
+core::Bytes LedgerStore::StateValueKey(core::ByteSpan state_key) {
+  return WithPrefix('S', state_key);
+}
+core::Bytes LedgerStore::LogNodeKey(uint32_t level, uint64_t index) {
+  core::Encoder e(13);
+  e.PutU8('L').PutU32(level).PutU64(index);
+  return std::move(e).Take();
+}
+
+core::Result<core::Height> LedgerStore::TipHeight() const {
+  const uint8_t prefix[] = {'B'};
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> last, store_.Last(prefix));
+  if (!last) return core::Height(0);
+  core::Decoder d(*last);
+  (void)d.GetU8();
+  auto height = d.GetU64();
+  if (!height || !d.Finish()) return core::Fail("STORAGE_CORRUPT", "malformed block key");
+  return core::Height(*height);
+}
+
+core::Result<std::optional<core::Bytes>> LedgerStore::ReadBlockBytes(core::Height height) const {
+  return store_.Get(BlockKey(height));
+}
+
+core::Result<ledger::StoredBlock> LedgerStore::ReadBlock(core::Height height) const {
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, ReadBlockBytes(height));
+  if (!raw) return core::Fail("NOT_FOUND", "no block at height " + height.ToString());
+  auto block = ledger::StoredBlock::Decode(*raw);
+  if (!block) return core::Fail(Corrupt("block " + height.ToString(), block.error()));
+  return std::move(*block);
+}
+
+core::Result<std::optional<TxIndexEntry>> LedgerStore::ReadTxIndex(const ledger::TxId& id) const {
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, store_.Get(TxIndexKey(id)));
+  if (!raw) return std::optional<TxIndexEntry>();
+  auto entry = TxIndexEntry::Decode(*raw);
+  if (!entry) return core::Fail(Corrupt("index of " + id.hex(), entry.error()));
+  return std::optional<TxIndexEntry>(*entry);
+}
+
+core::Result<std::optional<core::Hash32>> LedgerStore::ReadStateRoot(core::Height height) const {
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, store_.Get(StateRootKey(height)));
+  if (!raw) return std::optional<core::Hash32>();
+  auto root = core::Hash32::FromSpan(*raw);
+  if (!root) return core::Fail(Corrupt("state root " + height.ToString(), root.error()));
+  return std::optional<core::Hash32>(*root);
+}
+
+core::Result<core::Hash32> LedgerStore::LogNodes::Node(uint32_t level, uint64_t index) const {
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, s_.store_.Get(LogNodeKey(level, index)));
+  if (!raw) {
+    return core::Fail("NOT_FOUND", "log node " + std::to_string(level) + "/" + std::to_string(index));
+  }
+  auto hash = core::Hash32::FromSpan(*raw);
+  if (!hash) return core::Fail(Corrupt("log node", hash.error()));
+  return *hash;
+}
+
+core::Result<std::optional<core::Bytes>> LedgerStore::StateNodes::Get(
+    const core::Hash32& node_hash) const {
+  return s_.store_.Get(StateNodeKey(node_hash));
+}
+
+core::Result<std::optional<core::Bytes>> LedgerStore::FlatState::Get(
+    core::ByteSpan state_key) const {
+  return s_.store_.Get(StateValueKey(state_key));
+}
+
+void LedgerStore::AddState(storage::WriteBatch& batch, const trade::WorkingState::Writes& writes,
+                           const std::vector<state::NodeWrite>& nodes, core::Height height,
+                           const core::Hash32& root) const {
+  for (const auto& [key, value] : writes) {
+    if (value) {
+      batch.Put(StateValueKey(key), *value);
+    } else {
+      batch.Delete(StateValueKey(key));
+    }
+  }
+  for (const state::NodeWrite& n : nodes) batch.Put(StateNodeKey(n.hash), n.encoded);
+  batch.Put(StateRootKey(height), root.span());
+}
+
+core::Status LedgerStore::WriteBlock(core::Height height, const BlockWrite& write) {
+  storage::WriteBatch batch;
+  batch.Put(BlockKey(height), write.encoded_block);
+  for (const auto& [id, entry] : write.index) batch.Put(TxIndexKey(id), entry.Encode());
+  for (const ledger::LogNode& n : write.log_nodes) {
+    batch.Put(LogNodeKey(n.level, n.index), n.hash.span());
+  }
+  AddState(batch, write.state_writes, write.state_nodes, height, write.state_root);
+  return store_.Write(batch, storage::WriteOptions{.sync = true});
+}
+
+core::Status LedgerStore::WriteGenesis(const trade::WorkingState::Writes& state_writes,
+                                       const std::vector<state::NodeWrite>& state_nodes,
+                                       const core::Hash32& state_root) {
+  storage::WriteBatch batch;
+  AddState(batch, state_writes, state_nodes, core::Height(0), state_root);
+  return store_.Write(batch, storage::WriteOptions{.sync = true});
+}
+
+}  // namespace tradeledger::node

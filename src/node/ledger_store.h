@@ -1,0 +1,129 @@
+// The node's on-disk layout over a storage::Store (RocksDB in production).
+//
+// Namespaces are one-byte key prefixes (doc/adr/0006-node-key-layout.md):
+//   'B' height(u64 BE)            -> StoredBlock encoding
+//   'X' tx id(32)                 -> TxIndexEntry encoding
+//   'L' level(u32 BE) index(u64 BE) -> RFC 9162 complete-subtree hash (32 bytes)
+//   'N' node hash(32)             -> state tree node encoding (content-addressed, immutable)
+//   'S' state key                 -> state value (flat copy of the state for fast reads)
+//   'R' height(u64 BE)            -> state root after executing blocks 1..height
+// Everything a block changes is written in one atomic, synced WriteBatch (BlockWrite), so a
+// node killed at any instant restarts with every block it acknowledged, or none of a block.
+//
+// Thread safety: as the underlying Store: any number of readers and one writer.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/bytes.h"
+#include "core/result.h"
+#include "core/strong_types.h"
+#include "ledger/block.h"
+#include "ledger/merkle_log.h"
+#include "state/state_tree.h"
+#include "storage/store.h"
+#include "trade/working_state.h"
+
+namespace tradeledger::node {
+
+// Where a committed transaction is and what became of it.
+struct TxIndexEntry {
+  core::Height height;
+  uint32_t position = 0;    // index within the block
+  uint64_t leaf_index = 0;  // index in the ledger-wide transaction log
+  std::string result_code;  // "OK" or a reason code
+
+  core::Bytes Encode() const;
+  static core::Result<TxIndexEntry> Decode(core::ByteSpan bytes);
+  bool operator==(const TxIndexEntry&) const = default;
+};
+
+// Everything one block changes, gathered before the single atomic write.
+struct BlockWrite {
+  core::Bytes encoded_block;
+  std::vector<std::pair<ledger::TxId, TxIndexEntry>> index;
+  std::vector<ledger::LogNode> log_nodes;
+  std::vector<state::NodeWrite> state_nodes;
+  trade::WorkingState::Writes state_writes;
+  core::Hash32 state_root;  // after this block
+};
+
+class LedgerStore {
+ public:
+  // Borrows `store`, which must outlive this object.
+  explicit LedgerStore(storage::Store& store)
+      : store_(store), log_nodes_(*this), state_nodes_(*this), flat_state_(*this) {}
+  LedgerStore(const LedgerStore&) = delete;
+  LedgerStore& operator=(const LedgerStore&) = delete;
+
+  // The height of the latest stored block, 0 if none.
+  core::Result<core::Height> TipHeight() const;
+  // NOT_FOUND if there is no block at `height`; STORAGE_CORRUPT if it does not decode.
+  core::Result<ledger::StoredBlock> ReadBlock(core::Height height) const;
+  core::Result<std::optional<core::Bytes>> ReadBlockBytes(core::Height height) const;
+  core::Result<std::optional<TxIndexEntry>> ReadTxIndex(const ledger::TxId& id) const;
+  // The state root after executing blocks 1..height (height 0: the genesis state).
+  core::Result<std::optional<core::Hash32>> ReadStateRoot(core::Height height) const;
+
+  // The stored RFC 9162 complete-subtree hashes.
+  const ledger::LogNodeReader& log_nodes() const { return log_nodes_; }
+  // The stored state tree nodes.
+  const state::NodeReader& state_nodes() const { return state_nodes_; }
+  // The latest committed state, as a flat key-value map.
+  const trade::StateReader& flat_state() const { return flat_state_; }
+
+  // Writes a whole block atomically and durably.
+  core::Status WriteBlock(core::Height height, const BlockWrite& write);
+  // Writes the genesis state (height 0) atomically and durably.
+  core::Status WriteGenesis(const trade::WorkingState::Writes& state_writes,
+                            const std::vector<state::NodeWrite>& state_nodes,
+                            const core::Hash32& state_root);
+
+  storage::Store& store() { return store_; }
+
+  static core::Bytes BlockKey(core::Height height);
+  static core::Bytes TxIndexKey(const ledger::TxId& id);
+  static core::Bytes LogNodeKey(uint32_t level, uint64_t index);
+  static core::Bytes StateNodeKey(const core::Hash32& hash);
+  static core::Bytes StateValueKey(core::ByteSpan state_key);
+  static core::Bytes StateRootKey(core::Height height);
+
+ private:
+  void AddState(storage::WriteBatch& batch, const trade::WorkingState::Writes& writes,
+                const std::vector<state::NodeWrite>& nodes, core::Height height,
+                const core::Hash32& root) const;
+
+  class LogNodes : public ledger::LogNodeReader {
+   public:
+    explicit LogNodes(const LedgerStore& s) : s_(s) {}
+    core::Result<core::Hash32> Node(uint32_t level, uint64_t index) const override;
+
+   private:
+    const LedgerStore& s_;
+  };
+  class StateNodes : public state::NodeReader {
+   public:
+    explicit StateNodes(const LedgerStore& s) : s_(s) {}
+    core::Result<std::optional<core::Bytes>> Get(const core::Hash32& node_hash) const override;
+
+   private:
+    const LedgerStore& s_;
+  };
+  class FlatState : public trade::StateReader {
+   public:
+    explicit FlatState(const LedgerStore& s) : s_(s) {}
+    core::Result<std::optional<core::Bytes>> Get(core::ByteSpan state_key) const override;
+
+   private:
+    const LedgerStore& s_;
+  };
+
+  storage::Store& store_;
+  LogNodes log_nodes_;
+  StateNodes state_nodes_;
+  FlatState flat_state_;
+};
+
+}  // namespace tradeledger::node

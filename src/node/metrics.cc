@@ -1,0 +1,79 @@
+#include "node/metrics.h"
+
+#include <cstdio>
+
+namespace tradeledger::node {
+namespace {
+
+void Line(std::string* out, const std::string& name, const std::string& type,
+          const std::string& help, uint64_t value) {
+  *out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  *out += name + " " + std::to_string(value) + "\n";
+}
+
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+}  // namespace
+
+void Histogram::Observe(double seconds) {
+  std::lock_guard lock(mu_);
+  for (size_t i = 0; i < kBounds.size(); ++i) {
+    if (seconds <= kBounds[i]) ++buckets_[i];
+  }
+  ++count_;
+  sum_ += seconds;
+}
+
+void Histogram::Render(const std::string& name, const std::string& help, std::string* out) const {
+  std::lock_guard lock(mu_);
+  *out += "# HELP " + name + " " + help + "\n# TYPE " + name + " histogram\n";
+  for (size_t i = 0; i < kBounds.size(); ++i) {
+    *out += name + "_bucket{le=\"" + Number(kBounds[i]) + "\"} " + std::to_string(buckets_[i]) +
+            "\n";
+  }
+  *out += name + "_bucket{le=\"+Inf\"} " + std::to_string(count_) + "\n";
+  *out += name + "_sum " + Number(sum_) + "\n";
+  *out += name + "_count " + std::to_string(count_) + "\n";
+}
+
+void Metrics::CountRejection(const std::string& reason) {
+  std::lock_guard lock(mu_);
+  ++rejected_[reason];
+}
+
+std::string Metrics::Render() const {
+  std::string out;
+  Line(&out, "tradeledger_height", "gauge", "Height of the latest committed block.", height);
+  Line(&out, "tradeledger_blocks_committed_total", "counter", "Blocks committed by this node.",
+       blocks_committed);
+  Line(&out, "tradeledger_transactions_committed_total", "counter",
+       "Transactions committed (any result).", transactions_committed);
+  Line(&out, "tradeledger_transactions_failed_total", "counter",
+       "Committed transactions whose result is a reason code other than OK.",
+       transactions_failed);
+  Line(&out, "tradeledger_transactions_received_total", "counter",
+       "Transactions admitted to the mempool.", transactions_received);
+  Line(&out, "tradeledger_mempool_transactions", "gauge", "Transactions waiting to be committed.",
+       mempool_size);
+  Line(&out, "tradeledger_http_requests_total", "counter", "HTTP requests served.", http_requests);
+  {
+    std::lock_guard lock(mu_);
+    out += "# HELP tradeledger_requests_rejected_total Requests and transactions rejected, by "
+           "reason code.\n# TYPE tradeledger_requests_rejected_total counter\n";
+    for (const auto& [reason, n] : rejected_) {
+      out += "tradeledger_requests_rejected_total{reason=\"" + reason + "\"} " +
+             std::to_string(n) + "\n";
+    }
+  }
+  block_commit_seconds.Render("tradeledger_block_commit_seconds",
+                              "Time to execute and durably write one block.", &out);
+  commit_latency_seconds.Render("tradeledger_commit_latency_seconds",
+                                "Time from admission to commit of a transaction.", &out);
+  return out;
+}
+
+}  // namespace tradeledger::node

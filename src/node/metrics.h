@@ -1,0 +1,53 @@
+// Node metrics in the Prometheus text exposition format (GET /metrics).
+//
+// Counters and gauges are atomics; labelled counters (rejections by reason) and histograms
+// take a mutex. Names follow Prometheus conventions: tradeledger_<what>_<unit>[_total].
+//
+// Thread safety: all methods are safe from any thread.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace tradeledger::node {
+
+// A cumulative histogram with fixed bucket bounds (seconds).
+class Histogram {
+ public:
+  static constexpr std::array<double, 12> kBounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                     0.1,   0.25,   0.5,   1.0,  2.5,   5.0};
+  void Observe(double seconds);
+  void Render(const std::string& name, const std::string& help, std::string* out) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::array<uint64_t, kBounds.size()> buckets_{};
+  uint64_t count_ = 0;
+  double sum_ = 0;
+};
+
+class Metrics {
+ public:
+  std::atomic<uint64_t> height{0};
+  std::atomic<uint64_t> blocks_committed{0};
+  std::atomic<uint64_t> transactions_committed{0};
+  std::atomic<uint64_t> transactions_failed{0};  // committed with a reason code other than OK
+  std::atomic<uint64_t> transactions_received{0};
+  std::atomic<uint64_t> mempool_size{0};
+  std::atomic<uint64_t> http_requests{0};
+  Histogram block_commit_seconds;   // execution + durable write of one block
+  Histogram commit_latency_seconds; // admission to commit, per transaction
+
+  void CountRejection(const std::string& reason);
+  std::string Render() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, uint64_t> rejected_;  // by reason code
+};
+
+}  // namespace tradeledger::node

@@ -1,0 +1,170 @@
+// The authenticated state of the ledger: a compact sparse Merkle tree over 256-bit paths.
+//
+// Every key is placed at path = SHA-256(key). Conceptually the tree has 2^256 leaf positions;
+// it is stored compactly in the way of Diem's Jellyfish Merkle tree:
+//  - an empty subtree is not stored and hashes to kEmptyHash (32 zero bytes) at every level;
+//  - a subtree that holds exactly one key is represented by that key's leaf node, placed at
+//    the highest level where it is alone (so a leaf's depth is one more than the length of the
+//    longest prefix it shares with any other key);
+//  - every other subtree is an internal node with two children, at least one of them
+//    non-empty; an internal node with one empty child has an internal node as its other child.
+// The tree shape is therefore a function of the key set alone, and so is the root: the same
+// updates give the same root whatever their order.
+//
+// Hashes (exact byte strings; "||" is concatenation; doc/state-tree.md has the full format):
+//   ValueHash(value)       = SHA-256(value)
+//   KeyPath(key)           = SHA-256(key)
+//   LeafHash(path, vh)     = SHA-256(0x00 || "TL-SMT-LEAF" || path[32] || vh[32])
+//   InternalHash(l, r)     = SHA-256(0x01 || "TL-SMT-NODE" || l[32] || r[32])
+//   hash of empty subtree  = kEmptyHash = 32 zero bytes (also the root of the empty tree)
+// Bit i of a path (i = 0 is the most significant bit of byte 0) chooses the child at depth i:
+// 0 = left, 1 = right. The root is at depth 0.
+//
+// Nodes are content-addressed by their hash and immutable. An update writes new nodes and
+// never deletes old ones, so every historical root remains readable and provable as long as
+// the store keeps its nodes. Pruning is the business of a higher layer.
+//
+// Thread safety: the free functions hold no state; they may run concurrently on one
+// NodeReader if its Get is safe to call concurrently. MemoryNodeStore is not synchronised:
+// Put must not run concurrently with any other call on the same store.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/result.h"
+
+namespace tradeledger::state {
+
+// Limits on what the tree stores; the same limits bound the proof decoder.
+inline constexpr size_t kMaxKeySize = 1024;        // bytes
+inline constexpr size_t kMaxValueSize = 1u << 20;  // bytes (1 MiB)
+inline constexpr size_t kPathBits = 256;           // tree depth; also the maximum proof depth
+
+// The hash of every empty subtree, and so the root of the empty tree.
+inline constexpr core::Hash32 kEmptyHash{};
+inline constexpr core::Hash32 kEmptyRoot{};
+
+// The hash definitions above.
+core::Hash32 KeyPath(core::ByteSpan key);
+core::Hash32 ValueHash(core::ByteSpan value);
+core::Hash32 LeafHash(const core::Hash32& path, const core::Hash32& value_hash);
+core::Hash32 InternalHash(const core::Hash32& left, const core::Hash32& right);
+
+// Bit `index` (0..255) of `path`, most significant bit first. 0 = left, 1 = right.
+inline int PathBit(const core::Hash32& path, size_t index) {
+  return (path.data[index / 8] >> (7 - index % 8)) & 1;
+}
+// True if the first `bits` bits of `a` and `b` are equal (bits <= 256).
+bool SharesPrefix(const core::Hash32& a, const core::Hash32& b, size_t bits);
+
+// ---- Nodes ---------------------------------------------------------------------------------
+//
+// Stored encoding of a node (the bytes a NodeReader returns; keyed by the node's hash):
+//   u8 version (= 1) || u8 kind
+//   kind 0, leaf:     path[32] || u32 length || value      (length <= kMaxValueSize)
+//   kind 1, internal: left[32] || right[32]                 (not both kEmptyHash)
+// The hash is computed from the content (LeafHash / InternalHash), not from these bytes.
+
+struct LeafNode {
+  core::Hash32 path;
+  core::Hash32 value_hash;  // ValueHash(value)
+  core::Bytes value;
+};
+struct InternalNode {
+  core::Hash32 left;
+  core::Hash32 right;
+};
+using TreeNode = std::variant<LeafNode, InternalNode>;
+
+// A node to persist: `encoded` is stored under key `hash`.
+struct NodeWrite {
+  core::Hash32 hash;
+  core::Bytes encoded;
+};
+
+NodeWrite EncodeLeafNode(const core::Hash32& path, core::ByteSpan value);
+NodeWrite EncodeInternalNode(const core::Hash32& left, const core::Hash32& right);
+// Strict decode of a stored node that must hash to `expected_hash`. Fails with
+// STATE_NODE_CORRUPT on bad bytes or a hash mismatch.
+core::Result<TreeNode> DecodeNode(const core::Hash32& expected_hash, core::ByteSpan encoded);
+
+// Read access to stored nodes. Implementations backed by RocksDB live in a higher layer.
+class NodeReader {
+ public:
+  virtual ~NodeReader();
+  // The encoded node stored under `node_hash`, nullopt if there is none. An error means the
+  // store itself failed; it is passed through unchanged.
+  virtual core::Result<std::optional<core::Bytes>> Get(const core::Hash32& node_hash) const = 0;
+};
+
+// Reads and decodes the node `node_hash`. STATE_NODE_MISSING if the reader has no such node,
+// STATE_NODE_CORRUPT if its bytes do not decode to a node with that hash. `node_hash` must not
+// be kEmptyHash (the empty subtree has no node).
+core::Result<TreeNode> ReadNode(const NodeReader& reader, const core::Hash32& node_hash);
+
+// An in-memory node store for tests, benchmarks and the simulator. Never forgets a node.
+class MemoryNodeStore : public NodeReader {
+ public:
+  MemoryNodeStore() = default;
+  MemoryNodeStore(const MemoryNodeStore&) = delete;
+  MemoryNodeStore& operator=(const MemoryNodeStore&) = delete;
+
+  core::Result<std::optional<core::Bytes>> Get(const core::Hash32& node_hash) const override;
+  // Stores `write` (idempotent: a node with the same hash has the same bytes).
+  void Put(const NodeWrite& write);
+  void PutAll(const std::vector<NodeWrite>& writes);
+  size_t size() const { return nodes_.size(); }
+
+ private:
+  struct HashOfHash {
+    size_t operator()(const core::Hash32& h) const noexcept;
+  };
+  std::unordered_map<core::Hash32, core::Bytes, HashOfHash> nodes_;
+};
+
+// ---- Reads and updates ---------------------------------------------------------------------
+
+// One change to the state: set `key` to `value`, or delete it when `value` is nullopt.
+struct StateUpdate {
+  core::Bytes key;
+  std::optional<core::Bytes> value;
+};
+
+// Applies a batch of updates to the tree with root `root` and returns the new root.
+//  - Keys must be unique within the batch and at most kMaxKeySize bytes; values at most
+//    kMaxValueSize bytes. Otherwise fails with STATE_UPDATE_INVALID.
+//  - Deleting an absent key and setting a key to its current value are no-ops.
+//  - The result depends only on `root` and the set of updates, not on their order.
+//  - Appends to *new_nodes exactly the nodes of the new tree that the old tree lacks (and
+//    that the caller must persist, atomically with the block, before using the new root).
+//    A node may already be in the store if the same content existed in an older version;
+//    writing it again is harmless. On error *new_nodes is left unchanged.
+//  - Reads O(k log n) nodes for k updates in a tree of n keys.
+//  - STATE_NODE_MISSING / STATE_NODE_CORRUPT if the store lacks or garbles a node on the way.
+core::Result<core::Hash32> ApplyUpdates(const NodeReader& reader, const core::Hash32& root,
+                                        std::vector<StateUpdate> updates,
+                                        std::vector<NodeWrite>* new_nodes);
+
+// The value of `key` in the tree with root `root`, nullopt if absent. Errors as ReadNode.
+core::Result<std::optional<core::Bytes>> Lookup(const NodeReader& reader, const core::Hash32& root,
+                                                core::ByteSpan key);
+
+// Where the walk from `root` along `path` stops: at an empty subtree (leaf == nullopt) or at
+// a leaf, which may belong to `path` or to another key sharing the first `depth` bits.
+struct PathEnd {
+  size_t depth = 0;
+  std::optional<LeafNode> leaf;
+};
+// Walks from `root` along `path`. If `siblings` is not null, it receives (replacing its
+// contents) the hash of the sibling subtree at each level from the top down: (*siblings)[i]
+// is the child of the depth-i node on the path that the path does not take; its size is the
+// returned depth. Errors as ReadNode.
+core::Result<PathEnd> WalkPath(const NodeReader& reader, const core::Hash32& root,
+                               const core::Hash32& path, std::vector<core::Hash32>* siblings);
+
+}  // namespace tradeledger::state

@@ -1,0 +1,419 @@
+#include "state/state_tree.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+
+#include "crypto/sha256.h"
+
+namespace tradeledger::state {
+namespace {
+
+using core::AsBytes;
+using core::Bytes;
+using core::Hash32;
+using core::ToBytes;
+
+// The reference root: the compact tree defined recursively over the whole key set, with no
+// store, no batching and no incremental updates. Partitions by filtering, bit by bit.
+Hash32 ReferenceRoot(const std::vector<std::pair<Hash32, Hash32>>& leaves, size_t depth) {
+  if (leaves.empty()) return Hash32{};
+  if (leaves.size() == 1) {
+    // 0x00 || "TL-SMT-LEAF" || path || SHA-256(value), spelled out independently.
+    Bytes pre = {0x00};
+    for (char c : std::string("TL-SMT-LEAF")) pre.push_back(static_cast<uint8_t>(c));
+    pre.insert(pre.end(), leaves[0].first.data.begin(), leaves[0].first.data.end());
+    pre.insert(pre.end(), leaves[0].second.data.begin(), leaves[0].second.data.end());
+    return crypto::Sha256Of(pre);
+  }
+  std::vector<std::pair<Hash32, Hash32>> left, right;
+  for (const auto& leaf : leaves) {
+    bool bit = (leaf.first.data[depth / 8] >> (7 - depth % 8)) & 1;
+    (bit ? right : left).push_back(leaf);
+  }
+  Hash32 l = ReferenceRoot(left, depth + 1);
+  Hash32 r = ReferenceRoot(right, depth + 1);
+  if (left.empty() && right.size() == 1) return r;
+  if (right.empty() && left.size() == 1) return l;
+  Bytes pre = {0x01};
+  for (char c : std::string("TL-SMT-NODE")) pre.push_back(static_cast<uint8_t>(c));
+  pre.insert(pre.end(), l.data.begin(), l.data.end());
+  pre.insert(pre.end(), r.data.begin(), r.data.end());
+  return crypto::Sha256Of(pre);
+}
+
+Hash32 ReferenceRoot(const std::map<Bytes, Bytes>& model) {
+  std::vector<std::pair<Hash32, Hash32>> leaves;
+  for (const auto& [k, v] : model) leaves.emplace_back(crypto::Sha256Of(k), crypto::Sha256Of(v));
+  return ReferenceRoot(leaves, 0);
+}
+
+Bytes Key(int i) { return ToBytes("key-" + std::to_string(i)); }
+
+// Applies `updates` and persists the new nodes; fails the test on error.
+Hash32 Apply(MemoryNodeStore& store, const Hash32& root, std::vector<StateUpdate> updates) {
+  std::vector<NodeWrite> writes;
+  auto result = ApplyUpdates(store, root, std::move(updates), &writes);
+  EXPECT_TRUE(result.has_value()) << result.error().ToString();
+  store.PutAll(writes);
+  return result.value_or(Hash32{});
+}
+
+// A reader that forwards to another but hides some nodes and counts reads.
+class FilteringReader : public NodeReader {
+ public:
+  explicit FilteringReader(const NodeReader& base) : base_(base) {}
+  core::Result<std::optional<Bytes>> Get(const Hash32& node_hash) const override {
+    ++reads_;
+    if (hidden_.contains(node_hash)) return std::optional<Bytes>();
+    if (node_hash == garbled_) return std::optional<Bytes>(Bytes{1, 1, 2, 3});
+    return base_.Get(node_hash);
+  }
+  void Hide(const Hash32& h) { hidden_.insert(h); }
+  void Garble(const Hash32& h) { garbled_ = h; }
+  size_t reads() const { return reads_; }
+  void ResetReads() { reads_ = 0; }
+
+ private:
+  const NodeReader& base_;
+  std::set<Hash32> hidden_;
+  Hash32 garbled_;
+  mutable size_t reads_ = 0;
+};
+
+TEST(StateTree, EmptyTreeHasZeroRootAndNoValues) {
+  MemoryNodeStore store;
+  EXPECT_TRUE(kEmptyRoot.IsZero());
+  auto v = Lookup(store, kEmptyRoot, AsBytes("anything"));
+  ASSERT_TRUE(v.has_value());
+  EXPECT_FALSE(v->has_value());
+  std::vector<NodeWrite> writes;
+  auto root = ApplyUpdates(store, kEmptyRoot, {}, &writes);
+  ASSERT_TRUE(root.has_value());
+  EXPECT_EQ(*root, kEmptyRoot);
+  EXPECT_TRUE(writes.empty());
+}
+
+TEST(StateTree, HashDefinitionsArePinned) {
+  Hash32 path = KeyPath(AsBytes("k"));
+  EXPECT_EQ(path, crypto::Sha256Of(AsBytes("k")));
+  Hash32 vh = ValueHash(AsBytes("v"));
+  EXPECT_EQ(LeafHash(path, vh), ReferenceRoot({{path, vh}}, 0));
+  Hash32 a = crypto::Sha256Of(AsBytes("a"));
+  Hash32 b = crypto::Sha256Of(AsBytes("b"));
+  Bytes pre = ToBytes(std::string("\x01") + "TL-SMT-NODE");
+  pre.insert(pre.end(), a.data.begin(), a.data.end());
+  pre.insert(pre.end(), b.data.begin(), b.data.end());
+  EXPECT_EQ(InternalHash(a, b), crypto::Sha256Of(pre));
+  // Golden values, computed independently (Python hashlib): a change to any definition
+  // changes every root on the ledger.
+  EXPECT_EQ(LeafHash(path, vh).hex(),
+            "a2ddf1fc4531f8795b56b21d2dffcc3ea2383d3f047c97d9bac67237b778d34d");
+  MemoryNodeStore store;
+  std::vector<NodeWrite> writes;
+  auto root = ApplyUpdates(
+      store, kEmptyRoot,
+      {{Key(0), ToBytes("v0")}, {Key(1), ToBytes("v1")}, {Key(2), ToBytes("v2")}}, &writes);
+  ASSERT_TRUE(root.has_value());
+  EXPECT_EQ(root->hex(), "8f4675b4f1845f3dc52a17789e8fb8dba7fa286e6cb3f45b55db0d4ca69ec2fa");
+}
+
+TEST(StateTree, SingleKeyRootIsItsLeafHash) {
+  MemoryNodeStore store;
+  Hash32 root = Apply(store, kEmptyRoot, {{ToBytes("k"), ToBytes("v")}});
+  EXPECT_EQ(root, LeafHash(KeyPath(AsBytes("k")), ValueHash(AsBytes("v"))));
+  auto v = Lookup(store, root, AsBytes("k"));
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(*v, ToBytes("v"));
+}
+
+TEST(StateTree, MatchesReferenceModelUnderRandomUpdates) {
+  std::mt19937_64 rng(20240611);
+  MemoryNodeStore store;
+  std::map<Bytes, Bytes> model;
+  Hash32 root = kEmptyRoot;
+  constexpr int kKeySpace = 1500;
+  size_t total_ops = 0;
+  for (int batch = 0; batch < 120; ++batch) {
+    std::map<Bytes, std::optional<Bytes>> changes;  // unique keys
+    int n = 1 + static_cast<int>(rng() % 60);
+    for (int i = 0; i < n; ++i) {
+      Bytes key = Key(static_cast<int>(rng() % kKeySpace));
+      if (rng() % 4 == 0) {
+        changes[key] = std::nullopt;
+      } else {
+        changes[key] = ToBytes("value-" + std::to_string(rng() % 1000));
+      }
+    }
+    std::vector<StateUpdate> updates;
+    for (const auto& [k, v] : changes) {
+      updates.push_back({k, v});
+      if (v) {
+        model[k] = *v;
+      } else {
+        model.erase(k);
+      }
+    }
+    total_ops += updates.size();
+    std::shuffle(updates.begin(), updates.end(), rng);
+    root = Apply(store, root, std::move(updates));
+    ASSERT_EQ(root, ReferenceRoot(model)) << "batch " << batch;
+    for (int probe = 0; probe < 20; ++probe) {
+      Bytes key = Key(static_cast<int>(rng() % kKeySpace));
+      auto got = Lookup(store, root, key);
+      ASSERT_TRUE(got.has_value()) << got.error().ToString();
+      auto it = model.find(key);
+      if (it == model.end()) {
+        EXPECT_FALSE(got->has_value());
+      } else {
+        ASSERT_TRUE(got->has_value());
+        EXPECT_EQ(**got, it->second);
+      }
+    }
+  }
+  EXPECT_GT(total_ops, 2000u);
+  EXPECT_GT(model.size(), 500u);
+}
+
+TEST(StateTree, BatchOrderDoesNotChangeRootOrWrites) {
+  MemoryNodeStore store;
+  std::vector<StateUpdate> base;
+  for (int i = 0; i < 300; ++i) base.push_back({Key(i), ToBytes("v" + std::to_string(i))});
+  Hash32 root = Apply(store, kEmptyRoot, base);
+
+  std::vector<StateUpdate> batch;
+  for (int i = 250; i < 400; ++i) batch.push_back({Key(i), ToBytes("w" + std::to_string(i))});
+  for (int i = 0; i < 100; i += 3) batch.push_back({Key(i), std::nullopt});
+
+  std::vector<NodeWrite> first_writes;
+  auto first = ApplyUpdates(store, root, batch, &first_writes);
+  ASSERT_TRUE(first.has_value());
+  std::mt19937_64 rng(7);
+  for (int trial = 0; trial < 5; ++trial) {
+    std::shuffle(batch.begin(), batch.end(), rng);
+    std::vector<NodeWrite> writes;
+    auto again = ApplyUpdates(store, root, batch, &writes);
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(*again, *first);
+    ASSERT_EQ(writes.size(), first_writes.size());
+    for (size_t i = 0; i < writes.size(); ++i) EXPECT_EQ(writes[i].hash, first_writes[i].hash);
+  }
+}
+
+TEST(StateTree, SameKeysInManyBatchesOrOneGiveSameRoot) {
+  MemoryNodeStore store;
+  Hash32 one_by_one = kEmptyRoot;
+  std::vector<StateUpdate> all;
+  for (int i = 0; i < 200; ++i) {
+    all.push_back({Key(i), ToBytes("v")});
+    one_by_one = Apply(store, one_by_one, {{Key(i), ToBytes("v")}});
+  }
+  EXPECT_EQ(Apply(store, kEmptyRoot, all), one_by_one);
+}
+
+TEST(StateTree, DeletingEverythingReturnsToEmptyRoot) {
+  MemoryNodeStore store;
+  std::vector<StateUpdate> inserts, deletes;
+  for (int i = 0; i < 500; ++i) {
+    inserts.push_back({Key(i), ToBytes("v")});
+    deletes.push_back({Key(i), std::nullopt});
+  }
+  Hash32 root = Apply(store, kEmptyRoot, inserts);
+  EXPECT_NE(root, kEmptyRoot);
+  // Half in one batch, then the rest one at a time.
+  std::vector<StateUpdate> half(deletes.begin(), deletes.begin() + 250);
+  root = Apply(store, root, half);
+  for (size_t i = 250; i < deletes.size(); ++i) root = Apply(store, root, {deletes[i]});
+  EXPECT_EQ(root, kEmptyRoot);
+}
+
+TEST(StateTree, LoneLeafMovesUpWhenItsNeighbourIsDeleted) {
+  MemoryNodeStore store;
+  Hash32 root = Apply(store, kEmptyRoot, {{Key(1), ToBytes("a")}, {Key(2), ToBytes("b")}});
+  root = Apply(store, root, {{Key(2), std::nullopt}});
+  EXPECT_EQ(root, LeafHash(KeyPath(Key(1)), ValueHash(AsBytes("a"))));
+}
+
+// Two keys whose paths share a long prefix give a chain of internal nodes with one empty
+// child; deleting one of them must collapse the whole chain.
+TEST(StateTree, LongSharedPrefixBuildsAndCollapsesChain) {
+  std::map<uint32_t, int> seen;  // first 20 path bits -> key index
+  int a = -1, b = -1;
+  for (int i = 0; a < 0; ++i) {
+    Hash32 p = KeyPath(Key(i));
+    uint32_t prefix = (uint32_t{p.data[0]} << 12) | (uint32_t{p.data[1]} << 4) | (p.data[2] >> 4);
+    auto [it, inserted] = seen.emplace(prefix, i);
+    if (!inserted) {
+      a = it->second;
+      b = i;
+    }
+  }
+  MemoryNodeStore store;
+  std::map<Bytes, Bytes> model = {{Key(a), ToBytes("x")}, {Key(b), ToBytes("y")}, {Key(-1), {}}};
+  Hash32 root = Apply(store, kEmptyRoot,
+                      {{Key(a), ToBytes("x")}, {Key(b), ToBytes("y")}, {Key(-1), Bytes{}}});
+  EXPECT_EQ(root, ReferenceRoot(model));
+  root = Apply(store, root, {{Key(b), std::nullopt}});
+  model.erase(Key(b));
+  EXPECT_EQ(root, ReferenceRoot(model));
+  root = Apply(store, root, {{Key(-1), std::nullopt}});
+  EXPECT_EQ(root, LeafHash(KeyPath(Key(a)), ValueHash(AsBytes("x"))));
+}
+
+TEST(StateTree, OldRootsStillReadOldValues) {
+  MemoryNodeStore store;
+  std::vector<Hash32> roots;
+  Hash32 root = kEmptyRoot;
+  for (int version = 0; version < 10; ++version) {
+    std::vector<StateUpdate> batch;
+    for (int i = 0; i < 50; ++i) batch.push_back({Key(i), ToBytes("v" + std::to_string(version))});
+    if (version % 3 == 2) batch.push_back({Key(1000), std::nullopt});
+    if (version % 3 == 0) batch.push_back({Key(1000), ToBytes("present")});
+    root = Apply(store, root, batch);
+    roots.push_back(root);
+  }
+  for (int version = 0; version < 10; ++version) {
+    for (int i = 0; i < 50; i += 7) {
+      auto v = Lookup(store, roots[version], Key(i));
+      ASSERT_TRUE(v.has_value() && v->has_value());
+      EXPECT_EQ(**v, ToBytes("v" + std::to_string(version)));
+    }
+    auto special = Lookup(store, roots[version], Key(1000));
+    ASSERT_TRUE(special.has_value());
+    EXPECT_EQ(special->has_value(), version % 3 != 2);
+  }
+}
+
+TEST(StateTree, NoOpUpdatesWriteNothing) {
+  MemoryNodeStore store;
+  std::vector<StateUpdate> base;
+  for (int i = 0; i < 100; ++i) base.push_back({Key(i), ToBytes("v")});
+  Hash32 root = Apply(store, kEmptyRoot, base);
+  std::vector<NodeWrite> writes;
+  auto same = ApplyUpdates(
+      store, root, {{Key(5), ToBytes("v")}, {Key(77), ToBytes("v")}, {Key(999), {}}}, &writes);
+  ASSERT_TRUE(same.has_value());
+  EXPECT_EQ(*same, root);
+  EXPECT_TRUE(writes.empty());
+}
+
+TEST(StateTree, WritesAreValidNodesAndSufficeToReadTheNewTree) {
+  MemoryNodeStore old_store;
+  std::vector<StateUpdate> base;
+  for (int i = 0; i < 200; ++i) base.push_back({Key(i), ToBytes("v")});
+  Hash32 root = Apply(old_store, kEmptyRoot, base);
+  std::vector<NodeWrite> writes;
+  std::vector<StateUpdate> batch;
+  for (int i = 150; i < 260; ++i) batch.push_back({Key(i), ToBytes("w")});
+  auto new_root = ApplyUpdates(old_store, root, batch, &writes);
+  ASSERT_TRUE(new_root.has_value());
+  std::set<Hash32> hashes;
+  for (const NodeWrite& w : writes) {
+    EXPECT_TRUE(DecodeNode(w.hash, w.encoded).has_value());
+    EXPECT_TRUE(hashes.insert(w.hash).second) << "node written twice";
+    EXPECT_FALSE(old_store.Get(w.hash)->has_value()) << "rewrote an existing node";
+  }
+  old_store.PutAll(writes);
+  for (int i = 0; i < 260; ++i) {
+    auto v = Lookup(old_store, *new_root, Key(i));
+    ASSERT_TRUE(v.has_value() && v->has_value());
+    EXPECT_EQ(**v, ToBytes(i >= 150 ? "w" : "v"));
+  }
+}
+
+TEST(StateTree, ReadsLogarithmicallyManyNodes) {
+  MemoryNodeStore store;
+  std::vector<StateUpdate> base;
+  for (int i = 0; i < 20000; ++i) base.push_back({Key(i), ToBytes("v")});
+  Hash32 root = Apply(store, kEmptyRoot, base);
+  FilteringReader counting(store);
+  std::vector<NodeWrite> writes;
+  ASSERT_TRUE(ApplyUpdates(counting, root, {{Key(3), std::nullopt}}, &writes).has_value());
+  // log2(20000) ~ 14.3; expected depth ~ 16, plus one sibling read when the leaf's
+  // neighbour moves up.
+  EXPECT_LE(counting.reads(), 40u);
+  counting.ResetReads();
+  std::vector<StateUpdate> batch;
+  for (int i = 0; i < 100; ++i) batch.push_back({Key(100000 + i), ToBytes("w")});
+  ASSERT_TRUE(ApplyUpdates(counting, root, batch, &writes).has_value());
+  EXPECT_LE(counting.reads(), 100u * 40u);
+  EXPECT_GE(counting.reads(), 100u);
+}
+
+TEST(StateTree, MissingNodeYieldsStateNodeMissing) {
+  MemoryNodeStore store;
+  std::vector<StateUpdate> base;
+  for (int i = 0; i < 50; ++i) base.push_back({Key(i), ToBytes("v")});
+  Hash32 root = Apply(store, kEmptyRoot, base);
+
+  FilteringReader no_root(store);
+  no_root.Hide(root);
+  std::vector<NodeWrite> writes;
+  auto applied = ApplyUpdates(no_root, root, {{Key(1), ToBytes("w")}}, &writes);
+  ASSERT_FALSE(applied.has_value());
+  EXPECT_EQ(applied.error().code, "STATE_NODE_MISSING");
+  EXPECT_TRUE(writes.empty());
+  auto looked_up = Lookup(no_root, root, Key(1));
+  ASSERT_FALSE(looked_up.has_value());
+  EXPECT_EQ(looked_up.error().code, "STATE_NODE_MISSING");
+
+  // A leaf missing deep in the tree, found on the way to it.
+  Hash32 leaf = LeafHash(KeyPath(Key(7)), ValueHash(AsBytes("v")));
+  FilteringReader no_leaf(store);
+  no_leaf.Hide(leaf);
+  auto deep = Lookup(no_leaf, root, Key(7));
+  ASSERT_FALSE(deep.has_value());
+  EXPECT_EQ(deep.error().code, "STATE_NODE_MISSING");
+  auto deep_update = ApplyUpdates(no_leaf, root, {{Key(7), std::nullopt}}, &writes);
+  ASSERT_FALSE(deep_update.has_value());
+  EXPECT_EQ(deep_update.error().code, "STATE_NODE_MISSING");
+  // A lookup that does not pass the missing node still works.
+  EXPECT_TRUE(Lookup(no_leaf, root, Key(8)).has_value());
+}
+
+TEST(StateTree, CorruptNodeYieldsStateNodeCorrupt) {
+  MemoryNodeStore store;
+  Hash32 root = Apply(store, kEmptyRoot, {{Key(1), ToBytes("a")}, {Key(2), ToBytes("b")}});
+  FilteringReader garbled(store);
+  garbled.Garble(root);
+  auto v = Lookup(garbled, root, Key(1));
+  ASSERT_FALSE(v.has_value());
+  EXPECT_EQ(v.error().code, "STATE_NODE_CORRUPT");
+
+  // Well-formed bytes of the wrong node.
+  NodeWrite other = EncodeLeafNode(KeyPath(Key(9)), AsBytes("z"));
+  EXPECT_EQ(DecodeNode(root, other.encoded).error().code, "STATE_NODE_CORRUPT");
+  Bytes trailing = other.encoded;
+  trailing.push_back(0);
+  EXPECT_EQ(DecodeNode(other.hash, trailing).error().code, "STATE_NODE_CORRUPT");
+  EXPECT_TRUE(DecodeNode(other.hash, other.encoded).has_value());
+}
+
+TEST(StateTree, RejectsInvalidBatches) {
+  MemoryNodeStore store;
+  std::vector<NodeWrite> writes;
+  auto dup =
+      ApplyUpdates(store, kEmptyRoot, {{Key(1), ToBytes("a")}, {Key(1), std::nullopt}}, &writes);
+  ASSERT_FALSE(dup.has_value());
+  EXPECT_EQ(dup.error().code, "STATE_UPDATE_INVALID");
+  auto long_key =
+      ApplyUpdates(store, kEmptyRoot, {{Bytes(kMaxKeySize + 1, 'k'), Bytes{}}}, &writes);
+  ASSERT_FALSE(long_key.has_value());
+  EXPECT_EQ(long_key.error().code, "STATE_UPDATE_INVALID");
+  auto long_value =
+      ApplyUpdates(store, kEmptyRoot, {{Key(1), Bytes(kMaxValueSize + 1, 'v')}}, &writes);
+  ASSERT_FALSE(long_value.has_value());
+  EXPECT_EQ(long_value.error().code, "STATE_UPDATE_INVALID");
+  EXPECT_TRUE(writes.empty());
+  // The limits themselves are accepted.
+  auto at_limit = ApplyUpdates(store, kEmptyRoot,
+                               {{Bytes(kMaxKeySize, 'k'), Bytes(kMaxValueSize, 'v')}}, &writes);
+  EXPECT_TRUE(at_limit.has_value());
+}
+
+}  // namespace
+}  // namespace tradeledger::state

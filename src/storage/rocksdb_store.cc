@@ -1,0 +1,253 @@
+#include "storage/rocksdb_store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/iterator.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice.h>
+#include <rocksdb/status.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+namespace tradeledger::storage {
+namespace {
+
+// An empty span may have a null data pointer, which RocksDB's comparisons assert against.
+rocksdb::Slice ToSlice(core::ByteSpan bytes) {
+  if (bytes.empty()) return rocksdb::Slice("", 0);
+  return rocksdb::Slice(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+core::ByteSpan ToSpan(const rocksdb::Slice& slice) {
+  return core::ByteSpan(reinterpret_cast<const uint8_t*>(slice.data()), slice.size());
+}
+
+// Damaged data is STORAGE_CORRUPT (do not retry); everything else is STORAGE_ERROR.
+core::Error ToError(const rocksdb::Status& status, const std::string& what) {
+  return core::Error{status.IsCorruption() ? "STORAGE_CORRUPT" : "STORAGE_ERROR",
+                     what + ": " + status.ToString()};
+}
+
+rocksdb::CompressionType ToRocksDb(Compression compression) {
+  switch (compression) {
+    case Compression::kNone:
+      return rocksdb::kNoCompression;
+    case Compression::kSnappy:
+      return rocksdb::kSnappyCompression;
+    case Compression::kLz4:
+      return rocksdb::kLZ4Compression;
+    case Compression::kZstd:
+      return rocksdb::kZSTD;
+  }
+  core::CheckFailed("known Compression", __FILE__, __LINE__);
+}
+
+rocksdb::Options ToRocksDb(const RocksDbOptions& options) {
+  rocksdb::Options out;
+  out.create_if_missing = options.create_if_missing;
+  out.paranoid_checks = options.paranoid_checks;
+  // After a crash, replay the log up to the first incomplete or damaged record and stop:
+  // the database is the state after some prefix of the writes, which is what a node can
+  // recover from (it re-fetches the rest from its peers). kAbsoluteConsistency would refuse
+  // to open after an ordinary torn write at the tail.
+  out.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  out.write_buffer_size = options.write_buffer_bytes;
+  out.max_background_jobs = options.max_background_jobs;
+  out.max_open_files = options.max_open_files;
+  out.level_compaction_dynamic_level_bytes = true;
+  out.compression = ToRocksDb(options.compression);
+  out.bottommost_compression = ToRocksDb(options.bottommost_compression);
+  out.keep_log_file_num = 10;  // RocksDB's own info LOG files, not the write-ahead log
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  if (options.bloom_bits_per_key > 0) {
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(options.bloom_bits_per_key));
+  }
+  // Index and filter blocks live in the block cache, so its size bounds read memory; the
+  // ones of level 0 are pinned, as they are consulted on every read.
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.block_size = 16u << 10;
+  out.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return out;
+}
+
+// A forward walk over the keys with one prefix. RocksDB gives every iterator an implicit
+// snapshot, which is the Iterator contract.
+class RocksDbIterator final : public Iterator {
+ public:
+  RocksDbIterator(rocksdb::DB& db, core::ByteSpan prefix, std::atomic<int>& live_iterators)
+      : prefix_(prefix.begin(), prefix.end()),
+        upper_(PrefixUpperBound(prefix)),
+        live_iterators_(live_iterators) {
+    ++live_iterators_;
+    rocksdb::ReadOptions read;
+    if (upper_) {
+      upper_slice_ = ToSlice(*upper_);
+      read.iterate_upper_bound = &upper_slice_;  // must outlive it_: declared before it
+    }
+    it_.reset(db.NewIterator(read));
+    it_->Seek(ToSlice(prefix_));
+  }
+  ~RocksDbIterator() override {
+    it_.reset();
+    --live_iterators_;
+  }
+
+  // Without an upper bound (prefix all 0xff) the prefix test is what ends the walk.
+  bool Valid() const override { return it_->Valid() && HasPrefix(ToSpan(it_->key()), prefix_); }
+  core::ByteSpan key() const override {
+    TL_CHECK(Valid());
+    return ToSpan(it_->key());
+  }
+  core::ByteSpan value() const override {
+    TL_CHECK(Valid());
+    return ToSpan(it_->value());
+  }
+  void Next() override {
+    TL_CHECK(Valid());
+    it_->Next();
+  }
+  core::Status status() const override {
+    rocksdb::Status s = it_->status();
+    if (!s.ok()) return core::Fail(ToError(s, "scan"));
+    return core::Ok();
+  }
+
+ private:
+  core::Bytes prefix_;
+  std::optional<core::Bytes> upper_;
+  rocksdb::Slice upper_slice_;
+  std::atomic<int>& live_iterators_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+}  // namespace
+
+RocksDbStore::RocksDbStore(std::string path, std::unique_ptr<rocksdb::DB> db)
+    : path_(std::move(path)), db_(std::move(db)) {}
+
+core::Result<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::string& path,
+                                                               const RocksDbOptions& options) {
+  if (options.max_background_jobs < 1) {
+    return core::Fail("STORAGE_ERROR", "max_background_jobs must be at least 1");
+  }
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(ToRocksDb(options), path, &raw);
+  std::unique_ptr<rocksdb::DB> db(raw);
+  if (!s.ok()) {
+    // RocksDB reports a held lock as an I/O error on <path>/LOCK, whether the holder is this
+    // process (its own table of locked files) or another (fcntl).
+    if (s.IsIOError() && s.ToString().find(path + "/LOCK") != std::string::npos) {
+      return core::Fail("STORAGE_LOCKED", path + " is in use: " + s.ToString());
+    }
+    // A database whose CURRENT names a file that is gone is damaged, not merely unreadable.
+    std::error_code ec;
+    if (s.IsPathNotFound() && std::filesystem::exists(path + "/CURRENT", ec)) {
+      return core::Fail("STORAGE_CORRUPT", "open " + path + ": " + s.ToString());
+    }
+    return core::Fail(ToError(s, "open " + path));
+  }
+  TL_CHECK(db != nullptr);
+  return std::unique_ptr<RocksDbStore>(new RocksDbStore(path, std::move(db)));
+}
+
+RocksDbStore::~RocksDbStore() {
+  // An iterator outliving its store would read freed memory: fail fast instead.
+  TL_CHECK(live_iterators_.load() == 0);
+  // Close() only fails with unreleased snapshots, which this class never takes.
+  (void)db_->Close();
+  db_.reset();
+}
+
+core::Result<std::optional<core::Bytes>> RocksDbStore::Get(core::ByteSpan key) const {
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), ToSlice(key), &value);
+  if (s.IsNotFound()) return std::optional<core::Bytes>();
+  if (!s.ok()) return core::Fail(ToError(s, "get"));
+  core::ByteSpan bytes = ToSpan(value);
+  return std::optional<core::Bytes>(core::Bytes(bytes.begin(), bytes.end()));
+}
+
+core::Status RocksDbStore::Write(const WriteBatch& batch, WriteOptions options) {
+  rocksdb::WriteBatch rocks_batch;
+  for (const WriteBatch::Op& op : batch.ops()) {
+    rocksdb::Status s;
+    switch (op.type) {
+      case WriteBatch::OpType::kPut:
+        s = rocks_batch.Put(ToSlice(op.key), ToSlice(op.value));
+        break;
+      case WriteBatch::OpType::kDelete:
+        s = rocks_batch.Delete(ToSlice(op.key));
+        break;
+    }
+    if (!s.ok()) return core::Fail(ToError(s, "write batch"));
+  }
+  rocksdb::WriteOptions write;
+  write.sync = options.sync;
+  write.disableWAL = false;  // the log is what makes a batch atomic and durable
+  rocksdb::Status s = db_->Write(write, &rocks_batch);
+  if (!s.ok()) return core::Fail(ToError(s, "write"));
+  return core::Ok();
+}
+
+std::unique_ptr<Iterator> RocksDbStore::Scan(core::ByteSpan prefix) const {
+  return std::make_unique<RocksDbIterator>(*db_, prefix, live_iterators_);
+}
+
+core::Result<std::optional<core::Bytes>> RocksDbStore::Last(core::ByteSpan prefix) const {
+  std::optional<core::Bytes> upper = PrefixUpperBound(prefix);
+  rocksdb::Slice lower_slice = ToSlice(prefix);
+  rocksdb::Slice upper_slice;
+  rocksdb::ReadOptions read;
+  read.iterate_lower_bound = &lower_slice;  // stops a backward walk over deleted keys early
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
+  if (upper) {
+    // The last key <= the bound, stepping back once if it is the (excluded) bound itself.
+    upper_slice = ToSlice(*upper);
+    it->SeekForPrev(upper_slice);
+    if (it->Valid() && it->key() == upper_slice) it->Prev();
+  } else {
+    it->SeekToLast();
+  }
+  if (!it->Valid()) {
+    if (!it->status().ok()) return core::Fail(ToError(it->status(), "last"));
+    return std::optional<core::Bytes>();
+  }
+  core::ByteSpan key = ToSpan(it->key());
+  if (!HasPrefix(key, prefix)) return std::optional<core::Bytes>();
+  return std::optional<core::Bytes>(core::Bytes(key.begin(), key.end()));
+}
+
+core::Status RocksDbStore::Flush() {
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  rocksdb::Status s = db_->Flush(flush);
+  if (!s.ok()) return core::Fail(ToError(s, "flush"));
+  return core::Ok();
+}
+
+core::Result<uint64_t> RocksDbStore::ApproximateDiskBytes() const {
+  std::error_code ec;
+  std::filesystem::directory_iterator dir(path_, ec);
+  if (ec) return core::Fail("STORAGE_ERROR", "list " + path_ + ": " + ec.message());
+  uint64_t total = 0;
+  for (; dir != std::filesystem::directory_iterator(); dir.increment(ec)) {
+    // A file may vanish under us (compaction deletes obsolete tables): skip it.
+    std::error_code file_ec;
+    if (!dir->is_regular_file(file_ec)) continue;
+    uint64_t size = dir->file_size(file_ec);
+    if (!file_ec) total += size;
+  }
+  if (ec) return core::Fail("STORAGE_ERROR", "list " + path_ + ": " + ec.message());
+  return total;
+}
+
+}  // namespace tradeledger::storage

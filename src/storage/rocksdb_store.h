@@ -1,0 +1,110 @@
+// The on-disk Store: one RocksDB database in one directory, default column family only.
+//
+// Every Write is one RocksDB WriteBatch, so it is atomic across a crash; with sync=true the
+// write-ahead log is fsynced before Write returns. On restart RocksDB replays the log up to
+// the last complete batch (point-in-time recovery), so a node killed at any instant reopens
+// to the state after some prefix of its writes, containing every synced one. The choices
+// behind the options are in doc/adr/0005-storage.md.
+//
+// One process, one opener: RocksDB holds an fcntl lock on <path>/LOCK while open, so a
+// second Open of the same directory, from this process or another, fails with
+// STORAGE_LOCKED until the first store is destroyed.
+//
+// Thread safety: as Store. Iterators must be destroyed before the store (checked: destroying
+// the store with a live iterator is a bug and aborts).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "storage/store.h"
+
+namespace rocksdb {
+class DB;
+}  // namespace rocksdb
+
+namespace tradeledger::storage {
+
+enum class Compression {
+  kNone,
+  kSnappy,
+  kLz4,
+  kZstd,
+};
+
+struct RocksDbOptions {
+  // Create the database if the directory holds none. The parent directory must exist. If
+  // false, opening a directory without a database fails with STORAGE_ERROR.
+  bool create_if_missing = true;
+
+  // Verify checksums aggressively and refuse to open (STORAGE_CORRUPT) rather than silently
+  // drop data when a file is damaged. Turn off only to salvage a damaged database.
+  bool paranoid_checks = true;
+
+  // Size of the LRU cache of uncompressed data, index and filter blocks, shared by all
+  // files of this database. Bounds most of the read-side memory.
+  size_t block_cache_bytes = 64u << 20;
+
+  // Bits per key of the Bloom filter in each table file; 10 gives about 1% false positives,
+  // so a Get for a missing key (e.g. "is this document id taken?") rarely touches the disk.
+  // 0 disables the filter.
+  int bloom_bits_per_key = 10;
+
+  // Compression of table files in all levels but the last. LZ4 is cheap enough for the write
+  // path; block data (signatures, hashes) compresses little, documents compress well.
+  Compression compression = Compression::kLz4;
+  // Compression of the last level, which holds most of the data and is rewritten least.
+  Compression bottommost_compression = Compression::kZstd;
+
+  // Size of one memtable before it is flushed to a table file.
+  size_t write_buffer_bytes = 64u << 20;
+
+  // Threads for background flushes and compactions.
+  int max_background_jobs = 4;
+
+  // Table files kept open (-1: all, the fastest; set a limit if file descriptors are short).
+  int max_open_files = -1;
+};
+
+class RocksDbStore final : public Store {
+ public:
+  // Opens, or creates, the database in directory `path`. Fails with STORAGE_LOCKED if another
+  // store (in this process or another) has it open, STORAGE_CORRUPT if its files are damaged
+  // (e.g. a garbled CURRENT or MANIFEST), STORAGE_ERROR otherwise. Never crashes on a bad
+  // directory.
+  [[nodiscard]] static core::Result<std::unique_ptr<RocksDbStore>> Open(
+      const std::string& path, const RocksDbOptions& options);
+
+  // Closes the database and releases its lock. Unsynced writes already handed to the OS are
+  // kept; call Flush() or write with sync=true first if they matter.
+  ~RocksDbStore() override;
+
+  core::Result<std::optional<core::Bytes>> Get(core::ByteSpan key) const override;
+  core::Status Write(const WriteBatch& batch, WriteOptions options) override;
+  std::unique_ptr<Iterator> Scan(core::ByteSpan prefix) const override;
+  core::Result<std::optional<core::Bytes>> Last(core::ByteSpan prefix) const override;
+
+  // Writes the memtables to table files and waits for it, so the write-ahead log can be
+  // recycled. Not needed for durability (synced writes already are durable).
+  [[nodiscard]] core::Status Flush();
+
+  // Approximate bytes the database takes on disk: the sum of the sizes of the files in its
+  // directory (tables, logs, manifest). For benchmarks and metrics.
+  [[nodiscard]] core::Result<uint64_t> ApproximateDiskBytes() const;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  RocksDbStore(std::string path, std::unique_ptr<rocksdb::DB> db);
+
+  std::string path_;
+  std::unique_ptr<rocksdb::DB> db_;
+  // Iterators alive, so that destroying the store under one is caught.
+  mutable std::atomic<int> live_iterators_{0};
+};
+
+}  // namespace tradeledger::storage

@@ -1,0 +1,17 @@
+#include "trade/state_keys.h"
+
+namespace tradeledger::trade {
+
+core::Bytes NonceKey(const crypto::PublicKey& signer) {
+  core::Bytes key = core::ToBytes("nonce/");
+  key.insert(key.end(), signer.data.begin(), signer.data.end());
+  return key;
+}
+
+core::Bytes DocumentKey(std::string_view doc_id) {
+  core::Bytes key = core::ToBytes("doc/");
+  key.insert(key.end(), doc_id.begin(), doc_id.end());
+  return key;
+}
+
+}  // namespace tradeledger::trade

@@ -1,0 +1,17 @@
+// The layout of keys in the authenticated state. Every key starts with a short namespace so
+// that a state proof names what it proves. See doc/formats.md ("State keys").
+#pragma once
+
+#include <string_view>
+
+#include "core/bytes.h"
+#include "crypto/ed25519.h"
+
+namespace tradeledger::trade {
+
+// "nonce/" + 32-byte signer key -> u64 big-endian: the signer's last executed nonce.
+core::Bytes NonceKey(const crypto::PublicKey& signer);
+// "doc/" + document id -> the document record (JSON, see document_anchor.h).
+core::Bytes DocumentKey(std::string_view doc_id);
+
+}  // namespace tradeledger::trade
