@@ -16,14 +16,19 @@ std::unexpected<core::Error> Invalid(core::Height height, const std::string& why
 
 core::Result<std::unique_ptr<Chain>> Chain::Open(LedgerStore& store, const Genesis& genesis) {
   std::unique_ptr<Chain> chain(new Chain(store, genesis));
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> stored_genesis, store.ReadGenesisFile());
+  if (stored_genesis && core::AsStringView(*stored_genesis) != genesis.file_bytes) {
+    return core::Fail("GENESIS_MISMATCH", "the data directory belongs to another chain");
+  }
   TL_ASSIGN_OR_RETURN(std::optional<core::Hash32> genesis_root,
                       store.ReadStateRoot(core::Height(0)));
-  if (!genesis_root) {
-    TL_RETURN_IF_ERROR(store.WriteGenesis({}, {}, state::kEmptyRoot));
+  if (!stored_genesis || !genesis_root) {
+    TL_RETURN_IF_ERROR(store.WriteGenesis(genesis.file_bytes, {}, {}, state::kEmptyRoot));
     genesis_root = state::kEmptyRoot;
   }
   TL_ASSIGN_OR_RETURN(core::Height height, store.TipHeight());
-  ChainTip tip{core::Height(0), {}, genesis.genesis_time, 0, ledger::EmptyRoot(), *genesis_root};
+  ChainTip tip{core::Height(0), {}, genesis.genesis_time, 0, ledger::EmptyRoot(), *genesis_root,
+               core::Height(0)};
   if (height.value > 0) {
     TL_ASSIGN_OR_RETURN(ledger::StoredBlock block, store.ReadBlock(height));
     if (block.header.chain_id != genesis.chain_id) {
@@ -42,7 +47,8 @@ core::Result<std::unique_ptr<Chain>> Chain::Open(LedgerStore& store, const Genes
                    block.header.timestamp,
                    block.header.log_size,
                    block.header.log_root,
-                   *root};
+                   *root,
+                   block.header.state_height};
   }
   chain->tip_ = tip;
   return chain;
@@ -89,7 +95,14 @@ core::Status Chain::CheckBlock(const ledger::StoredBlock& block, const ChainTip&
   }
   if (h.prev_hash != t.hash) return Invalid(h.height, "previous hash does not match the chain");
   if (h.timestamp < t.time) return Invalid(h.height, "block time goes backwards");
-  if (h.state_height != t.height || h.state_root != t.state_root) {
+  // The header commits the state after some executed height below it: the proposer's latest
+  // executed block, which may trail the parent when consensus pipelines proposals.
+  if (h.state_height > t.height || h.state_height < t.state_height_of_tip) {
+    return Invalid(h.height, "state height out of range");
+  }
+  auto root = store_.ReadStateRoot(h.state_height);
+  if (!root) return core::Fail(root.error());
+  if (!*root || **root != h.state_root) {
     return Invalid(h.height, "state root does not match the executed chain");
   }
   if (h.tx_count != block.transactions.size()) return Invalid(h.height, "transaction count");
@@ -154,7 +167,8 @@ core::Result<std::vector<TxIndexEntry>> Chain::Commit(const ledger::StoredBlock&
 
   log_ = std::move(log);
   std::lock_guard lock(mu_);
-  tip_ = ChainTip{h.height, h.Hash(), h.timestamp, h.log_size, h.log_root, write.state_root};
+  tip_ = ChainTip{h.height,   h.Hash(), h.timestamp,         h.log_size,
+                  h.log_root, write.state_root, h.state_height};
   return entries;
 }
 

@@ -30,6 +30,7 @@ struct ChainTip {
   uint64_t log_size = 0;
   core::Hash32 log_root;
   core::Hash32 state_root;      // after executing blocks 1..height
+  core::Height state_height_of_tip;  // the state height the tip's header committed
 };
 
 class Chain {

@@ -56,6 +56,7 @@ core::Result<Genesis> Genesis::Parse(std::string_view file_bytes) {
   TL_ASSIGN_OR_RETURN(g.validators, ParseValidators(json.value("validators", nlohmann::json()),
                                                     "GENESIS_INVALID"));
   TL_ASSIGN_OR_RETURN(g.validator_set, SetOf(g.validators, "GENESIS_INVALID"));
+  g.file_bytes = std::string(file_bytes);
   g.chain_id.hash = crypto::Sha256Of(core::AsBytes(file_bytes));
   return g;
 }

@@ -148,10 +148,18 @@ core::Status LedgerStore::WriteBlock(core::Height height, const BlockWrite& writ
   return store_.Write(batch, storage::WriteOptions{.sync = true});
 }
 
-core::Status LedgerStore::WriteGenesis(const trade::WorkingState::Writes& state_writes,
+core::Result<std::optional<core::Bytes>> LedgerStore::ReadGenesisFile() const {
+  const uint8_t key[] = {'G'};
+  return store_.Get(key);
+}
+
+core::Status LedgerStore::WriteGenesis(std::string_view genesis_file,
+                                       const trade::WorkingState::Writes& state_writes,
                                        const std::vector<state::NodeWrite>& state_nodes,
                                        const core::Hash32& state_root) {
   storage::WriteBatch batch;
+  const uint8_t key[] = {'G'};
+  batch.Put(key, core::AsBytes(genesis_file));
   AddState(batch, state_writes, state_nodes, core::Height(0), state_root);
   return store_.Write(batch, storage::WriteOptions{.sync = true});
 }

@@ -7,6 +7,7 @@
 //   'N' node hash(32)             -> state tree node encoding (content-addressed, immutable)
 //   'S' state key                 -> state value (flat copy of the state for fast reads)
 //   'R' height(u64 BE)            -> state root after executing blocks 1..height
+//   'G'                           -> the genesis file's bytes (the data directory names its chain)
 // Everything a block changes is written in one atomic, synced WriteBatch (BlockWrite), so a
 // node killed at any instant restarts with every block it acknowledged, or none of a block.
 //
@@ -76,8 +77,10 @@ class LedgerStore {
 
   // Writes a whole block atomically and durably.
   core::Status WriteBlock(core::Height height, const BlockWrite& write);
-  // Writes the genesis state (height 0) atomically and durably.
-  core::Status WriteGenesis(const trade::WorkingState::Writes& state_writes,
+  core::Result<std::optional<core::Bytes>> ReadGenesisFile() const;
+  // Writes the genesis file and state (height 0) atomically and durably.
+  core::Status WriteGenesis(std::string_view genesis_file,
+                            const trade::WorkingState::Writes& state_writes,
                             const std::vector<state::NodeWrite>& state_nodes,
                             const core::Hash32& state_root);
 

@@ -172,6 +172,7 @@ void Node::ProduceBlock(std::vector<ledger::SignedTransaction> txs) {
     }
   }
   for (auto& [waiter, entry] : ready) waiter.done(entry);
+  if (listener_) listener_(block);
 }
 
 void Node::ExpireWaiters(bool all) {

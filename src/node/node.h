@@ -71,6 +71,11 @@ class Node {
   core::Result<std::pair<TxStatus, std::optional<TxIndexEntry>>> Status(
       const ledger::TxId& id) const;
 
+  // Called on the producer thread after each block is durably committed. Set before Start().
+  void SetCommitListener(std::function<void(const ledger::StoredBlock&)> listener) {
+    listener_ = std::move(listener);
+  }
+
   // False once the node has hit a storage failure and stopped producing blocks.
   bool healthy() const { return healthy_.load(); }
 
@@ -97,6 +102,7 @@ class Node {
   std::atomic<bool> running_{false};
   std::atomic<bool> healthy_{true};
   std::thread producer_;
+  std::function<void(const ledger::StoredBlock&)> listener_;
 
   mutable std::mutex mu_;
   std::unordered_map<ledger::TxId, std::vector<Waiter>> waiters_;                 // guarded

@@ -87,10 +87,8 @@ class Connection {
     stream_.emplace(ioc_);
     stream_->expires_at(deadline);
     auto [connect_ec, unused] = Run([&](auto handler) {
-      stream_->async_connect(endpoints,
-                             [handler](beast::error_code e, const tcp::endpoint&) mutable {
-                               handler(e, 0);
-                             });
+      stream_->async_connect(endpoints, [handler](beast::error_code e,
+                                                  const tcp::endpoint&) mutable { handler(e, 0); });
     });
     if (connect_ec) {
       Close();
@@ -211,8 +209,7 @@ struct Client::Impl {
   Attempt Failure(const beast::error_code& ec, bool stale) {
     connection.Close();
     if (ec == beast::error::timeout) {
-      return Attempt{core::Fail("HTTP_TIMEOUT", "no complete response before the deadline"),
-                     false};
+      return Attempt{core::Fail("HTTP_TIMEOUT", "no complete response before the deadline"), false};
     }
     return Attempt{core::Fail("HTTP_PROTOCOL", ec.message()), stale};
   }
@@ -296,8 +293,7 @@ EventStreamClient::~EventStreamClient() = default;
 
 void EventStreamClient::Close() { impl_->connection.Close(); }
 
-core::Status EventStreamClient::Open(std::string_view target,
-                                     std::chrono::milliseconds timeout) {
+core::Status EventStreamClient::Open(std::string_view target, std::chrono::milliseconds timeout) {
   Connection& connection = impl_->connection;
   impl_->pending.clear();
   impl_->current = ServerEvent();
@@ -331,8 +327,8 @@ core::Status EventStreamClient::Open(std::string_view target,
   std::string_view type = View(header[bhttp::field::content_type]);
   if (header.result_int() != 200 || !type.starts_with("text/event-stream")) {
     connection.Close();
-    return core::Fail("HTTP_PROTOCOL", "not an event stream: status " +
-                                           std::to_string(header.result_int()));
+    return core::Fail("HTTP_PROTOCOL",
+                      "not an event stream: status " + std::to_string(header.result_int()));
   }
   stream.expires_never();
   auto leftover = connection.buffer().data();

@@ -128,8 +128,8 @@ struct ServerState {
   Handler handler;  // used only on server threads, and reset by Stop() after they are joined
 
   std::mutex mu;
-  bool open = false;  // guarded by mu: posting to sessions is allowed
-  uint64_t next_session_id = 0;                                     // guarded by mu
+  bool open = false;             // guarded by mu: posting to sessions is allowed
+  uint64_t next_session_id = 0;  // guarded by mu
   std::unordered_map<uint64_t, std::shared_ptr<Session>> sessions;  // guarded by mu
 };
 
@@ -158,8 +158,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (response.event_stream) {
       StartEventStream(std::move(response));
     } else {
-      Write(BuildResponse(std::move(response)), keep_alive_ ? AfterWrite::kReadNext
-                                                            : AfterWrite::kClose);
+      Write(BuildResponse(std::move(response)),
+            keep_alive_ ? AfterWrite::kReadNext : AfterWrite::kClose);
     }
   }
 
@@ -204,10 +204,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(state_->options.max_body_bytes);
     parser_->header_limit(kHeaderLimit);
     stream_.expires_after(state_->options.read_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
-                        self->OnRead(ec);
-                      });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -218,12 +217,12 @@ class Session : public std::enable_shared_from_this<Session> {
                                      std::to_string(state_->options.max_body_bytes) + " bytes");
       }
       if (ec == bhttp::error::header_limit) {
-        return FailAndClose(431, "request headers exceed " + std::to_string(kHeaderLimit) +
-                                     " bytes");
+        return FailAndClose(431,
+                            "request headers exceed " + std::to_string(kHeaderLimit) + " bytes");
       }
-      bool parse_error = ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
-      if (parse_error && ec != bhttp::error::end_of_stream &&
-          ec != bhttp::error::partial_message) {
+      bool parse_error =
+          ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
+      if (parse_error && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
         return FailAndClose(400, "malformed HTTP request: " + ec.message());
       }
       return Close();  // end of stream, timeout, reset: nobody to answer
@@ -250,8 +249,8 @@ class Session : public std::enable_shared_from_this<Session> {
     request.path = std::move(target->path);
     request.query = std::move(target->query);
     for (const auto& field : message) {
-      std::string name = AsciiLower(std::string_view(field.name_string().data(),
-                                                     field.name_string().size()));
+      std::string name =
+          AsciiLower(std::string_view(field.name_string().data(), field.name_string().size()));
       std::string_view value(field.value().data(), field.value().size());
       auto [it, inserted] = request.headers.try_emplace(std::move(name), value);
       if (!inserted) it->second.append(", ").append(value);
@@ -392,8 +391,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void StartEventStream(Response response) {
     event_stream_ = std::move(response.event_stream);
     keep_alive_ = false;
-    auto header = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::ok,
-                                                                        version_);
+    auto header = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::ok, version_);
     header->set(bhttp::field::server, "tradeledger");
     header->set(bhttp::field::content_type, "text/event-stream");
     header->set(bhttp::field::cache_control, "no-cache");
@@ -406,7 +404,9 @@ class Session : public std::enable_shared_from_this<Session> {
     // No Content-Length and not chunked: the body runs until the connection closes.
     header->keep_alive(false);
     // Events the stream already holds are posted to this strand, so they queue behind us.
-    event_stream_->Attach(std::make_shared<Sink>(state_, weak_from_this()));
+    if (!event_stream_->Attach(std::make_shared<Sink>(state_, weak_from_this()))) {
+      stream_finish_requested_ = true;  // closed before it started: send the header and end
+    }
     stream_.expires_after(state_->options.read_timeout);
     bhttp::response<bhttp::empty_body>& message = *header;
     bhttp::async_write(stream_, message,
@@ -454,8 +454,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   class ResponderState {
    public:
-    ResponderState(std::shared_ptr<ServerState> state, std::weak_ptr<Session> session,
-                   uint64_t seq)
+    ResponderState(std::shared_ptr<ServerState> state, std::weak_ptr<Session> session, uint64_t seq)
         : state_(std::move(state)), session_(std::move(session)), seq_(seq) {}
     ~ResponderState() {
       if (!called_.exchange(true)) {
@@ -663,11 +662,11 @@ void EventStream::OnClose(std::function<void()> callback) {
   if (callback) callback();
 }
 
-void EventStream::Attach(std::shared_ptr<detail::EventSink> sink) {
+bool EventStream::Attach(std::shared_ptr<detail::EventSink> sink) {
   bool gone = false;
   {
     std::lock_guard lock(mu_);
-    if (closed_) return;
+    if (closed_) return false;
     sink_ = std::move(sink);
     for (std::string& bytes : pending_) {
       if (!sink_->Write(std::move(bytes))) gone = true;
@@ -676,6 +675,7 @@ void EventStream::Attach(std::shared_ptr<detail::EventSink> sink) {
     if (close_requested_ && !sink_->Close()) gone = true;
   }
   if (gone) MarkClosed();
+  return true;
 }
 
 void EventStream::MarkClosed() {
@@ -708,10 +708,9 @@ struct Server::Impl {
   }
 
   void DoAccept() {
-    acceptor.async_accept(net::make_strand(ioc),
-                          [this](beast::error_code ec, tcp::socket socket) {
-                            OnAccept(ec, std::move(socket));
-                          });
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      OnAccept(ec, std::move(socket));
+    });
   }
 
   void OnAccept(beast::error_code ec, tcp::socket socket) {

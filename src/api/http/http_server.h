@@ -27,10 +27,10 @@
 namespace tradeledger::api::http {
 
 struct ServerOptions {
-  std::string address = "127.0.0.1";  // IPv4 or IPv6 literal to listen on
-  uint16_t port = 0;                   // 0: the kernel picks a free port; Start() returns it
-  int threads = 2;                     // I/O threads (at least 1)
-  size_t max_body_bytes = 1 << 20;     // larger request bodies get 413
+  std::string address = "127.0.0.1";      // IPv4 or IPv6 literal to listen on
+  uint16_t port = 0;                      // 0: the kernel picks a free port; Start() returns it
+  int threads = 2;                        // I/O threads (at least 1)
+  size_t max_body_bytes = 1 << 20;        // larger request bodies get 413
   std::chrono::seconds read_timeout{30};  // per request read, per response write, and idle
   size_t max_connections = 1024;          // open connections, event streams included
 };

@@ -100,7 +100,8 @@ class EventStream {
   void OnClose(std::function<void()> callback);
 
   // For the server: connects the stream to its connection and flushes buffered events.
-  void Attach(std::shared_ptr<detail::EventSink> sink);
+  // Returns false if the stream had already closed (its response should end at once).
+  bool Attach(std::shared_ptr<detail::EventSink> sink);
   // For the server: the connection has gone away.
   void MarkClosed();
 
@@ -109,11 +110,11 @@ class EventStream {
   bool Enqueue(std::string bytes);
 
   mutable std::mutex mu_;
-  bool closed_ = false;                         // guarded by mu_
-  bool close_requested_ = false;                // guarded by mu_
-  std::shared_ptr<detail::EventSink> sink_;     // guarded by mu_; null until attached
-  std::vector<std::string> pending_;            // guarded by mu_; events before Attach()
-  std::function<void()> on_close_;              // guarded by mu_
+  bool closed_ = false;                      // guarded by mu_
+  bool close_requested_ = false;             // guarded by mu_
+  std::shared_ptr<detail::EventSink> sink_;  // guarded by mu_; null until attached
+  std::vector<std::string> pending_;         // guarded by mu_; events before Attach()
+  std::function<void()> on_close_;           // guarded by mu_
 };
 
 // A Response that turns the connection into the given event stream: 200, text/event-stream,

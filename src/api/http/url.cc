@@ -97,8 +97,7 @@ core::Result<Target> ParseTarget(std::string_view target) {
   }
   size_t question = target.find('?');
   Target out;
-  TL_ASSIGN_OR_RETURN(out.path,
-                      PercentDecode(target.substr(0, question), /*plus_is_space=*/false));
+  TL_ASSIGN_OR_RETURN(out.path, PercentDecode(target.substr(0, question), /*plus_is_space=*/false));
   if (question != std::string_view::npos) {
     TL_ASSIGN_OR_RETURN(out.query, ParseQuery(target.substr(question + 1)));
   }

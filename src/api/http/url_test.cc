@@ -37,15 +37,16 @@ TEST(ParseUrl, AcceptsBracketedIpv6) {
 }
 
 TEST(ParseUrl, RejectsBadUrls) {
-  for (const char* bad : {"", "node1:8080", "ftp://host/", "http://", "http://:80",
-                          "http://host:", "http://host:0", "http://host:65536",
-                          "http://host:80x", "http://host:-1", "http://user@host/",
-                          "http://host/a?b=c", "http://host/#frag", "http://ho st/",
-                          "http://[::1", "http://[::1]x", "http://host/a%zz", "http://host/a b",
-                          "http://host/%00"}) {
+  for (const char* bad :
+       {"", "node1:8080", "ftp://host/", "http://", "http://:80", "http://host:", "http://host:0",
+        "http://host:65536", "http://host:80x", "http://host:-1", "http://user@host/",
+        "http://host/a?b=c", "http://host/#frag", "http://ho st/", "http://[::1", "http://[::1]x",
+        "http://host/a%zz", "http://host/a b", "http://host/%00"}) {
     auto url = ParseUrl(bad);
     EXPECT_FALSE(url) << "accepted: " << bad;
-    if (!url) EXPECT_EQ(url.error().code, "URL_INVALID") << bad;
+    if (!url) {
+      EXPECT_EQ(url.error().code, "URL_INVALID") << bad;
+    }
   }
 }
 
@@ -60,7 +61,9 @@ TEST(PercentDecode, RejectsMalformedEscapesAndNul) {
   for (const char* bad : {"%", "%2", "a%g0", "%0g", "x%00y", "end%"}) {
     auto decoded = PercentDecode(bad, true);
     EXPECT_FALSE(decoded) << bad;
-    if (!decoded) EXPECT_EQ(decoded.error().code, "URL_INVALID");
+    if (!decoded) {
+      EXPECT_EQ(decoded.error().code, "URL_INVALID");
+    }
   }
 }
 

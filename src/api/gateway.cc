@@ -1,0 +1,274 @@
+#include "api/gateway.h"
+
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "node/proof_bundle.h"
+
+namespace tradeledger::api {
+namespace {
+
+using nlohmann::json;
+
+constexpr auto kDefaultWait = std::chrono::seconds(30);
+constexpr auto kMaxWait = std::chrono::seconds(120);
+
+http::Response Json(int status, const json& body) {
+  http::Response r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+http::Response Error(const core::Error& e) {
+  return http::JsonError(HttpStatusFor(e.code), e.code, e.detail.empty() ? e.code : e.detail);
+}
+
+std::optional<uint64_t> ParseUint(std::string_view s) {
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+json EntryJson(const ledger::TxId& id, const node::TxIndexEntry& e) {
+  return {{"tx_id", id.hex()},          {"status", "committed"},
+          {"height", e.height.value},   {"position", e.position},
+          {"leaf_index", e.leaf_index}, {"result_code", e.result_code}};
+}
+
+json HeaderJson(const ledger::BlockHeader& h) {
+  return {{"chain_id", h.chain_id.hex()},
+          {"height", h.height.value},
+          {"prev_hash", h.prev_hash.hex()},
+          {"timestamp_ms", h.timestamp.value},
+          {"proposer", h.proposer.hex()},
+          {"tx_root", h.tx_root.hex()},
+          {"tx_count", h.tx_count},
+          {"log_size", h.log_size},
+          {"log_root", h.log_root.hex()},
+          {"state_height", h.state_height.value},
+          {"state_root", h.state_root.hex()}};
+}
+
+}  // namespace
+
+int HttpStatusFor(std::string_view code) {
+  if (code == "NOT_FOUND" || code == "TX_NOT_FOUND" || code == "BLOCK_NOT_FOUND") return 404;
+  if (code == "TX_TOO_LARGE" || code == "REQUEST_TOO_LARGE") return 413;
+  if (code == "MEMPOOL_FULL" || code == "MEMPOOL_SIGNER_LIMIT" || code == "NODE_UNAVAILABLE") {
+    return 503;
+  }
+  if (code.starts_with("STORAGE_") || code == "INTERNAL") return 500;
+  if (code == "METHOD_NOT_ALLOWED") return 405;
+  return 400;
+}
+
+Gateway::Gateway(node::Node& node, node::Chain& chain, const node::LedgerStore& store,
+                 node::Metrics& metrics)
+    : node_(node), chain_(chain), store_(store), metrics_(metrics) {}
+
+void Gateway::Handle(http::Request request, http::Responder respond) {
+  ++metrics_.http_requests;
+  const std::string& path = request.path;
+  const bool get = request.method == "GET" || request.method == "HEAD";
+  auto reply = [&](http::Response r) {
+    if (r.status >= 400) {
+      auto j = json::parse(r.body, nullptr, false);
+      if (!j.is_discarded() && j.contains("error")) {
+        metrics_.CountRejection(j["error"].value("code", "UNKNOWN"));
+      }
+    }
+    respond(std::move(r));
+  };
+
+  if (path == "/v1/transactions") {
+    if (request.method != "POST") {
+      return reply(http::JsonError(405, "METHOD_NOT_ALLOWED", "use POST"));
+    }
+    return Submit(request, respond);
+  }
+  if (!get) return reply(http::JsonError(405, "METHOD_NOT_ALLOWED", "use GET"));
+  if (path.starts_with("/v1/transactions/")) {
+    return reply(TransactionStatus(std::string_view(path).substr(17)));
+  }
+  if (path.starts_with("/v1/blocks/")) return reply(Block(std::string_view(path).substr(11)));
+  if (path.starts_with("/v1/proofs/inclusion/")) {
+    return reply(InclusionProof(std::string_view(path).substr(21)));
+  }
+  if (path == "/v1/proofs/consistency") return reply(ConsistencyProof(request));
+  if (path == "/v1/events") return respond(Events());
+  if (path == "/health") return reply(Health());
+  if (path == "/metrics") {
+    http::Response r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = metrics_.Render();
+    return respond(std::move(r));
+  }
+  if (path == "/v1/openapi.json") {
+    http::Response r;
+    r.body = OpenApiDocument();
+    return respond(std::move(r));
+  }
+  reply(http::JsonError(404, "ROUTE_NOT_FOUND", "no route " + path));
+}
+
+void Gateway::Submit(const http::Request& request, http::Responder respond) {
+  auto fail = [&](const core::Error& e) {
+    metrics_.CountRejection(e.code);
+    respond(Error(e));
+  };
+  core::Bytes envelope;
+  auto type = request.headers.find("content-type");
+  if (type != request.headers.end() && type->second.starts_with("application/octet-stream")) {
+    envelope = core::ToBytes(request.body);
+  } else {
+    auto body = json::parse(request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("transaction") ||
+        !body["transaction"].is_string()) {
+      return fail({"REQUEST_INVALID", "expected {\"transaction\": \"<base64 envelope>\"}"});
+    }
+    auto raw = core::FromBase64(body["transaction"].get<std::string>());
+    if (!raw) return fail(raw.error());
+    envelope = std::move(*raw);
+  }
+  auto tx = ledger::SignedTransaction::Decode(envelope);
+  if (!tx) return fail(tx.error());
+  ledger::TxId id = tx->id();
+  auto admitted = node_.Submit(std::move(*tx));
+  if (!admitted) return fail(admitted.error());
+  if (admitted->status == node::TxStatus::kCommitted) {
+    return respond(Json(200, EntryJson(id, *admitted->entry)));
+  }
+  auto wait = request.query.find("wait");
+  if (wait == request.query.end() || wait->second != "commit") {
+    return respond(Json(202, {{"tx_id", id.hex()}, {"status", "pending"}}));
+  }
+  std::chrono::milliseconds timeout = kDefaultWait;
+  if (auto t = request.query.find("timeout_ms"); t != request.query.end()) {
+    auto ms = ParseUint(t->second);
+    if (!ms) return fail({"REQUEST_INVALID", "timeout_ms must be a whole number"});
+    timeout = std::min<std::chrono::milliseconds>(std::chrono::milliseconds(*ms), kMaxWait);
+  }
+  node_.WaitForCommit(id, std::chrono::steady_clock::now() + timeout,
+                      [id, respond](std::optional<node::TxIndexEntry> entry) {
+                        if (entry) {
+                          respond(Json(200, EntryJson(id, *entry)));
+                        } else {
+                          respond(Json(202, {{"tx_id", id.hex()}, {"status", "pending"}}));
+                        }
+                      });
+}
+
+http::Response Gateway::TransactionStatus(std::string_view id_hex) {
+  auto id = ledger::TxId::FromHex(id_hex);
+  if (!id) return http::JsonError(400, "TX_ID_INVALID", "a tx id is 64 hex digits");
+  auto status = node_.Status(*id);
+  if (!status) return Error(status.error());
+  switch (status->first) {
+    case node::TxStatus::kCommitted:
+      return Json(200, EntryJson(*id, *status->second));
+    case node::TxStatus::kPending:
+      return Json(200, {{"tx_id", id->hex()}, {"status", "pending"}});
+    case node::TxStatus::kUnknown:
+      break;
+  }
+  return http::JsonError(404, "TX_NOT_FOUND", "no transaction " + id->hex());
+}
+
+http::Response Gateway::Block(std::string_view which) {
+  core::Height height = chain_.tip().height;
+  if (which != "latest") {
+    auto h = ParseUint(which);
+    if (!h) return http::JsonError(400, "HEIGHT_INVALID", "height must be a number or 'latest'");
+    height = core::Height(*h);
+  }
+  if (height.value == 0 || height > chain_.tip().height) {
+    return http::JsonError(404, "BLOCK_NOT_FOUND", "no block at height " + height.ToString());
+  }
+  auto block = store_.ReadBlock(height);
+  if (!block) return Error(block.error());
+  json txs = json::array();
+  for (const auto& tx : block->transactions) txs.push_back(tx.id().hex());
+  json sigs = json::array();
+  for (const auto& s : block->certificate.signatures) {
+    sigs.push_back({{"validator", s.validator.hex()}, {"signature", s.signature.hex()}});
+  }
+  return Json(200, {{"hash", block->header.Hash().hex()},
+                    {"header", HeaderJson(block->header)},
+                    {"transactions", txs},
+                    {"certificate",
+                     {{"height", block->certificate.height.value},
+                      {"view", block->certificate.view.value},
+                      {"block_hash", block->certificate.block_hash.hex()},
+                      {"signatures", sigs}}},
+                    {"encoded_header", core::ToBase64(block->header.Encode())},
+                    {"encoded_certificate", core::ToBase64(block->certificate.Encode())}});
+}
+
+http::Response Gateway::InclusionProof(std::string_view id_hex) {
+  auto id = ledger::TxId::FromHex(id_hex);
+  if (!id) return http::JsonError(400, "TX_ID_INVALID", "a tx id is 64 hex digits");
+  auto bundle = node::BuildInclusionBundle(store_, chain_.genesis().chain_id, *id);
+  if (!bundle) {
+    if (bundle.error().code == "NOT_FOUND") {
+      return http::JsonError(404, "TX_NOT_FOUND", bundle.error().detail);
+    }
+    return Error(bundle.error());
+  }
+  return Json(200, *bundle);
+}
+
+http::Response Gateway::ConsistencyProof(const http::Request& request) {
+  auto param = [&](const char* name) -> std::optional<uint64_t> {
+    auto it = request.query.find(name);
+    if (it == request.query.end()) return std::nullopt;
+    return ParseUint(it->second);
+  };
+  auto from = param("from");
+  auto to = param("to");
+  if (!from || !to || *from == 0 || *from > *to) {
+    return http::JsonError(400, "HEIGHT_INVALID", "need heights 1 <= from <= to");
+  }
+  if (*to > chain_.tip().height.value) {
+    return http::JsonError(404, "BLOCK_NOT_FOUND", "no block at height " + std::to_string(*to));
+  }
+  auto bundle = node::BuildConsistencyBundle(store_, chain_.genesis().chain_id,
+                                             core::Height(*from), core::Height(*to));
+  if (!bundle) return Error(bundle.error());
+  return Json(200, *bundle);
+}
+
+http::Response Gateway::Health() {
+  node::ChainTip tip = chain_.tip();
+  json body = {{"status", node_.healthy() ? "ok" : "failed"},
+               {"chain_id", chain_.genesis().chain_id.hex()},
+               {"height", tip.height.value},
+               {"log_size", tip.log_size}};
+  return Json(node_.healthy() ? 200 : 503, body);
+}
+
+http::Response Gateway::Events() {
+  auto stream = http::EventStream::Create();
+  {
+    std::lock_guard lock(streams_mu_);
+    std::erase_if(streams_, [](const auto& s) { return !s->IsOpen(); });
+    streams_.push_back(stream);
+  }
+  return http::EventStreamResponse(stream);
+}
+
+void Gateway::PublishBlock(const ledger::StoredBlock& block) {
+  json txs = json::array();
+  for (const auto& tx : block.transactions) txs.push_back(tx.id().hex());
+  std::string data = json{{"height", block.header.height.value},
+                          {"hash", block.header.Hash().hex()},
+                          {"tx_count", block.header.tx_count},
+                          {"transactions", txs}}
+                         .dump();
+  std::lock_guard lock(streams_mu_);
+  std::erase_if(streams_, [&](const auto& s) { return !s->Send("block", data); });
+}
+
+}  // namespace tradeledger::api

@@ -1,0 +1,65 @@
+// The node's REST/JSON API: routes HTTP requests to the node and the ledger store.
+//
+//   POST /v1/transactions                 submit a signed envelope (JSON {"transaction": base64}
+//                                         or application/octet-stream); ?wait=commit waits
+//   GET  /v1/transactions/{id}            status, height, position, result code
+//   GET  /v1/blocks/{height|latest}       header, transaction ids, commit certificate
+//   GET  /v1/proofs/inclusion/{id}        inclusion proof bundle
+//   GET  /v1/proofs/consistency?from&to   consistency proof bundle between two heights
+//   GET  /v1/events                       server-sent events, one per committed block
+//   GET  /health, /metrics, /v1/openapi.json
+//
+// Every error is JSON {"error": {"code": REASON_CODE, "message": ...}} with a 4xx/5xx status;
+// a handler never throws and never changes state on a rejected request.
+//
+// Thread safety: Handle() is called concurrently by the HTTP server's threads.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "api/http/http_types.h"
+#include "node/chain.h"
+#include "node/ledger_store.h"
+#include "node/metrics.h"
+#include "node/node.h"
+
+namespace tradeledger::api {
+
+class Gateway {
+ public:
+  // Borrows everything; all must outlive the Gateway.
+  Gateway(node::Node& node, node::Chain& chain, const node::LedgerStore& store,
+          node::Metrics& metrics);
+
+  void Handle(http::Request request, http::Responder respond);
+
+  // Sends a "block" event to every open /v1/events stream. Called after each commit.
+  void PublishBlock(const ledger::StoredBlock& block);
+
+ private:
+  void Submit(const http::Request& request, http::Responder respond);
+  http::Response TransactionStatus(std::string_view id_hex);
+  http::Response Block(std::string_view which);
+  http::Response InclusionProof(std::string_view id_hex);
+  http::Response ConsistencyProof(const http::Request& request);
+  http::Response Health();
+  http::Response Events();
+
+  node::Node& node_;
+  node::Chain& chain_;
+  const node::LedgerStore& store_;
+  node::Metrics& metrics_;
+
+  std::mutex streams_mu_;
+  std::vector<std::shared_ptr<http::EventStream>> streams_;  // guarded by streams_mu_
+};
+
+// Maps a reason code to the HTTP status a client should see.
+int HttpStatusFor(std::string_view reason_code);
+
+// The OpenAPI 3 document served at /v1/openapi.json.
+const std::string& OpenApiDocument();
+
+}  // namespace tradeledger::api

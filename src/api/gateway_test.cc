@@ -1,0 +1,179 @@
+#include "api/gateway.h"
+
+#include <future>
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "node/proof_bundle.h"
+#include "storage/memory_store.h"
+
+namespace tradeledger::api {
+namespace {
+
+using nlohmann::json;
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    genesis_ = *node::Genesis::Parse(
+        node::Genesis::Render("gw", core::TimestampMs(1), {{"v1", validator_.public_key}}));
+    chain_ = std::move(*node::Chain::Open(ledger_, genesis_));
+    node_ = std::move(*node::Node::Create(ledger_, *chain_, validator_, clock_, {}, metrics_));
+    gateway_ = std::make_unique<Gateway>(*node_, *chain_, ledger_, metrics_);
+    node_->Start();
+  }
+  void TearDown() override { node_->Stop(); }
+
+  http::Response Call(std::string method, std::string path, std::string body = {},
+                      std::map<std::string, std::string> query = {},
+                      std::map<std::string, std::string> headers = {}) {
+    http::Request r;
+    r.method = std::move(method);
+    r.path = std::move(path);
+    r.body = std::move(body);
+    r.query = std::move(query);
+    r.headers = std::move(headers);
+    std::promise<http::Response> done;
+    gateway_->Handle(std::move(r), [&](http::Response resp) { done.set_value(std::move(resp)); });
+    return done.get_future().get();
+  }
+
+  static std::string Code(const http::Response& r) {
+    return json::parse(r.body)["error"]["code"].get<std::string>();
+  }
+
+  ledger::SignedTransaction Tx(uint64_t nonce, const ledger::ChainId* chain = nullptr) {
+    ledger::TxPayload p;
+    p.chain_id = chain ? *chain : genesis_.chain_id;
+    p.type = "document.anchor";
+    p.nonce = nonce;
+    p.body = core::ToBytes(json{{"docId", "DOC-" + std::to_string(nonce)},
+                                {"docType", "OTHER"},
+                                {"contentHash", std::string(64, 'c')},
+                                {"issuer", "ACME"}}
+                               .dump());
+    return ledger::SignedTransaction::Sign(p, client_);
+  }
+
+  static std::string Body(const ledger::SignedTransaction& tx) {
+    return json{{"transaction", core::ToBase64(tx.envelope())}}.dump();
+  }
+
+  crypto::KeyPair validator_ = crypto::KeyPair::Generate();
+  crypto::KeyPair client_ = crypto::KeyPair::Generate();
+  node::SystemClock clock_;
+  node::Metrics metrics_;
+  storage::MemoryStore store_;
+  node::LedgerStore ledger_{store_};
+  node::Genesis genesis_;
+  std::unique_ptr<node::Chain> chain_;
+  std::unique_ptr<node::Node> node_;
+  std::unique_ptr<Gateway> gateway_;
+};
+
+TEST_F(GatewayTest, SubmitWaitsForCommitAndServesProof) {
+  auto tx = Tx(1);
+  auto r = Call("POST", "/v1/transactions", Body(tx), {{"wait", "commit"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = json::parse(r.body);
+  EXPECT_EQ(j["tx_id"], tx.id().hex());
+  EXPECT_EQ(j["result_code"], "OK");
+  EXPECT_EQ(j["height"], 1);
+
+  auto status = Call("GET", "/v1/transactions/" + tx.id().hex());
+  EXPECT_EQ(json::parse(status.body)["status"], "committed");
+
+  auto proof = Call("GET", "/v1/proofs/inclusion/" + tx.id().hex());
+  ASSERT_EQ(proof.status, 200);
+  node::TrustedValidators trusted{genesis_.chain_id, genesis_.validator_set};
+  EXPECT_TRUE(node::VerifyBundle(json::parse(proof.body), trusted));
+
+  auto block = Call("GET", "/v1/blocks/1");
+  ASSERT_EQ(block.status, 200);
+  EXPECT_EQ(json::parse(block.body)["transactions"][0], tx.id().hex());
+}
+
+TEST_F(GatewayTest, ResubmittingACommittedTransactionReturnsItsEntry) {
+  auto tx = Tx(1);
+  ASSERT_EQ(Call("POST", "/v1/transactions", Body(tx), {{"wait", "commit"}}).status, 200);
+  auto again = Call("POST", "/v1/transactions", Body(tx));
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(json::parse(again.body)["height"], 1);
+}
+
+TEST_F(GatewayTest, AcceptsRawEnvelopes) {
+  auto tx = Tx(1);
+  std::string raw(tx.envelope().begin(), tx.envelope().end());
+  auto r = Call("POST", "/v1/transactions", raw, {{"wait", "commit"}},
+                {{"content-type", "application/octet-stream"}});
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
+TEST_F(GatewayTest, RejectsMalformedRequestsWithReasonCodes) {
+  auto bad_json = Call("POST", "/v1/transactions", "{nope");
+  EXPECT_EQ(bad_json.status, 400);
+  EXPECT_EQ(Code(bad_json), "REQUEST_INVALID");
+
+  auto bad_b64 = Call("POST", "/v1/transactions", R"({"transaction":"%%%"})");
+  EXPECT_EQ(Code(bad_b64), "BASE64_INVALID");
+
+  auto garbage = Call("POST", "/v1/transactions", R"({"transaction":"AAAA"})");
+  EXPECT_EQ(garbage.status, 400);
+  EXPECT_TRUE(Code(garbage).starts_with("ENCODING_")) << garbage.body;
+
+  core::Bytes env = Tx(1).envelope();
+  env.back() ^= 1;
+  auto bad_sig = Call("POST", "/v1/transactions",
+                      json{{"transaction", core::ToBase64(env)}}.dump());
+  EXPECT_EQ(Code(bad_sig), "BAD_SIGNATURE");
+
+  ledger::ChainId other;
+  other.hash.data[0] = 9;
+  EXPECT_EQ(Code(Call("POST", "/v1/transactions", Body(Tx(1, &other)))), "WRONG_CHAIN");
+
+  auto too_big = Call("POST", "/v1/transactions",
+                      json{{"transaction", core::ToBase64(core::Bytes(70'000, 1))}}.dump());
+  EXPECT_EQ(too_big.status, 413);
+  EXPECT_EQ(Code(too_big), "TX_TOO_LARGE");
+
+  EXPECT_EQ(chain_->tip().height, core::Height(0));
+}
+
+TEST_F(GatewayTest, UnknownThingsAre404AndBadIdsAre400) {
+  EXPECT_EQ(Code(Call("GET", "/v1/transactions/" + std::string(64, 'a'))), "TX_NOT_FOUND");
+  EXPECT_EQ(Code(Call("GET", "/v1/transactions/xyz")), "TX_ID_INVALID");
+  EXPECT_EQ(Code(Call("GET", "/v1/blocks/7")), "BLOCK_NOT_FOUND");
+  EXPECT_EQ(Code(Call("GET", "/v1/blocks/-1")), "HEIGHT_INVALID");
+  EXPECT_EQ(Code(Call("GET", "/v1/proofs/consistency", "", {{"from", "2"}, {"to", "1"}})),
+            "HEIGHT_INVALID");
+  EXPECT_EQ(Code(Call("GET", "/nowhere")), "ROUTE_NOT_FOUND");
+  EXPECT_EQ(Call("DELETE", "/v1/transactions").status, 405);
+}
+
+TEST_F(GatewayTest, ConsistencyProofBetweenHeightsVerifies) {
+  for (uint64_t n = 1; n <= 3; ++n) {
+    ASSERT_EQ(Call("POST", "/v1/transactions", Body(Tx(n)), {{"wait", "commit"}}).status, 200);
+  }
+  uint64_t tip = chain_->tip().height.value;
+  auto r = Call("GET", "/v1/proofs/consistency", "",
+                {{"from", "1"}, {"to", std::to_string(tip)}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  node::TrustedValidators trusted{genesis_.chain_id, genesis_.validator_set};
+  EXPECT_TRUE(node::VerifyBundle(json::parse(r.body), trusted));
+}
+
+TEST_F(GatewayTest, HealthMetricsAndOpenApi) {
+  auto health = Call("GET", "/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(json::parse(health.body)["chain_id"], genesis_.chain_id.hex());
+  auto metrics = Call("GET", "/metrics");
+  EXPECT_NE(metrics.body.find("tradeledger_height"), std::string::npos);
+  auto openapi = json::parse(Call("GET", "/v1/openapi.json").body, nullptr, false);
+  ASSERT_FALSE(openapi.is_discarded());
+  EXPECT_TRUE(openapi["paths"].contains("/v1/transactions"));
+}
+
+}  // namespace
+}  // namespace tradeledger::api

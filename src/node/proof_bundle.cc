@@ -1,0 +1,167 @@
+#include "node/proof_bundle.h"
+
+#include "ledger/merkle.h"
+#include "ledger/merkle_log.h"
+
+namespace tradeledger::node {
+namespace {
+
+std::string B64(core::ByteSpan b) { return core::ToBase64(b); }
+
+core::Result<core::Bytes> Field(const nlohmann::json& j, const char* name) {
+  if (!j.is_object() || !j.contains(name) || !j[name].is_string()) {
+    return core::Fail("PROOF_MALFORMED", std::string("missing field '") + name + "'");
+  }
+  auto bytes = core::FromBase64(j[name].get<std::string>());
+  if (!bytes) return core::Fail("PROOF_MALFORMED", std::string("field '") + name + "' is not base64");
+  return std::move(*bytes);
+}
+
+template <typename T>
+core::Result<T> DecodeField(const nlohmann::json& j, const char* name) {
+  TL_ASSIGN_OR_RETURN(core::Bytes raw, Field(j, name));
+  auto v = T::Decode(raw);
+  if (!v) return core::Fail("PROOF_MALFORMED", std::string(name) + ": " + v.error().ToString());
+  return std::move(*v);
+}
+
+std::unexpected<core::Error> Invalid(const std::string& why) { return core::Fail("PROOF_INVALID", why); }
+
+nlohmann::json CertifiedHeader(const ledger::StoredBlock& block) {
+  return {{"height", block.header.height.value},
+          {"header", B64(block.header.Encode())},
+          {"certificate", B64(block.certificate.Encode())}};
+}
+
+// Checks that `header` is certified by a quorum of `trusted`.
+core::Result<ledger::BlockHeader> VerifyCertifiedHeader(const nlohmann::json& j,
+                                                        const TrustedValidators& trusted) {
+  TL_ASSIGN_OR_RETURN(ledger::BlockHeader header, DecodeField<ledger::BlockHeader>(j, "header"));
+  TL_ASSIGN_OR_RETURN(ledger::CommitCertificate cert,
+                      DecodeField<ledger::CommitCertificate>(j, "certificate"));
+  if (header.chain_id != trusted.chain_id) {
+    return core::Fail("PROOF_INVALID", "header belongs to another chain");
+  }
+  if (cert.height != header.height || cert.block_hash != header.Hash()) {
+    return core::Fail("PROOF_INVALID", "certificate does not certify this header");
+  }
+  if (auto ok = cert.Verify(trusted.chain_id, trusted.set); !ok) {
+    return core::Fail("PROOF_INVALID", ok.error().detail);
+  }
+  return header;
+}
+
+core::Result<VerifiedProof> VerifyInclusionBundle(const nlohmann::json& bundle,
+                                                  const TrustedValidators& trusted) {
+  TL_ASSIGN_OR_RETURN(ledger::BlockHeader header, VerifyCertifiedHeader(bundle, trusted));
+  TL_ASSIGN_OR_RETURN(core::Bytes envelope, Field(bundle, "transaction"));
+  auto tx = ledger::SignedTransaction::Decode(envelope);
+  if (!tx) return core::Fail("PROOF_MALFORMED", "transaction: " + tx.error().ToString());
+  if (auto sig = tx->VerifySignature(); !sig) return Invalid(sig.error().detail);
+  if (tx->payload().chain_id != trusted.chain_id) {
+    return Invalid("transaction belongs to another chain");
+  }
+  if (bundle.value("tx_id", "") != tx->id().hex()) {
+    return Invalid("tx_id does not match the transaction");
+  }
+  TL_ASSIGN_OR_RETURN(ledger::InclusionProof proof,
+                      DecodeField<ledger::InclusionProof>(bundle, "inclusion"));
+  if (proof.tree_size != header.log_size) return Invalid("proof is for another log size");
+  uint64_t first = header.log_size - header.tx_count;
+  if (proof.leaf_index < first || proof.leaf_index >= header.log_size) {
+    return Invalid("leaf lies outside the block's transactions");
+  }
+  if (auto ok = ledger::VerifyInclusion(ledger::LeafHash(tx->id().hash.span()), proof,
+                                        header.log_root);
+      !ok) {
+    return Invalid("inclusion proof: " + ok.error().detail);
+  }
+  return VerifiedProof{kInclusionBundleKind,
+                       "transaction " + tx->id().hex() + " is in block " +
+                           header.height.ToString() + " at position " +
+                           std::to_string(proof.leaf_index - first) + ", certified by " +
+                           std::to_string(trusted.set.quorum()) + "+ of " +
+                           std::to_string(trusted.set.size()) + " validators"};
+}
+
+core::Result<VerifiedProof> VerifyConsistencyBundle(const nlohmann::json& bundle,
+                                                    const TrustedValidators& trusted) {
+  if (!bundle.contains("from") || !bundle.contains("to")) {
+    return core::Fail("PROOF_MALFORMED", "missing 'from' or 'to'");
+  }
+  TL_ASSIGN_OR_RETURN(ledger::BlockHeader from, VerifyCertifiedHeader(bundle["from"], trusted));
+  TL_ASSIGN_OR_RETURN(ledger::BlockHeader to, VerifyCertifiedHeader(bundle["to"], trusted));
+  TL_ASSIGN_OR_RETURN(ledger::ConsistencyProof proof,
+                      DecodeField<ledger::ConsistencyProof>(bundle, "consistency"));
+  if (proof.old_size != from.log_size || proof.new_size != to.log_size) {
+    return Invalid("proof sizes differ from the headers' log sizes");
+  }
+  if (auto ok = ledger::VerifyConsistency(proof, from.log_root, to.log_root); !ok) {
+    return Invalid("consistency proof: " + ok.error().detail);
+  }
+  return VerifiedProof{kConsistencyBundleKind,
+                       "the log at block " + to.height.ToString() + " (" +
+                           std::to_string(to.log_size) + " transactions) extends the log at block " +
+                           from.height.ToString() + " (" + std::to_string(from.log_size) + ")"};
+}
+
+}  // namespace
+
+core::Result<nlohmann::json> BuildInclusionBundle(const LedgerStore& store,
+                                                  const ledger::ChainId& chain,
+                                                  const ledger::TxId& id) {
+  TL_ASSIGN_OR_RETURN(std::optional<TxIndexEntry> entry, store.ReadTxIndex(id));
+  if (!entry) return core::Fail("NOT_FOUND", "transaction " + id.hex() + " is not committed");
+  TL_ASSIGN_OR_RETURN(ledger::StoredBlock block, store.ReadBlock(entry->height));
+  if (entry->position >= block.transactions.size() ||
+      block.transactions[entry->position].id() != id) {
+    return core::Fail("STORAGE_CORRUPT", "index entry does not match block " +
+                                             entry->height.ToString());
+  }
+  TL_ASSIGN_OR_RETURN(ledger::InclusionProof proof,
+                      ledger::ProveInclusion(entry->leaf_index, block.header.log_size,
+                                             store.log_nodes()));
+  nlohmann::json j = CertifiedHeader(block);
+  j["kind"] = kInclusionBundleKind;
+  j["chain_id"] = chain.hex();
+  j["tx_id"] = id.hex();
+  j["transaction"] = B64(block.transactions[entry->position].envelope());
+  j["position"] = entry->position;
+  j["result_code"] = entry->result_code;
+  j["inclusion"] = B64(proof.Encode());
+  return j;
+}
+
+core::Result<nlohmann::json> BuildConsistencyBundle(const LedgerStore& store,
+                                                    const ledger::ChainId& chain,
+                                                    core::Height from, core::Height to) {
+  if (from.value == 0 || from > to) {
+    return core::Fail("INVALID_ARGUMENT", "need 1 <= from <= to");
+  }
+  TL_ASSIGN_OR_RETURN(ledger::StoredBlock a, store.ReadBlock(from));
+  TL_ASSIGN_OR_RETURN(ledger::StoredBlock b, store.ReadBlock(to));
+  TL_ASSIGN_OR_RETURN(ledger::ConsistencyProof proof,
+                      ledger::ProveConsistency(a.header.log_size, b.header.log_size,
+                                               store.log_nodes()));
+  return nlohmann::json{{"kind", kConsistencyBundleKind},
+                        {"chain_id", chain.hex()},
+                        {"from", CertifiedHeader(a)},
+                        {"to", CertifiedHeader(b)},
+                        {"consistency", B64(proof.Encode())}};
+}
+
+core::Result<VerifiedProof> VerifyBundle(const nlohmann::json& bundle,
+                                         const TrustedValidators& trusted) {
+  if (!bundle.is_object() || !bundle.contains("kind") || !bundle["kind"].is_string()) {
+    return core::Fail("PROOF_MALFORMED", "not a proof bundle (no 'kind')");
+  }
+  if (bundle.value("chain_id", "") != trusted.chain_id.hex()) {
+    return core::Fail("PROOF_INVALID", "bundle names another chain than the validators file");
+  }
+  std::string kind = bundle["kind"].get<std::string>();
+  if (kind == kInclusionBundleKind) return VerifyInclusionBundle(bundle, trusted);
+  if (kind == kConsistencyBundleKind) return VerifyConsistencyBundle(bundle, trusted);
+  return core::Fail("PROOF_MALFORMED", "unknown bundle kind '" + kind + "'");
+}
+
+}  // namespace tradeledger::node

@@ -1,0 +1,47 @@
+// Proof bundles: self-contained JSON documents that let anyone check, offline and with only
+// the validator set, that a transaction is on the ledger (inclusion) or that one ledger state
+// extends another (consistency). Format in doc/formats.md ("Proof bundles").
+//
+// An inclusion bundle carries the transaction envelope, the header of its block, the commit
+// certificate of that header, and an RFC 9162 inclusion proof of the transaction id in the
+// log whose size and root the header states. Verification checks, in order: chain id, the
+// certificate's quorum over the header hash, the transaction's signature and id, and the
+// inclusion proof (its leaf must lie inside the block's range of the log). The result code
+// reported beside it is informational: the proof does not cover it.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+#include "node/genesis.h"
+#include "node/ledger_store.h"
+
+namespace tradeledger::node {
+
+inline constexpr char kInclusionBundleKind[] = "tradeledger.proof.inclusion.v1";
+inline constexpr char kConsistencyBundleKind[] = "tradeledger.proof.consistency.v1";
+
+// NOT_FOUND if `id` is not committed.
+core::Result<nlohmann::json> BuildInclusionBundle(const LedgerStore& store,
+                                                  const ledger::ChainId& chain,
+                                                  const ledger::TxId& id);
+
+// A consistency proof from the log at block `from` to the log at block `to` (from <= to).
+core::Result<nlohmann::json> BuildConsistencyBundle(const LedgerStore& store,
+                                                    const ledger::ChainId& chain,
+                                                    core::Height from, core::Height to);
+
+// What a successful verification established.
+struct VerifiedProof {
+  std::string kind;
+  std::string summary;  // one line for humans
+};
+
+// Checks a bundle of either kind. PROOF_INVALID (with the first failed check) or
+// PROOF_MALFORMED (missing or undecodable fields) on failure.
+core::Result<VerifiedProof> VerifyBundle(const nlohmann::json& bundle,
+                                         const TrustedValidators& trusted);
+
+}  // namespace tradeledger::node
