@@ -1,0 +1,46 @@
+// The `tradeledger` subcommands. Each returns the process exit code and prints its own
+// messages: results on stdout, diagnostics on stderr. Exit codes: 0 success, 1 failure or
+// invalid input, 2 the operation could not run (environment), as each command documents.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace tradeledger::cli {
+
+int RunNode(const std::string& config_path);
+
+struct NetInitOptions {
+  int validators = 1;
+  std::string dir;
+  uint16_t base_port = 7711;
+  std::string chain_name = "tradeledger-local";
+};
+int NetInit(const NetInitOptions& options);
+int NetUp(const std::string& dir);
+int NetDown(const std::string& dir);
+
+int Keygen(const std::string& out);
+
+struct SubmitOptions {
+  std::string key_file;
+  std::string node_url;
+  std::string type;
+  std::string payload_file;
+  uint64_t nonce = 0;  // 0: microseconds since the epoch
+  uint64_t timeout_ms = 30'000;
+};
+int TxSubmit(const SubmitOptions& options);
+
+int Verify(const std::string& proof_file, const std::string& validators_file);
+int AuditCommand(const std::string& data_dir, const std::string& genesis_file);
+
+struct DemoOptions {
+  std::string node_url;
+  std::string validators_file;
+  int transactions = 300;
+  int signers = 6;
+};
+int Demo(const DemoOptions& options);
+
+}  // namespace tradeledger::cli

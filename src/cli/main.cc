@@ -1,0 +1,86 @@
+// tradeledger: the node, network, client and audit commands in one binary.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  namespace cli = tradeledger::cli;
+  CLI::App app{"TradeLedger: a permissioned BFT ledger for customs trade documents"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+
+  auto* node = app.add_subcommand("node", "Run a validator node");
+  std::string config;
+  node->add_option("--config", config, "Node configuration file (JSON)")->required();
+  node->callback([&] { exit_code = cli::RunNode(config); });
+
+  auto* net = app.add_subcommand("net", "Create, start and stop a local network");
+  net->require_subcommand(1);
+  cli::NetInitOptions init;
+  auto* net_init = net->add_subcommand("init", "Write keys, genesis and configs for a network");
+  net_init->add_option("--validators", init.validators, "Number of validators")->required();
+  net_init->add_option("--dir", init.dir, "Directory to create")->required();
+  net_init->add_option("--base-port", init.base_port, "HTTP port of the first node");
+  net_init->add_option("--chain-name", init.chain_name, "Name written into the genesis");
+  net_init->callback([&] { exit_code = cli::NetInit(init); });
+  std::string net_dir;
+  auto* net_up = net->add_subcommand("up", "Start every node of the network in the background");
+  net_up->add_option("--dir", net_dir, "Network directory")->required();
+  net_up->callback([&] { exit_code = cli::NetUp(net_dir); });
+  auto* net_down = net->add_subcommand("down", "Stop every node of the network");
+  net_down->add_option("--dir", net_dir, "Network directory")->required();
+  net_down->callback([&] { exit_code = cli::NetDown(net_dir); });
+
+  std::string key_out;
+  auto* keygen = app.add_subcommand("keygen", "Generate an Ed25519 key file (mode 0600)");
+  keygen->add_option("--out", key_out, "Key file to create")->required();
+  keygen->callback([&] { exit_code = cli::Keygen(key_out); });
+
+  auto* tx = app.add_subcommand("tx", "Transactions");
+  tx->require_subcommand(1);
+  cli::SubmitOptions submit;
+  auto* tx_submit = tx->add_subcommand("submit", "Sign, submit, wait for commit, print proof");
+  tx_submit->add_option("--key", submit.key_file, "Signer key file")->required();
+  tx_submit->add_option("--node", submit.node_url, "Node API URL")->required();
+  tx_submit->add_option("--type", submit.type, "Transaction type, e.g. document.anchor")
+      ->required();
+  tx_submit->add_option("--payload", submit.payload_file, "JSON body of the transaction")
+      ->required();
+  tx_submit->add_option("--nonce", submit.nonce, "Nonce (default: microseconds since epoch)");
+  tx_submit->add_option("--timeout-ms", submit.timeout_ms, "How long to wait for the commit");
+  tx_submit->callback([&] { exit_code = cli::TxSubmit(submit); });
+
+  std::string proof_file, validators_file;
+  auto* verify = app.add_subcommand("verify", "Check a proof bundle offline");
+  verify->add_option("--proof", proof_file, "Proof bundle (or tx submit output)")->required();
+  verify->add_option("--validators", validators_file, "Validators file")->required();
+  verify->callback([&] { exit_code = cli::Verify(proof_file, validators_file); });
+
+  std::string data_dir, genesis_file;
+  auto* audit = app.add_subcommand("audit", "Re-verify a stopped node's data directory");
+  audit->add_option("--data", data_dir, "The node's data directory")->required();
+  audit->add_option("--genesis", genesis_file,
+                    "Genesis file to audit against (default: the copy in the data directory)");
+  audit->callback([&] { exit_code = cli::AuditCommand(data_dir, genesis_file); });
+
+  cli::DemoOptions demo;
+  auto* demo_cmd = app.add_subcommand("demo", "Run the demo load against a running network");
+  demo_cmd->add_option("--node", demo.node_url, "Node API URL")->required();
+  demo_cmd->add_option("--validators", demo.validators_file, "Validators file")->required();
+  demo_cmd->add_option("--transactions", demo.transactions, "Documents to anchor");
+  demo_cmd->add_option("--signers", demo.signers, "Distinct client keys");
+  demo_cmd->callback([&] { exit_code = cli::Demo(demo); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    // A bug, not an input error: commands report input errors as values.
+    std::fprintf(stderr, "tradeledger: internal error: %s\n", e.what());
+    return 70;
+  }
+  return exit_code;
+}

@@ -1,0 +1,177 @@
+// `tradeledger net init|up|down`: a local network in one directory.
+//
+//   DIR/genesis.json        the chain's genesis (its hash is the chain id)
+//   DIR/validators.json     chain id and validator keys, for `tradeledger verify`
+//   DIR/nodeI/config.json   node I's configuration
+//   DIR/nodeI/validator.key node I's key (mode 0600)
+//   DIR/nodeI/data/         node I's RocksDB data directory
+//   DIR/nodeI/node.log      node I's log; DIR/nodeI/node.pid while it runs
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "api/http/http_client.h"
+#include "cli/commands.h"
+#include "cli/process.h"
+#include "crypto/key_file.h"
+#include "node/clock.h"
+#include "node/config.h"
+#include "node/genesis.h"
+
+namespace tradeledger::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool WriteText(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+std::vector<fs::path> NodeDirs(const std::string& dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_directory() && entry.path().filename().string().starts_with("node") &&
+        fs::exists(entry.path() / "config.json")) {
+      out.push_back(entry.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool Healthy(const std::string& host, uint16_t port) {
+  api::http::Client client(host, port);
+  auto r = client.Send("GET", "/health", {}, "application/json", std::chrono::seconds(2));
+  return r && r->status == 200;
+}
+
+}  // namespace
+
+int NetInit(const NetInitOptions& o) {
+  if (o.validators != 1) {
+    std::fprintf(stderr,
+                 "tradeledger net init: this build runs single-validator networks "
+                 "(--validators 1); multi-validator BFT networks are not available yet\n");
+    return 1;
+  }
+  fs::path dir(o.dir);
+  if (fs::exists(dir / "genesis.json")) {
+    std::fprintf(stderr, "tradeledger net init: %s already holds a network\n", o.dir.c_str());
+    return 1;
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "tradeledger net init: %s: %s\n", o.dir.c_str(), ec.message().c_str());
+    return 1;
+  }
+  std::vector<node::GenesisValidator> validators;
+  for (int i = 1; i <= o.validators; ++i) {
+    fs::path node_dir = dir / ("node" + std::to_string(i));
+    fs::create_directories(node_dir, ec);
+    crypto::KeyPair key = crypto::KeyPair::Generate();
+    if (auto ok = crypto::WriteKeyFile((node_dir / "validator.key").string(), key); !ok) {
+      std::fprintf(stderr, "tradeledger net init: %s\n", ok.error().ToString().c_str());
+      return 1;
+    }
+    validators.push_back({"validator-" + std::to_string(i), key.public_key});
+    node::NodeConfig config;
+    config.data_dir = "data";
+    config.key_file = "validator.key";
+    config.genesis_file = "../genesis.json";
+    config.http_port = static_cast<uint16_t>(o.base_port + i - 1);
+    if (!WriteText(node_dir / "config.json", config.Render())) {
+      std::fprintf(stderr, "tradeledger net init: cannot write %s\n",
+                   (node_dir / "config.json").c_str());
+      return 1;
+    }
+  }
+  std::string genesis_text =
+      node::Genesis::Render(o.chain_name, node::SystemClock().Now(), validators);
+  auto genesis = node::Genesis::Parse(genesis_text);
+  if (!genesis || !WriteText(dir / "genesis.json", genesis_text) ||
+      !WriteText(dir / "validators.json", node::RenderValidatorsFile(*genesis))) {
+    std::fprintf(stderr, "tradeledger net init: cannot write the genesis\n");
+    return 1;
+  }
+  std::printf("network of %d validator(s) in %s, chain id %s\n", o.validators, o.dir.c_str(),
+              genesis->chain_id.hex().c_str());
+  return 0;
+}
+
+int NetUp(const std::string& dir) {
+  auto nodes = NodeDirs(dir);
+  if (nodes.empty()) {
+    std::fprintf(stderr, "tradeledger net up: no nodes in %s (run net init first)\n", dir.c_str());
+    return 1;
+  }
+  std::string self = SelfExecutable();
+  struct Started {
+    fs::path dir;
+    pid_t pid;
+    node::NodeConfig config;
+  };
+  std::vector<Started> started;
+  for (const fs::path& node_dir : nodes) {
+    auto config = node::NodeConfig::Load((node_dir / "config.json").string());
+    if (!config) {
+      std::fprintf(stderr, "tradeledger net up: %s\n", config.error().ToString().c_str());
+      return 1;
+    }
+    std::string pid_file = (node_dir / "node.pid").string();
+    if (auto pid = ReadPidFile(pid_file); pid && IsRunningTradeledger(*pid)) {
+      started.push_back({node_dir, *pid, *config});
+      continue;
+    }
+    auto pid = SpawnDetached({self, "node", "--config", (node_dir / "config.json").string()},
+                             (node_dir / "node.log").string());
+    if (!pid || !WritePidFile(pid_file, *pid)) {
+      std::fprintf(stderr, "tradeledger net up: cannot start %s\n", node_dir.c_str());
+      return 1;
+    }
+    started.push_back({node_dir, *pid, *config});
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (const Started& s : started) {
+    while (!Healthy(s.config.http_address, s.config.http_port)) {
+      if (!IsRunningTradeledger(s.pid) || std::chrono::steady_clock::now() > deadline) {
+        std::fprintf(stderr, "tradeledger net up: %s did not start; see %s\n", s.dir.c_str(),
+                     (s.dir / "node.log").c_str());
+        return 1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::printf("%s http://%s:%u\n", s.dir.filename().c_str(), s.config.http_address.c_str(),
+                s.config.http_port);
+  }
+  return 0;
+}
+
+int NetDown(const std::string& dir) {
+  auto nodes = NodeDirs(dir);
+  if (nodes.empty()) {
+    std::fprintf(stderr, "tradeledger net down: no nodes in %s\n", dir.c_str());
+    return 1;
+  }
+  int result = 0;
+  for (const fs::path& node_dir : nodes) {
+    std::string pid_file = (node_dir / "node.pid").string();
+    auto pid = ReadPidFile(pid_file);
+    if (!pid) continue;
+    if (!StopProcess(*pid, std::chrono::seconds(20))) {
+      std::fprintf(stderr, "tradeledger net down: %s (pid %d) did not stop\n", node_dir.c_str(),
+                   *pid);
+      result = 1;
+      continue;
+    }
+    std::error_code ec;
+    fs::remove(pid_file, ec);
+    std::printf("%s stopped\n", node_dir.filename().c_str());
+  }
+  return result;
+}
+
+}  // namespace tradeledger::cli

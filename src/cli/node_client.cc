@@ -1,0 +1,58 @@
+#include "cli/node_client.h"
+
+namespace tradeledger::cli {
+
+core::Result<NodeClient> NodeClient::Connect(const std::string& url) {
+  auto parsed = api::http::ParseUrl(url);
+  if (!parsed) return core::Fail("INVALID_URL", url + ": " + parsed.error().detail);
+  if (parsed->tls()) return core::Fail("INVALID_URL", "https is not supported yet: " + url);
+  return NodeClient(std::make_unique<api::http::Client>(parsed->host, parsed->port),
+                    parsed->prefix);
+}
+
+core::Result<JsonResponse> NodeClient::Send(const std::string& method, const std::string& path,
+                                            const std::string& body,
+                                            std::chrono::milliseconds timeout) {
+  TL_ASSIGN_OR_RETURN(api::http::Response r,
+                      client_->Send(method, prefix_ + path, body, "application/json", timeout));
+  JsonResponse out{r.status, nlohmann::json::parse(r.body, nullptr, false)};
+  if (out.body.is_discarded()) {
+    return core::Fail("HTTP_PROTOCOL", "the node answered " + std::to_string(r.status) +
+                                           " with a body that is not JSON");
+  }
+  return out;
+}
+
+core::Result<JsonResponse> NodeClient::Get(const std::string& path) {
+  return Send("GET", path, {}, std::chrono::seconds(30));
+}
+
+core::Result<JsonResponse> NodeClient::Post(const std::string& path, const std::string& body,
+                                            std::chrono::milliseconds timeout) {
+  return Send("POST", path, body, timeout);
+}
+
+core::Result<ledger::ChainId> NodeClient::ChainId() {
+  TL_ASSIGN_OR_RETURN(JsonResponse r, Get("/health"));
+  if (r.status != 200 || !r.body.contains("chain_id") || !r.body["chain_id"].is_string()) {
+    return core::Fail("NODE_UNAVAILABLE", "the node's /health answered " + DescribeError(r));
+  }
+  return ledger::ChainId::FromHex(r.body["chain_id"].get<std::string>());
+}
+
+core::Result<JsonResponse> NodeClient::SubmitAndWait(const ledger::SignedTransaction& tx,
+                                                     std::chrono::milliseconds timeout) {
+  std::string body = nlohmann::json{{"transaction", core::ToBase64(tx.envelope())}}.dump();
+  return Post("/v1/transactions?wait=commit&timeout_ms=" + std::to_string(timeout.count()), body,
+              timeout + std::chrono::seconds(10));
+}
+
+std::string DescribeError(const JsonResponse& r) {
+  if (r.body.is_object() && r.body.contains("error") && r.body["error"].is_object()) {
+    const auto& e = r.body["error"];
+    return e.value("code", "ERROR") + ": " + e.value("message", "");
+  }
+  return "HTTP " + std::to_string(r.status);
+}
+
+}  // namespace tradeledger::cli

@@ -1,0 +1,48 @@
+// A small client of the node API for the CLI: JSON requests, chain id discovery, signing.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "api/http/http_client.h"
+#include "core/result.h"
+#include "crypto/ed25519.h"
+#include "ledger/transaction.h"
+
+namespace tradeledger::cli {
+
+struct JsonResponse {
+  int status = 0;
+  nlohmann::json body;
+};
+
+class NodeClient {
+ public:
+  // INVALID_URL if `url` is not http://host:port[/prefix].
+  static core::Result<NodeClient> Connect(const std::string& url);
+
+  core::Result<JsonResponse> Get(const std::string& path);
+  core::Result<JsonResponse> Post(const std::string& path, const std::string& body,
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // The chain id the node serves (from /health).
+  core::Result<ledger::ChainId> ChainId();
+
+  // Posts `tx` with wait=commit. The response is 200 (committed) or 202 (still pending).
+  core::Result<JsonResponse> SubmitAndWait(const ledger::SignedTransaction& tx,
+                                           std::chrono::milliseconds timeout);
+
+ private:
+  NodeClient(std::unique_ptr<api::http::Client> client, std::string prefix)
+      : client_(std::move(client)), prefix_(std::move(prefix)) {}
+  core::Result<JsonResponse> Send(const std::string& method, const std::string& path,
+                                  const std::string& body, std::chrono::milliseconds timeout);
+
+  std::unique_ptr<api::http::Client> client_;
+  std::string prefix_;
+};
+
+// "CODE: message" from an error response body, or the HTTP status.
+std::string DescribeError(const JsonResponse& r);
+
+}  // namespace tradeledger::cli

@@ -1,0 +1,83 @@
+// `tradeledger node --config FILE`: runs one validator until SIGINT or SIGTERM.
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "api/gateway.h"
+#include "api/http/http_server.h"
+#include "cli/commands.h"
+#include "crypto/key_file.h"
+#include "node/config.h"
+#include "storage/rocksdb_store.h"
+
+namespace tradeledger::cli {
+
+int RunNode(const std::string& config_path) {
+  auto fail = [](const std::string& what, const core::Error& e) {
+    std::fprintf(stderr, "tradeledger node: %s: %s\n", what.c_str(), e.ToString().c_str());
+    return 1;
+  };
+  auto config = node::NodeConfig::Load(config_path);
+  if (!config) return fail("configuration " + config_path, config.error());
+  auto key = crypto::ReadKeyFile(config->key_file);
+  if (!key) return fail("validator key", key.error());
+  auto genesis = node::Genesis::Load(config->genesis_file);
+  if (!genesis) return fail("genesis " + config->genesis_file, genesis.error());
+
+  // Signals are handled by sigwait on this thread only: block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::error_code ec;
+  std::filesystem::create_directories(config->data_dir, ec);
+  auto store = storage::RocksDbStore::Open(config->data_dir, storage::RocksDbOptions{});
+  if (!store) return fail("data directory " + config->data_dir, store.error());
+  node::LedgerStore ledger(**store);
+  auto chain = node::Chain::Open(ledger, *genesis);
+  if (!chain) return fail("chain", chain.error());
+  node::SystemClock clock;
+  node::Metrics metrics;
+  node::NodeOptions options;
+  options.max_block_transactions = config->max_block_transactions;
+  options.mempool = config->mempool;
+  auto validator = node::Node::Create(ledger, **chain, *key, clock, options, metrics);
+  if (!validator) return fail("node", validator.error());
+  api::Gateway gateway(**validator, **chain, ledger, metrics);
+  (*validator)->SetCommitListener([&](const ledger::StoredBlock& b) { gateway.PublishBlock(b); });
+
+  api::http::ServerOptions http_options;
+  http_options.address = config->http_address;
+  http_options.port = config->http_port;
+  http_options.threads = config->http_threads;
+  http_options.max_body_bytes = config->http_max_body_bytes;
+  api::http::Server server(http_options, [&](api::http::Request req, api::http::Responder res) {
+    gateway.Handle(std::move(req), std::move(res));
+  });
+  (*validator)->Start();
+  auto port = server.Start();
+  if (!port) {
+    (*validator)->Stop();
+    return fail("HTTP listener", port.error());
+  }
+  node::ChainTip tip = (*chain)->tip();
+  spdlog::info("tradeledger node: chain {} ({}), height {}, API http://{}:{}", genesis->chain_name,
+               genesis->chain_id.hex().substr(0, 16), tip.height.value, config->http_address,
+               *port);
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  spdlog::info("tradeledger node: signal {}, stopping", signal);
+  server.Stop();
+  (*validator)->Stop();
+  spdlog::info("tradeledger node: stopped at height {}", (*chain)->tip().height.value);
+  return 0;
+}
+
+}  // namespace tradeledger::cli

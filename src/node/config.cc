@@ -1,0 +1,96 @@
+#include "node/config.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "node/genesis.h"
+
+namespace tradeledger::node {
+namespace {
+
+using nlohmann::json;
+
+core::Result<std::string> Path(const json& j, const char* field, const std::string& base) {
+  if (!j.contains(field) || !j[field].is_string() || j[field].get<std::string>().empty()) {
+    return core::Fail("CONFIG_INVALID", std::string(field) + " must be a non-empty string");
+  }
+  std::filesystem::path p = j[field].get<std::string>();
+  if (p.is_relative()) p = std::filesystem::path(base) / p;
+  return p.lexically_normal().string();
+}
+
+template <typename T>
+core::Status Number(const json& j, const char* field, T* out, T min, T max) {
+  if (!j.contains(field)) return core::Ok();
+  if (!j[field].is_number_unsigned()) {
+    return core::Fail("CONFIG_INVALID", std::string(field) + " must be a whole number");
+  }
+  uint64_t v = j[field].get<uint64_t>();
+  if (v < static_cast<uint64_t>(min) || v > static_cast<uint64_t>(max)) {
+    return core::Fail("CONFIG_INVALID", std::string(field) + " is out of range");
+  }
+  *out = static_cast<T>(v);
+  return core::Ok();
+}
+
+}  // namespace
+
+core::Result<NodeConfig> NodeConfig::Parse(std::string_view text, const std::string& base_dir) {
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return core::Fail("CONFIG_INVALID", "the configuration is not a JSON object");
+  }
+  NodeConfig c;
+  TL_ASSIGN_OR_RETURN(c.data_dir, Path(j, "data_dir", base_dir));
+  TL_ASSIGN_OR_RETURN(c.key_file, Path(j, "key_file", base_dir));
+  TL_ASSIGN_OR_RETURN(c.genesis_file, Path(j, "genesis_file", base_dir));
+  if (j.contains("http")) {
+    const json& h = j["http"];
+    if (!h.is_object()) return core::Fail("CONFIG_INVALID", "http must be an object");
+    if (h.contains("address")) {
+      if (!h["address"].is_string()) return core::Fail("CONFIG_INVALID", "http.address");
+      c.http_address = h["address"].get<std::string>();
+    }
+    TL_RETURN_IF_ERROR(Number<uint16_t>(h, "port", &c.http_port, 0, 65535));
+    TL_RETURN_IF_ERROR(Number<int>(h, "threads", &c.http_threads, 1, 64));
+    TL_RETURN_IF_ERROR(
+        Number<size_t>(h, "max_body_bytes", &c.http_max_body_bytes, 1024, size_t{64} << 20));
+  }
+  TL_RETURN_IF_ERROR(
+      Number<size_t>(j, "max_block_transactions", &c.max_block_transactions, 1, 10'000));
+  if (j.contains("mempool")) {
+    const json& m = j["mempool"];
+    if (!m.is_object()) return core::Fail("CONFIG_INVALID", "mempool must be an object");
+    TL_RETURN_IF_ERROR(
+        Number<size_t>(m, "max_transactions", &c.mempool.max_transactions, 1, 10'000'000));
+    TL_RETURN_IF_ERROR(Number<size_t>(m, "max_bytes", &c.mempool.max_bytes, 1024, size_t{1} << 34));
+    TL_RETURN_IF_ERROR(
+        Number<size_t>(m, "max_per_signer", &c.mempool.max_per_signer, 1, 10'000'000));
+  }
+  return c;
+}
+
+core::Result<NodeConfig> NodeConfig::Load(const std::string& path) {
+  TL_ASSIGN_OR_RETURN(std::string text, ReadFile(path, 1 << 20));
+  std::string base = std::filesystem::path(path).parent_path().string();
+  if (base.empty()) base = ".";
+  return Parse(text, base);
+}
+
+std::string NodeConfig::Render() const {
+  nlohmann::ordered_json j;
+  j["data_dir"] = data_dir;
+  j["key_file"] = key_file;
+  j["genesis_file"] = genesis_file;
+  j["http"] = {{"address", http_address},
+               {"port", http_port},
+               {"threads", http_threads},
+               {"max_body_bytes", http_max_body_bytes}};
+  j["max_block_transactions"] = max_block_transactions;
+  j["mempool"] = {{"max_transactions", mempool.max_transactions},
+                  {"max_bytes", mempool.max_bytes},
+                  {"max_per_signer", mempool.max_per_signer}};
+  return j.dump(2) + "\n";
+}
+
+}  // namespace tradeledger::node
