@@ -43,9 +43,11 @@ core::Result<TxPayload> TxPayload::Decode(core::ByteSpan bytes) {
 }
 
 core::Bytes SignedTransaction::SigningMessage(core::ByteSpan payload_bytes) {
-  core::Bytes msg(kTxSigningContext, kTxSigningContext + sizeof(kTxSigningContext));
-  msg.insert(msg.end(), payload_bytes.begin(), payload_bytes.end());
-  return msg;
+  core::Encoder e(sizeof(kTxSigningContext) + payload_bytes.size());
+  // The context string includes its terminating NUL as the separator.
+  e.PutFixed(core::AsBytes(std::string_view(kTxSigningContext, sizeof(kTxSigningContext))));
+  e.PutFixed(payload_bytes);
+  return std::move(e).Take();
 }
 
 SignedTransaction SignedTransaction::Sign(const TxPayload& payload, const crypto::KeyPair& key) {

@@ -1,0 +1,255 @@
+// The consensus core of one validator: a pure state machine, `Step(input) -> actions`.
+//
+// Protocol: 2-chain HotStuff with timeout certificates (Jolteon / DiemBFT v4), described with
+// its safety and liveness argument in doc/adr/0010-consensus.md. Votes for view v go to the
+// leader of v+1, which forms the QC and proposes; a block B is decided when a QC certifies a
+// child of B from view(B)+1. A replica that decides B signs a CommitVote whose bytes are a
+// ledger::CommitCertificate signature; 2f+1 of them are the certificate stored with B, and
+// only then does the core emit Commit for B (so every stored certificate proves finality).
+//
+// The core does no I/O. Inputs are peer messages (bytes), timer firings, client batches and
+// Start, each stamped with the replica's local clock. Outputs are actions the driver must
+// carry out in order:
+//   Persist   write the safety state durably BEFORE carrying out any later action of the same
+//             Step (it always precedes the vote or timeout it protects);
+//   Send / Broadcast   deliver bytes to one peer / to every other validator;
+//   SetTimer  arm the single pacemaker timer (replacing any earlier one);
+//   Decide    informational: this replica's commit rule fired for a block;
+//   Commit    execute and store the block with its certificate (node::Chain::Commit), in
+//             height order, before the next Step (the core then reads the result back through
+//             LedgerView).
+//
+// Header building: the core builds and checks headers itself (prev hash, height, tx root and
+// the transaction log from the MerkleLog frontier it keeps per block), and reads executed
+// state roots, committed transaction ids and committed blocks through LedgerView, a narrow
+// read-only view of the node's executed chain.
+//
+// Peer input is never trusted: every rejected message increments rejections()[REASON] and
+// changes nothing else. Nothing a peer sends can make Step throw or abort.
+//
+// Thread safety: one thread owns a Replica. The LedgerView is borrowed and must outlive it.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <variant>
+#include <vector>
+
+#include "consensus/block_tree.h"
+#include "consensus/messages.h"
+#include "consensus/pacemaker.h"
+#include "consensus/safety_rules.h"
+#include "crypto/ed25519.h"
+#include "ledger/block.h"
+#include "ledger/commit_certificate.h"
+#include "ledger/merkle_log.h"
+
+namespace tradeledger::consensus {
+
+// Read-only view of the node's executed chain (blocks the driver has committed). Every call
+// reflects all Commit actions the driver has carried out.
+class LedgerView {
+ public:
+  virtual ~LedgerView() = default;
+  // Height of the latest executed block (0 = genesis only).
+  virtual core::Height ExecutedHeight() const = 0;
+  // State root after executing blocks 1..height; nullopt above ExecutedHeight().
+  virtual std::optional<core::Hash32> StateRoot(core::Height height) const = 0;
+  virtual bool IsCommitted(const ledger::TxId& id) const = 0;
+  // The stored block at 1 <= height <= ExecutedHeight(); nullopt otherwise.
+  virtual std::optional<ledger::StoredBlock> CommittedBlock(core::Height height) const = 0;
+  // The transaction log after ExecutedHeight().
+  virtual ledger::MerkleLog CommittedLog() const = 0;
+};
+
+struct ReplicaConfig {
+  ledger::ChainId chain_id;
+  ledger::ValidatorSet validators;
+  core::TimestampMs genesis_time;
+  PacemakerConfig pacemaker;
+  // Most transactions a proposal may carry. Default 500.
+  uint32_t max_block_transactions = 500;
+  // A replica does not vote for a block stamped more than this ahead of its clock. Default 5 s.
+  uint64_t max_clock_ahead_ms = 5000;
+  // Most client transactions waiting to be proposed. Default 20000.
+  size_t max_mempool = 20000;
+  // Most proposals buffered while their parent is fetched or their state root is executed.
+  size_t max_buffered_proposals = 256;
+  // Votes and timeouts for views further ahead than this are rejected. Default 1000.
+  uint64_t view_window = 1000;
+};
+
+struct PeerMessage {
+  ReplicaId from;  // authenticated by the transport
+  core::Bytes bytes;
+};
+struct TimerFired {
+  core::View view;
+};
+struct ClientBatch {
+  std::vector<ledger::SignedTransaction> transactions;
+};
+// The first input after Create: enters the first view and arms the timer.
+struct Start {};
+
+struct Input {
+  core::TimestampMs now;  // the replica's local clock
+  std::variant<Start, PeerMessage, TimerFired, ClientBatch> event;
+};
+
+struct Persist {
+  core::Bytes safety_state;  // SafetyState::Encode()
+};
+struct Send {
+  ReplicaId to;
+  core::Bytes bytes;
+};
+struct Broadcast {
+  core::Bytes bytes;
+};
+struct SetTimer {
+  core::View view;
+  core::TimestampMs deadline;  // local clock
+};
+struct Decide {
+  core::Height height;
+  core::View view;
+  ledger::BlockHash hash;
+};
+struct Commit {
+  ledger::StoredBlock block;
+};
+using Action = std::variant<Persist, Send, Broadcast, SetTimer, Decide, Commit>;
+
+class Replica {
+ public:
+  // `key` must be in config.validators (REPLICA_NOT_VALIDATOR). `persisted` is the last
+  // Persist payload, or empty on first start (SAFETY_STATE_CORRUPT if it does not decode).
+  static core::Result<std::unique_ptr<Replica>> Create(ReplicaConfig config, crypto::KeyPair key,
+                                                       const LedgerView& ledger,
+                                                       core::ByteSpan persisted);
+
+  std::vector<Action> Step(const Input& input);
+
+  // Rejected peer and client input by reason code; also SAFETY_CONFLICTING_COMMIT, which
+  // would mean more than f Byzantine validators (or a bug) and never increments otherwise.
+  const std::map<std::string, uint64_t>& rejections() const { return rejections_; }
+  ReplicaId id() const { return id_; }
+  core::View current_view() const { return pacemaker_.current_view(); }
+  const SafetyState& safety_state() const { return safety_.state(); }
+  const BlockTree& tree() const { return tree_; }
+  const std::optional<TimeoutCert>& last_tc() const { return last_tc_; }
+  core::Height decided_height() const { return decided_height_; }
+  ReplicaId Leader(core::View view) const { return pacemaker_.Leader(view); }
+  const ReplicaConfig& config() const { return config_; }
+
+ private:
+  struct Buffered {
+    ReplicaId from;
+    Proposal proposal;
+    core::Bytes bytes;
+  };
+  struct Local {
+    ReplicaId from;
+    Message message;
+    core::Bytes bytes;
+    bool trusted;
+  };
+
+  Replica(ReplicaConfig config, crypto::KeyPair key, ReplicaId id, const LedgerView& ledger,
+          SafetyState state);
+  static BlockNode RootFromLedger(const ReplicaConfig& config, const LedgerView& ledger);
+
+  void Reject(const std::string& code) { ++rejections_[code]; }
+  void SyncWithLedger();
+  void Dispatch(ReplicaId from, Message message, core::Bytes bytes, bool trusted);
+  void HandleProposal(ReplicaId from, Proposal p, core::Bytes bytes, bool trusted);
+  void HandleVote(const Vote& v, bool trusted);
+  void HandleTimeout(const Timeout& t, bool trusted);
+  void HandleCommitVote(const CommitVote& c, bool trusted);
+  void HandleBlockRequest(ReplicaId from, const BlockRequest& r);
+  void HandleSyncRequest(ReplicaId from, const SyncRequest& r);
+  void HandleSyncResponse(const SyncResponse& r);
+  void HandleClientBatch(const ClientBatch& batch);
+
+  // Outcome of checking a proposal against its parent.
+  enum class Check { kValid, kWaitForState };
+  core::Result<Check> ValidateBlock(const Proposal& p, const BlockNode& parent, bool trusted);
+  bool VerifyQc(const QuorumCert& qc);
+  bool VerifyTc(const TimeoutCert& tc);
+  void ProcessQc(const QuorumCert& qc);
+  void ProcessTc(const TimeoutCert& tc);
+  void OnNewView();
+  void CheckCommitRule(const QuorumCert& qc);
+  void DecideBlock(const BlockNode& block);
+  void TryCommit();
+  void MaybeVote(const BlockNode& node, const std::optional<TimeoutCert>& tc);
+  void LocalTimeout();
+  void TryPropose();
+  void RequestSync(ReplicaId peer);
+  void Buffer(std::vector<Buffered>& into, Buffered b);
+
+  void Emit(Action action) { actions_.push_back(std::move(action)); }
+  void SendTo(ReplicaId to, const Message& message);
+  void BroadcastAll(const Message& message);
+  void PersistSafety() { Emit(Persist{safety_.state().Encode()}); }
+  core::Height max_seen_height() const { return max_seen_height_; }
+
+  const ReplicaConfig config_;
+  const crypto::KeyPair key_;
+  const ReplicaId id_;
+  const LedgerView& ledger_;
+  SafetyRules safety_;
+  Pacemaker pacemaker_;
+  BlockTree tree_;
+
+  core::TimestampMs now_;
+  std::vector<Action> actions_;
+  std::deque<Local> local_;  // messages to self, handled within the same Step
+
+  // Vote collection (as leader of view+1): view -> signer -> vote.
+  std::map<core::View, std::map<ReplicaId, Vote>> votes_;
+  std::set<core::View> qc_formed_;
+  // Timeout collection: view -> signer -> timeout signature.
+  std::map<core::View, std::map<ReplicaId, TimeoutSignature>> timeouts_;
+  std::optional<TimeoutCert> last_tc_;
+  core::View timed_out_view_;
+  core::Bytes my_timeout_;
+  core::View proposed_view_;
+
+  // Decided blocks above the executed root, by height.
+  std::map<core::Height, ledger::BlockHash> decided_;
+  core::Height decided_height_;
+  // Commit votes: height -> (view, hash) -> signer key -> signature.
+  struct CommitKey {
+    core::View view;
+    ledger::BlockHash hash;
+    auto operator<=>(const CommitKey&) const = default;
+  };
+  std::map<core::Height, std::map<CommitKey, std::map<crypto::PublicKey, crypto::Signature>>>
+      commit_votes_;
+  std::map<core::Height, std::map<crypto::PublicKey, CommitKey>> commit_voters_;
+  std::map<core::Height, ledger::CommitCertificate> certificates_;
+  core::Height emitted_height_;  // highest height a Commit action was emitted for
+  ledger::BlockHash emitted_hash_;
+
+  // Proposals waiting for their parent (by parent hash) or for the executed state they claim.
+  std::map<ledger::BlockHash, std::vector<Buffered>> orphans_;
+  size_t orphan_count_ = 0;
+  std::vector<Buffered> waiting_state_;
+
+  std::deque<ledger::SignedTransaction> mempool_;
+  std::unordered_set<ledger::TxId> mempool_ids_;
+
+  std::set<core::Hash32> verified_certs_;  // digests of verified QCs and TCs
+  core::Height max_seen_height_;
+  uint32_t sync_cursor_ = 0;
+  std::map<std::string, uint64_t> rejections_;
+};
+
+}  // namespace tradeledger::consensus

@@ -1,0 +1,314 @@
+// `tradeledger audit` and node::Audit against corrupted storage.
+//
+// AuditProcess.*: a real node process commits 1,000 anchors sent over HTTP by several client
+// threads; the stopped node's RocksDB directory is then corrupted one byte at a time and the
+// audit binary must fail naming the height the byte belongs to.
+// AuditInProcess.*: the exhaustive version over an in-memory store: every byte of every block
+// and index record.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "core/encoding.h"
+#include "node/audit.h"
+#include "node/chain.h"
+#include "node/ledger_store.h"
+#include "storage/memory_store.h"
+#include "storage/rocksdb_store.h"
+#include "tests/e2e/test_network.h"
+
+namespace tradeledger::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+struct Committed {
+  ledger::TxId id;
+  uint64_t height = 0;
+};
+
+// XORs the byte at `offset` of the value under `key` with 0x01 in the (stopped) node's
+// RocksDB directory. Calling it twice restores the value.
+void FlipStoredByte(const fs::path& data_dir, const core::Bytes& key, size_t offset) {
+  storage::RocksDbOptions options;
+  options.create_if_missing = false;
+  auto store = storage::RocksDbStore::Open(data_dir.string(), options);
+  ASSERT_TRUE(store) << store.error().ToString();
+  auto value = (*store)->Get(key);
+  ASSERT_TRUE(value) << value.error().ToString();
+  ASSERT_TRUE(value->has_value()) << "no value under key " << core::ToHex(key);
+  ASSERT_LT(offset, (*value)->size());
+  (**value)[offset] ^= 0x01;
+  auto put = (*store)->Put(key, **value);
+  ASSERT_TRUE(put) << put.error().ToString();
+}
+
+core::Bytes ReadStored(const fs::path& data_dir, const core::Bytes& key) {
+  storage::RocksDbOptions options;
+  options.create_if_missing = false;
+  auto store = storage::RocksDbStore::Open(data_dir.string(), options);
+  if (!store) return {};
+  auto value = (*store)->Get(key);
+  if (!value || !*value) return {};
+  return **value;
+}
+
+// Expects `audit` to have failed naming exactly `height`.
+void ExpectAuditFailsAt(const CommandResult& audit, uint64_t height) {
+  EXPECT_EQ(audit.exit_code, 1) << audit.Describe();
+  EXPECT_NE(audit.out.find("FAILED at height " + std::to_string(height) + ":"),
+            std::string::npos)
+      << "expected the audit to name height " << height << "\n"
+      << audit.Describe();
+}
+
+TEST(AuditProcess, NamesHeightOfFlippedBlockOrIndexByteAfterThousandConcurrentAnchors) {
+  TestNetwork net;
+  ASSERT_TRUE(net.ok()) << net.init_result().Describe();
+  auto up = net.Up();
+  ASSERT_EQ(up.exit_code, 0) << up.Describe() << ReadFileOrEmpty(net.log_file());
+  const ledger::ChainId chain = net.chain_id();
+
+  // 1,000 anchors from 8 threads, each with its own signer key, each waiting for its commit.
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 125;
+  std::vector<std::vector<Committed>> committed(kThreads);
+  std::vector<std::vector<std::string>> failures(kThreads);
+  auto load_start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      api::http::Client client("127.0.0.1", net.port());
+      crypto::KeyPair key = crypto::KeyPair::Generate();
+      for (int i = 0; i < kPerThread; ++i) {
+        auto tx = AnchorTransaction(chain, key, static_cast<uint64_t>(i + 1),
+                                    "E2E-AUDIT-" + std::to_string(t) + "-" + std::to_string(i));
+        auto r = SubmitAndWait(client, tx);
+        if (r.status == 200 && r.body.value("status", "") == "committed" &&
+            r.body.value("result_code", "") == "OK" &&
+            r.body.value("tx_id", "") == tx.id().hex()) {
+          committed[t].push_back({tx.id(), r.body.value("height", uint64_t{0})});
+        } else {
+          failures[t].push_back(std::to_string(r.status) + " " + r.body.dump() + " " + r.error);
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::vector<Committed> all;
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_TRUE(failures[t].empty()) << "thread " << t << ": " << failures[t].size()
+                                     << " failed, first: " << failures[t].front();
+    all.insert(all.end(), committed[t].begin(), committed[t].end());
+  }
+  ASSERT_EQ(all.size(), 1000u);
+  std::printf("[ timing ] 1000 anchors committed in %.2f s\n", SecondsSince(load_start));
+
+  auto health = net.Health();
+  ASSERT_TRUE(health);
+  const uint64_t tip = (*health)["height"].get<uint64_t>();
+  EXPECT_EQ((*health)["log_size"].get<uint64_t>(), 1000u);
+  ASSERT_GE(tip, 3u) << "need at least three blocks to corrupt first, middle and last";
+
+  auto down = net.Down();
+  ASSERT_EQ(down.exit_code, 0) << down.Describe();
+  auto audit_start = std::chrono::steady_clock::now();
+  auto clean = net.Audit();
+  ASSERT_EQ(clean.exit_code, 0) << clean.Describe();
+  EXPECT_NE(clean.out.find("audit OK: " + std::to_string(tip) + " blocks, 1000 transactions"),
+            std::string::npos)
+      << clean.out;
+  std::printf("[ timing ] one audit of %llu blocks: %.2f s\n",
+              static_cast<unsigned long long>(tip), SecondsSince(audit_start));
+
+  // Block records: first, middle and last height; the version byte, bytes of the header, of
+  // the first and last transaction, and of the certificate (its first and last byte).
+  for (uint64_t height : {uint64_t{1}, tip / 2, tip}) {
+    const core::Bytes key = node::LedgerStore::BlockKey(core::Height(height));
+    const core::Bytes original = ReadStored(net.data_dir(), key);
+    ASSERT_FALSE(original.empty()) << "no block at height " << height;
+    auto block = ledger::StoredBlock::Decode(original);
+    ASSERT_TRUE(block) << block.error().ToString();
+    ASSERT_FALSE(block->transactions.empty());
+    const size_t header_size = block->header.Encode().size();
+    const size_t cert_size = block->certificate.Encode().size();
+    const size_t first_tx = 1 + 4 + header_size + 4 + 4;  // version, header, count, length
+    const size_t last_tx_end = original.size() - cert_size - 4;
+    std::map<std::string, size_t> offsets = {
+        {"version", 0},
+        {"header length", 2},
+        {"header chain id", 1 + 4 + 2},
+        {"header middle", 1 + 4 + header_size / 2},
+        {"header last byte", 1 + 4 + header_size - 1},
+        {"transaction count", 1 + 4 + header_size + 3},
+        {"first transaction", first_tx + 10},
+        {"last transaction signature", last_tx_end - 1},
+        {"certificate first byte", original.size() - cert_size},
+        {"certificate last byte", original.size() - 1},
+    };
+    for (const auto& [what, offset] : offsets) {
+      SCOPED_TRACE("block " + std::to_string(height) + ", " + what + " (offset " +
+                   std::to_string(offset) + ")");
+      FlipStoredByte(net.data_dir(), key, offset);
+      ExpectAuditFailsAt(net.Audit(), height);
+      FlipStoredByte(net.data_dir(), key, offset);
+      if (what == "certificate last byte") {  // restored: the audit passes again
+        auto again = net.Audit();
+        EXPECT_EQ(again.exit_code, 0) << again.Describe();
+      }
+    }
+    EXPECT_EQ(ReadStored(net.data_dir(), key), original);
+  }
+
+  // Index records: a transaction of the first, a middle and the last block; the version,
+  // height, position, leaf index and result code bytes.
+  std::map<uint64_t, ledger::TxId> by_height;
+  for (const Committed& c : all) by_height.emplace(c.height, c.id);
+  ASSERT_EQ(by_height.begin()->first, 1u);
+  ASSERT_EQ(by_height.rbegin()->first, tip);
+  auto middle = by_height.lower_bound(tip / 2);
+  for (const auto& [height, id] : {*by_height.begin(), *middle, *by_height.rbegin()}) {
+    const core::Bytes key = node::LedgerStore::TxIndexKey(id);
+    const core::Bytes original = ReadStored(net.data_dir(), key);
+    ASSERT_EQ(original.size(), 1u + 8 + 4 + 8 + 4 + 2) << "an OK index entry";
+    for (size_t offset : {size_t{0}, size_t{8}, size_t{12}, size_t{20}, original.size() - 1}) {
+      SCOPED_TRACE("index of " + id.hex() + " at height " + std::to_string(height) +
+                   ", offset " + std::to_string(offset));
+      FlipStoredByte(net.data_dir(), key, offset);
+      ExpectAuditFailsAt(net.Audit(), height);
+      FlipStoredByte(net.data_dir(), key, offset);
+    }
+    EXPECT_EQ(ReadStored(net.data_dir(), key), original);
+    auto again = net.Audit();
+    EXPECT_EQ(again.exit_code, 0) << again.Describe();
+  }
+  std::printf("[ timing ] all audits: %.2f s\n", SecondsSince(audit_start));
+}
+
+// The exhaustive variant: a short chain in memory, every byte of every block and index value.
+class AuditInProcess : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto g = node::Genesis::Parse(node::Genesis::Render("e2e-audit", core::TimestampMs(1000),
+                                                        {{"v1", validator_.public_key}}));
+    ASSERT_TRUE(g) << g.error().ToString();
+    genesis_ = *g;
+    auto c = node::Chain::Open(ledger_, genesis_);
+    ASSERT_TRUE(c) << c.error().ToString();
+    chain_ = std::move(*c);
+  }
+
+  ledger::SignedTransaction Anchor(const std::string& doc_id) {
+    return AnchorTransaction(genesis_.chain_id, client_, ++nonce_, doc_id);
+  }
+
+  void Commit(std::vector<ledger::SignedTransaction> txs) {
+    ledger::StoredBlock b;
+    b.header = chain_->BuildHeader(txs, core::TimestampMs(2000 + 10 * nonce_),
+                                   validator_.public_key);
+    b.transactions = std::move(txs);
+    b.certificate.height = b.header.height;
+    b.certificate.view = core::View(1);
+    b.certificate.block_hash = b.header.Hash();
+    b.certificate.AddSignature(genesis_.chain_id, validator_);
+    auto r = chain_->Commit(b, true);
+    ASSERT_TRUE(r) << r.error().ToString();
+  }
+
+  crypto::KeyPair validator_ = crypto::KeyPair::Generate();
+  crypto::KeyPair client_ = crypto::KeyPair::Generate();
+  uint64_t nonce_ = 0;
+  storage::MemoryStore store_;
+  node::LedgerStore ledger_{store_};
+  node::Genesis genesis_;
+  std::unique_ptr<node::Chain> chain_;
+};
+
+TEST_F(AuditInProcess, NamesHeightOfEveryFlippedByteOfEveryBlockAndIndexRecord) {
+  // Eight blocks: several transactions, one transaction, an empty block, and a rule failure
+  // (a second anchor of one document id is recorded with DOCUMENT_EXISTS).
+  Commit({Anchor("D1"), Anchor("D2"), Anchor("D3")});
+  Commit({Anchor("D4")});
+  Commit({});
+  Commit({Anchor("D1")});
+  Commit({Anchor("D5"), Anchor("D6")});
+  Commit({Anchor("D7")});
+  Commit({});
+  Commit({Anchor("D8")});
+  ASSERT_EQ(chain_->tip().height, core::Height(8));
+  auto clean = node::Audit(store_, genesis_);
+  ASSERT_TRUE(clean) << clean.error().reason;
+  ASSERT_EQ(clean->transactions, 9u);
+
+  struct Record {
+    core::Bytes key;
+    core::Bytes value;
+    uint64_t height;
+  };
+  std::vector<Record> records;
+  for (char prefix : {'B', 'X'}) {
+    const uint8_t p[] = {static_cast<uint8_t>(prefix)};
+    for (auto it = store_.Scan(p); it->Valid(); it->Next()) {
+      Record r{core::Bytes(it->key().begin(), it->key().end()),
+               core::Bytes(it->value().begin(), it->value().end()), 0};
+      if (prefix == 'B') {
+        core::Decoder d(it->key().subspan(1));
+        r.height = *d.GetU64();
+      } else {
+        auto entry = node::TxIndexEntry::Decode(it->value());
+        ASSERT_TRUE(entry);
+        r.height = entry->height.value;
+      }
+      records.push_back(std::move(r));
+    }
+  }
+  ASSERT_EQ(records.size(), 8u + 9u);
+  bool saw_rule_failure = false;
+  for (const Record& r : records) {
+    if (r.key[0] == 'X') {
+      saw_rule_failure |= node::TxIndexEntry::Decode(r.value)->result_code == "DOCUMENT_EXISTS";
+    }
+  }
+  EXPECT_TRUE(saw_rule_failure);
+
+  auto start = std::chrono::steady_clock::now();
+  size_t flips = 0;
+  std::vector<std::string> misses;
+  for (const Record& r : records) {
+    for (size_t offset = 0; offset < r.value.size(); ++offset) {
+      core::Bytes bad = r.value;
+      bad[offset] ^= 0x01;
+      ASSERT_TRUE(store_.Put(r.key, bad));
+      auto audit = node::Audit(store_, genesis_);
+      ++flips;
+      if (audit || audit.error().height.value != r.height) {
+        misses.push_back(std::string(1, static_cast<char>(r.key[0])) + " record of height " +
+                         std::to_string(r.height) + ", byte " + std::to_string(offset) + ": " +
+                         (audit ? "audit passed"
+                                : "named height " + std::to_string(audit.error().height.value) +
+                                      " (" + audit.error().reason + ")"));
+      }
+      ASSERT_TRUE(store_.Put(r.key, r.value));
+    }
+  }
+  double seconds = SecondsSince(start);
+  std::printf("[ timing ] %zu single-byte flips audited in %.2f s\n", flips, seconds);
+  EXPECT_TRUE(misses.empty()) << misses.size() << " of " << flips
+                              << " flips not caught at the right height; first: "
+                              << misses.front();
+  auto restored = node::Audit(store_, genesis_);
+  EXPECT_TRUE(restored) << restored.error().reason;
+  EXPECT_LT(seconds, 60.0) << "the exhaustive audit should stay fast";
+}
+
+}  // namespace
+}  // namespace tradeledger::e2e

@@ -1,0 +1,569 @@
+#include "simulation.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <queue>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "crypto/sha256.h"
+#include "node/genesis.h"
+#include "sim_replica.h"
+
+namespace tradeledger::sim {
+namespace {
+
+using consensus::ReplicaId;
+using InputEvent = decltype(consensus::Input::event);
+
+constexpr uint64_t kGenesisTimeMs = 1'700'000'000'000;
+constexpr uint32_t kClients = 3;
+
+struct Event {
+  enum Kind {
+    kStart,
+    kDeliver,
+    kTimer,
+    kClient,
+    kCrash,
+    kRestart,
+    kPartition,
+    kPartitionHeal,
+    kHeal,
+    kByzantineTick,
+  };
+  uint64_t time = 0;
+  uint64_t seq = 0;
+  Kind kind = kStart;
+  uint32_t replica = 0;
+  uint32_t from = 0;
+  uint64_t generation = 0;  // timer generation; view for kTimer is in `view`
+  core::View view;
+  core::Bytes bytes;
+};
+
+struct Later {
+  bool operator()(const Event& a, const Event& b) const {
+    return a.time != b.time ? a.time > b.time : a.seq > b.seq;
+  }
+};
+
+struct Node {
+  std::unique_ptr<SimReplica> replica;
+  std::unique_ptr<Adversary> adversary;  // set for Byzantine replicas
+  int64_t skew = 0;
+  uint64_t timer_generation = 0;
+  bool crash_in_next_step = false;
+  bool restart_pending = false;
+  std::unordered_map<ledger::BlockHash, uint64_t> decided_at;  // hash -> global time
+  uint64_t reached_target_at = 0;
+};
+
+crypto::KeyPair DeterministicKey(uint64_t seed, const std::string& label, uint32_t i) {
+  std::string material = label + "/" + std::to_string(seed) + "/" + std::to_string(i);
+  core::Hash32 digest = crypto::Sha256Of(core::AsBytes(material));
+  return crypto::KeyPair::FromSeed(digest);
+}
+
+class Simulator {
+ public:
+  explicit Simulator(const SimOptions& o) : o_(o), rng_(o.seed) {}
+
+  SimResult Run() {
+    Setup();
+    end_time_ = kGenesisTimeMs + o_.fault_ms + o_.calm_ms;
+    while (!queue_.empty() && result_.ok) {
+      Event ev = queue_.top();
+      queue_.pop();
+      if (ev.time > end_time_) break;
+      now_ = ev.time;
+      Handle(ev);
+      ++result_.stats.steps;
+      if (o_.max_steps && result_.stats.steps >= o_.max_steps) break;
+      if (o_.liveness_bound_ms && healed_ && AllReachedTarget()) break;  // liveness shown; nothing more to learn
+    }
+    Finish();
+    return result_;
+  }
+
+ private:
+  void Setup() {
+    uint32_t f = (o_.n - 1) / 3;
+    TL_CHECK(o_.byzantine <= f);
+    std::vector<crypto::KeyPair> keys;
+    std::vector<node::GenesisValidator> validators;
+    for (uint32_t i = 0; i < o_.n; ++i) {
+      keys.push_back(DeterministicKey(o_.seed, "validator", i));
+      validators.push_back({"validator-" + std::to_string(i), keys.back().public_key});
+    }
+    auto genesis = node::Genesis::Parse(
+        node::Genesis::Render("sim-" + std::to_string(o_.seed), core::TimestampMs(kGenesisTimeMs),
+                              validators));
+    TL_CHECK(genesis.has_value());
+    genesis_ = std::move(*genesis);
+    for (uint32_t i = 0; i < kClients; ++i) clients_.push_back(DeterministicKey(o_.seed, "client", i));
+    client_nonce_.assign(kClients, 0);
+
+    consensus::ReplicaConfig config;
+    config.chain_id = genesis_.chain_id;
+    config.validators = genesis_.validator_set;
+    config.genesis_time = genesis_.genesis_time;
+    config.pacemaker.base_timeout_ms = o_.base_timeout_ms;
+    config.pacemaker.max_backoff_exponent = o_.max_backoff_exponent;
+
+    // Replica i is the i-th key of the sorted validator set.
+    std::vector<crypto::KeyPair> sorted;
+    for (const auto& pk : genesis_.validator_set.validators()) {
+      for (const auto& k : keys) {
+        if (k.public_key == pk) sorted.push_back(k);
+      }
+    }
+    std::vector<uint32_t> order(o_.n);
+    for (uint32_t i = 0; i < o_.n; ++i) order[i] = i;
+    for (uint32_t i = o_.n; i > 1; --i) std::swap(order[i - 1], order[rng_.Below(i)]);
+    nodes_.resize(o_.n);
+    for (uint32_t i = 0; i < o_.n; ++i) {
+      Node& node = nodes_[i];
+      node.replica = std::make_unique<SimReplica>(genesis_, config, sorted[i]);
+      node.skew = static_cast<int64_t>(rng_.Between(0, 2 * o_.max_skew_ms)) -
+                  static_cast<int64_t>(o_.max_skew_ms);
+    }
+    for (uint32_t k = 0; k < o_.byzantine; ++k) {
+      uint32_t i = order[k];
+      nodes_[i].adversary = std::make_unique<Adversary>(ReplicaId(i), o_.n, genesis_.chain_id,
+                                                        sorted[i], o_.behaviours, rng_.Next());
+      Schedule(Event{.time = kGenesisTimeMs + 100, .kind = Event::kByzantineTick, .replica = i});
+    }
+    for (uint32_t i = 0; i < o_.n; ++i) {
+      Schedule(Event{.time = kGenesisTimeMs + rng_.Below(20), .kind = Event::kStart, .replica = i});
+    }
+    Schedule(Event{.time = kGenesisTimeMs + 50, .kind = Event::kClient});
+    Schedule(Event{.time = kGenesisTimeMs + o_.fault_ms, .kind = Event::kHeal});
+    chaos_ = true;
+    if (o_.partitions) {
+      Schedule(Event{.time = kGenesisTimeMs + rng_.Between(500, 3000), .kind = Event::kPartition});
+    }
+    if (o_.crashes) {
+      Schedule(Event{.time = kGenesisTimeMs + rng_.Between(500, 3000), .kind = Event::kCrash});
+    }
+  }
+
+  void Schedule(Event ev) {
+    ev.seq = seq_++;
+    queue_.push(std::move(ev));
+  }
+
+  bool Correct(uint32_t i) const { return nodes_[i].adversary == nullptr; }
+
+  void Violation(const std::string& what) {
+    if (!result_.ok) return;
+    result_.ok = false;
+    result_.violation = what + " (t=" + std::to_string(now_ - kGenesisTimeMs) + "ms, step " +
+                        std::to_string(result_.stats.steps) + ")";
+  }
+
+  void Handle(const Event& ev) {
+    switch (ev.kind) {
+      case Event::kStart:
+        Step(ev.replica, consensus::Start{});
+        break;
+      case Event::kDeliver: {
+        Node& to = nodes_[ev.replica];
+        if (!to.replica->up()) return;
+        if (partitioned_ && group_[ev.from] != group_[ev.replica]) return;
+        if (to.adversary) to.adversary->Observe(ev.bytes);
+        Step(ev.replica, consensus::PeerMessage{ReplicaId(ev.from), ev.bytes});
+        break;
+      }
+      case Event::kTimer: {
+        Node& node = nodes_[ev.replica];
+        if (!node.replica->up() || ev.generation != node.timer_generation) return;
+        Step(ev.replica, consensus::TimerFired{ev.view});
+        break;
+      }
+      case Event::kClient:
+        SubmitBatch();
+        Schedule(Event{.time = now_ + o_.client_interval_ms, .kind = Event::kClient});
+        break;
+      case Event::kCrash:
+        CrashSomeone();
+        break;
+      case Event::kRestart:
+        Restart(ev.replica);
+        break;
+      case Event::kPartition:
+        StartPartition();
+        break;
+      case Event::kPartitionHeal:
+        partitioned_ = false;
+        if (chaos_ && o_.partitions) {
+          Schedule(Event{.time = now_ + rng_.Between(500, 3000), .kind = Event::kPartition});
+        }
+        break;
+      case Event::kHeal:
+        Heal();
+        break;
+      case Event::kByzantineTick: {
+        Node& node = nodes_[ev.replica];
+        if (node.replica->up()) {
+          for (Outgoing& out : node.adversary->Tick(node.replica->core(), now_)) {
+            Transmit(ev.replica, out.to.value, std::move(out.bytes));
+          }
+        }
+        Schedule(Event{.time = now_ + rng_.Between(50, 200),
+                       .kind = Event::kByzantineTick,
+                       .replica = ev.replica});
+        break;
+      }
+    }
+  }
+
+  void Step(uint32_t i, InputEvent event);
+
+  void StartPartition() {
+    if (!chaos_) return;
+    group_.assign(o_.n, 0);
+    uint32_t ones = 0;
+    for (uint32_t i = 0; i < o_.n; ++i) {
+      group_[i] = static_cast<uint8_t>(rng_.Below(2));
+      ones += group_[i];
+    }
+    if (ones == 0) group_[rng_.Below(o_.n)] = 1;
+    if (ones == o_.n) group_[rng_.Below(o_.n)] = 0;
+    partitioned_ = true;
+    Schedule(Event{.time = now_ + rng_.Between(300, 3000), .kind = Event::kPartitionHeal});
+  }
+
+  void CrashSomeone() {
+    if (!chaos_) return;
+    std::vector<uint32_t> candidates;
+    bool someone_down = false;
+    for (uint32_t i = 0; i < o_.n; ++i) {
+      if (!Correct(i)) continue;
+      if (!nodes_[i].replica->up() || nodes_[i].crash_in_next_step) someone_down = true;
+      candidates.push_back(i);
+    }
+    if (!someone_down && !candidates.empty()) {
+      uint32_t i = candidates[rng_.Below(candidates.size())];
+      if (rng_.Chance(0.5)) {
+        nodes_[i].crash_in_next_step = true;  // dies part-way through its next step
+      } else {
+        CrashNow(i);
+      }
+    }
+    Schedule(Event{.time = now_ + rng_.Between(1000, 4000), .kind = Event::kCrash});
+  }
+
+  void CrashNow(uint32_t i) {
+    Node& node = nodes_[i];
+    node.crash_in_next_step = false;
+    node.replica->Crash();
+    ++node.timer_generation;
+    node.restart_pending = true;
+    Schedule(Event{.time = now_ + rng_.Between(300, 3000), .kind = Event::kRestart, .replica = i});
+  }
+
+  void Restart(uint32_t i) {
+    Node& node = nodes_[i];
+    if (node.replica->up()) return;
+    node.restart_pending = false;
+    node.replica->Restart();
+    ++node.timer_generation;
+    Step(i, consensus::Start{});
+  }
+
+  void Heal() {
+    chaos_ = false;
+    partitioned_ = false;
+    for (uint32_t i = 0; i < o_.n; ++i) {
+      nodes_[i].crash_in_next_step = false;
+      if (!nodes_[i].replica->up()) Restart(i);
+    }
+    healed_ = true;
+    heal_time_ = now_;
+    uint64_t max_height = 0;
+    for (uint32_t i = 0; i < o_.n; ++i) {
+      if (Correct(i)) max_height = std::max(max_height, nodes_[i].replica->tip().height.value);
+    }
+    target_height_ = max_height + 1;
+  }
+
+  bool AllReachedTarget() const {
+    for (uint32_t i = 0; i < o_.n; ++i) {
+      if (Correct(i) && nodes_[i].reached_target_at == 0) return false;
+    }
+    return true;
+  }
+
+  void SubmitBatch() {
+    consensus::ClientBatch batch;
+    for (uint32_t k = 0; k < o_.txs_per_batch; ++k) {
+      uint32_t c = static_cast<uint32_t>(rng_.Below(kClients));
+      ledger::TxPayload p;
+      p.chain_id = genesis_.chain_id;
+      p.type = "document.anchor";
+      p.nonce = ++client_nonce_[c];
+      std::string doc = "D-" + std::to_string(o_.seed) + "-" + std::to_string(tx_counter_++);
+      p.body = core::ToBytes(R"({"docId":")" + doc +
+                             R"(","docType":"INVOICE","contentHash":")" + std::string(64, 'a') +
+                             R"(","issuer":"ACME"})");
+      auto tx = ledger::SignedTransaction::Sign(p, clients_[c]);
+      submitted_.insert(tx.id());
+      batch.transactions.push_back(std::move(tx));
+    }
+    for (uint32_t i = 0; i < o_.n; ++i) {
+      if (nodes_[i].replica->up()) Step(i, batch);
+    }
+  }
+
+  void Transmit(uint32_t from, uint32_t to, core::Bytes bytes) {
+    if (Correct(from)) {
+      ++result_.stats.messages;
+      result_.stats.bytes += bytes.size();
+    }
+    if (chaos_ && rng_.Chance(o_.loss)) return;
+    int copies = chaos_ && rng_.Chance(o_.duplicate) ? 2 : 1;
+    for (int c = 0; c < copies; ++c) {
+      Event ev{.time = now_ + rng_.Between(o_.min_delay_ms, o_.max_delay_ms),
+               .kind = Event::kDeliver,
+               .replica = to,
+               .from = from};
+      ev.bytes = c + 1 < copies ? bytes : std::move(bytes);
+      Schedule(std::move(ev));
+    }
+  }
+
+  void Send(uint32_t from, std::vector<ReplicaId> targets, const core::Bytes& bytes) {
+    Node& node = nodes_[from];
+    if (node.adversary) {
+      for (Outgoing& out : node.adversary->Transform(node.replica->core(), *node.replica,
+                                                     std::move(targets), bytes, now_)) {
+        Transmit(from, out.to.value, std::move(out.bytes));
+      }
+      return;
+    }
+    for (ReplicaId to : targets) Transmit(from, to.value, bytes);
+  }
+
+  void Apply(uint32_t i, consensus::Action& action);
+  void OnDecide(uint32_t i, const consensus::Decide& d);
+  void OnCommit(uint32_t i, const ledger::StoredBlock& block);
+
+  void Finish() {
+    SimStats& s = result_.stats;
+    s.sim_time_ms = now_ - kGenesisTimeMs;
+    s.min_height = UINT64_MAX;
+    for (uint32_t i = 0; i < o_.n; ++i) {
+      if (!Correct(i)) continue;
+      Node& node = nodes_[i];
+      uint64_t h = node.replica->up() ? node.replica->tip().height.value : 0;
+      s.min_height = std::min(s.min_height, h);
+      if (h > s.max_height) {
+        s.max_height = h;
+        s.transactions_committed = node.replica->tip().log_size;
+      }
+      if (node.replica->up()) {
+        for (const auto& [code, count] : node.replica->core().rejections()) s.rejections[code] += count;
+      }
+    }
+    if (decide_samples_) s.mean_decide_latency_ms = decide_latency_sum_ / decide_samples_;
+    if (commit_samples_) s.mean_commit_latency_ms = commit_latency_sum_ / commit_samples_;
+    if (!result_.ok || o_.liveness_bound_ms == 0) return;
+    if (!healed_) return;  // stopped early by max_steps
+    for (uint32_t i = 0; i < o_.n; ++i) {
+      if (!Correct(i)) continue;
+      uint64_t at = nodes_[i].reached_target_at;
+      if (at == 0 || at - heal_time_ > o_.liveness_bound_ms) {
+        Violation("liveness: replica " + std::to_string(i) + " did not execute height " +
+                  std::to_string(target_height_) + " within " +
+                  std::to_string(o_.liveness_bound_ms) + "ms of the heal (at height " +
+                  std::to_string(nodes_[i].replica->tip().height.value) + ")");
+        return;
+      }
+      s.recovery_ms = std::max(s.recovery_ms, at - heal_time_);
+    }
+  }
+
+  const SimOptions o_;
+  Rng rng_;
+  node::Genesis genesis_;
+  std::vector<Node> nodes_;
+  std::vector<crypto::KeyPair> clients_;
+  std::vector<uint64_t> client_nonce_;
+  uint64_t tx_counter_ = 0;
+  std::unordered_set<ledger::TxId> submitted_;
+  std::unordered_set<ledger::TxId> signature_checked_;
+  std::priority_queue<Event, std::vector<Event>, Later> queue_;
+  uint64_t seq_ = 0;
+  uint64_t now_ = kGenesisTimeMs;
+  uint64_t end_time_ = 0;
+  bool chaos_ = false;
+  bool partitioned_ = false;
+  std::vector<uint8_t> group_;
+  bool healed_ = false;
+  uint64_t heal_time_ = 0;
+  uint64_t target_height_ = 0;
+  // The first decision / execution by a correct replica at each height.
+  std::map<uint64_t, std::pair<ledger::BlockHash, uint32_t>> decided_;
+  struct Executed {
+    ledger::BlockHash hash;
+    core::Hash32 state_root;
+    uint32_t replica;
+  };
+  std::map<uint64_t, Executed> executed_;
+  double decide_latency_sum_ = 0;
+  double commit_latency_sum_ = 0;
+  uint64_t decide_samples_ = 0;
+  uint64_t commit_samples_ = 0;
+  SimResult result_;
+};
+
+void Simulator::Step(uint32_t i, InputEvent event) {
+  Node& node = nodes_[i];
+  if (!node.replica->up()) return;
+  int64_t local = static_cast<int64_t>(now_) + node.skew;
+  consensus::Input input{core::TimestampMs(static_cast<uint64_t>(local)), std::move(event)};
+  std::vector<consensus::Action> actions = node.replica->core().Step(input);
+  size_t cut = actions.size();
+  bool crash = node.crash_in_next_step;
+  if (crash) cut = rng_.Below(actions.size() + 1);
+  for (size_t k = 0; k < cut && result_.ok; ++k) Apply(i, actions[k]);
+  if (crash) {
+    CrashNow(i);
+    return;
+  }
+  if (Correct(i)) {
+    const auto& rejections = node.replica->core().rejections();
+    if (auto it = rejections.find("SAFETY_CONFLICTING_COMMIT"); it != rejections.end()) {
+      Violation("replica " + std::to_string(i) +
+                " saw its commit rule fire for a block conflicting with its decided chain");
+    }
+  }
+}
+
+void Simulator::Apply(uint32_t i, consensus::Action& action) {
+  Node& node = nodes_[i];
+  if (auto* p = std::get_if<consensus::Persist>(&action)) {
+    node.replica->Persist(p->safety_state);
+  } else if (auto* s = std::get_if<consensus::Send>(&action)) {
+    Send(i, {s->to}, s->bytes);
+  } else if (auto* b = std::get_if<consensus::Broadcast>(&action)) {
+    std::vector<ReplicaId> targets;
+    for (uint32_t j = 0; j < o_.n; ++j) {
+      if (j != i) targets.push_back(ReplicaId(j));
+    }
+    Send(i, std::move(targets), b->bytes);
+  } else if (auto* t = std::get_if<consensus::SetTimer>(&action)) {
+    ++node.timer_generation;
+    int64_t global = static_cast<int64_t>(t->deadline.value) - node.skew;
+    Schedule(Event{.time = std::max<uint64_t>(now_, static_cast<uint64_t>(global)),
+                   .kind = Event::kTimer,
+                   .replica = i,
+                   .generation = node.timer_generation,
+                   .view = t->view});
+  } else if (auto* d = std::get_if<consensus::Decide>(&action)) {
+    if (Correct(i)) OnDecide(i, *d);
+  } else if (auto* c = std::get_if<consensus::Commit>(&action)) {
+    OnCommit(i, c->block);
+  }
+}
+
+void Simulator::OnDecide(uint32_t i, const consensus::Decide& d) {
+  nodes_[i].decided_at[d.hash] = now_;
+  auto [it, inserted] = decided_.emplace(d.height.value, std::make_pair(d.hash, i));
+  if (!inserted && it->second.first != d.hash) {
+    Violation("agreement: replicas " + std::to_string(it->second.second) + " and " +
+              std::to_string(i) + " decided different blocks at height " + d.height.ToString() +
+              " (" + it->second.first.hex().substr(0, 12) + " vs " + d.hash.hex().substr(0, 12) +
+              ")");
+  }
+}
+
+void Simulator::OnCommit(uint32_t i, const ledger::StoredBlock& block) {
+  Node& node = nodes_[i];
+  auto committed = node.replica->chain().Commit(block, /*verify_signatures=*/false);
+  if (!Correct(i)) return;
+  const uint64_t h = block.header.height.value;
+  if (!committed) {
+    return Violation("replica " + std::to_string(i) + ": the ledger rejected committed block " +
+                     std::to_string(h) + ": " + committed.error().ToString());
+  }
+  if (auto v = block.certificate.Verify(genesis_.chain_id, genesis_.validator_set); !v) {
+    return Violation("replica " + std::to_string(i) + ": certificate at height " +
+                     std::to_string(h) + " does not verify");
+  }
+  node::ChainTip tip = node.replica->tip();
+  ledger::BlockHash hash = block.header.Hash();
+  auto [it, inserted] = executed_.emplace(h, Executed{hash, tip.state_root, i});
+  if (!inserted) {
+    if (it->second.hash != hash) {
+      return Violation("prefix: replicas " + std::to_string(it->second.replica) + " and " +
+                       std::to_string(i) + " executed different blocks at height " +
+                       std::to_string(h));
+    }
+    if (it->second.state_root != tip.state_root) {
+      return Violation("state: replicas " + std::to_string(it->second.replica) + " and " +
+                       std::to_string(i) + " have different state roots at height " +
+                       std::to_string(h));
+    }
+  }
+  if (auto d = decided_.find(h); d != decided_.end() && d->second.first != hash) {
+    return Violation("replica " + std::to_string(i) + " executed a block other than the one " +
+                     "decided at height " + std::to_string(h));
+  }
+  for (const auto& tx : block.transactions) {
+    if (!submitted_.contains(tx.id())) {
+      return Violation("committed transaction " + tx.id().hex() + " was never submitted");
+    }
+    if (!signature_checked_.contains(tx.id())) {
+      if (!tx.VerifySignature()) {
+        return Violation("committed transaction " + tx.id().hex() + " has a bad signature");
+      }
+      signature_checked_.insert(tx.id());
+    }
+  }
+  // Latency from the proposer's stamp (its clock is skewed by at most max_skew_ms).
+  double stamp = static_cast<double>(block.header.timestamp.value);
+  commit_latency_sum_ += static_cast<double>(now_) - stamp;
+  ++commit_samples_;
+  if (auto at = node.decided_at.find(hash); at != node.decided_at.end()) {
+    decide_latency_sum_ += static_cast<double>(at->second) - stamp;
+    ++decide_samples_;
+    node.decided_at.erase(at);
+  }
+  if (healed_ && node.reached_target_at == 0 && h >= target_height_) node.reached_target_at = now_;
+}
+
+}  // namespace
+
+SimResult RunSimulation(const SimOptions& options) { return Simulator(options).Run(); }
+
+std::string ReplayCommand(const SimOptions& o) {
+  const char* dir = std::getenv("TL_BINARY_DIR");
+  std::ostringstream cmd;
+  cmd << (dir ? std::string(dir) : std::string("build")) << "/tests/sim/sim --seed " << o.seed
+      << " --n " << o.n << " --byzantine " << o.byzantine << " --fault-ms " << o.fault_ms
+      << " --calm-ms " << o.calm_ms << " --loss " << o.loss << " --duplicate " << o.duplicate
+      << " --skew-ms " << o.max_skew_ms << " --timeout-ms " << o.base_timeout_ms
+      << " --liveness-ms " << o.liveness_bound_ms;
+  if (!o.partitions) cmd << " --no-partitions";
+  if (!o.crashes) cmd << " --no-crashes";
+  if (o.max_steps) cmd << " --steps " << o.max_steps;
+  cmd << " --verbose";
+  return cmd.str();
+}
+
+std::string Summary(const SimOptions& o, const SimResult& r) {
+  const SimStats& s = r.stats;
+  std::ostringstream out;
+  out << "seed=" << o.seed << " n=" << o.n << " byzantine=" << o.byzantine
+      << (r.ok ? " OK" : " FAILED") << " steps=" << s.steps << " sim_ms=" << s.sim_time_ms
+      << " height=" << s.min_height << ".." << s.max_height << " txs=" << s.transactions_committed
+      << " msgs=" << s.messages << " bytes=" << s.bytes << " recovery_ms=" << s.recovery_ms;
+  if (!r.ok) out << "\n  violation: " << r.violation << "\n  replay: " << ReplayCommand(o);
+  return out.str();
+}
+
+}  // namespace tradeledger::sim
