@@ -4,7 +4,6 @@
 #include <map>
 
 #include "core/encoding.h"
-
 #include "node/chain.h"
 #include "node/ledger_store.h"
 #include "storage/memory_store.h"
@@ -31,8 +30,10 @@ core::Result<std::optional<core::Bytes>> FirstDifference(const storage::Store& s
   auto a = stored.Scan(p);
   auto b = replayed.Scan(p);
   while (a->Valid() || b->Valid()) {
-    if (!a->Valid()) return std::optional<core::Bytes>(core::Bytes(b->key().begin(), b->key().end()));
-    if (!b->Valid()) return std::optional<core::Bytes>(core::Bytes(a->key().begin(), a->key().end()));
+    if (!a->Valid())
+      return std::optional<core::Bytes>(core::Bytes(b->key().begin(), b->key().end()));
+    if (!b->Valid())
+      return std::optional<core::Bytes>(core::Bytes(a->key().begin(), a->key().end()));
     core::ByteSpan ka = a->key(), kb = b->key();
     bool same_key = std::equal(ka.begin(), ka.end(), kb.begin(), kb.end());
     if (!same_key ||
@@ -57,7 +58,8 @@ std::expected<AuditReport, AuditFailure> Audit(storage::Store& store, const Gene
   auto genesis_file = stored.ReadGenesisFile();
   if (!genesis_file) return Bad(core::Height(0), genesis_file.error().ToString());
   if (!*genesis_file || core::AsStringView(**genesis_file) != genesis.file_bytes) {
-    return Bad(core::Height(0), "the data directory's genesis differs from the one audited against");
+    return Bad(core::Height(0),
+               "the data directory's genesis differs from the one audited against");
   }
   auto tip = stored.TipHeight();
   if (!tip) return Bad(core::Height(0), tip.error().ToString());
@@ -127,7 +129,8 @@ std::expected<AuditReport, AuditFailure> Audit(storage::Store& store, const Gene
   for (char prefix : {'S', 'R'}) {
     auto diff = FirstDifference(store, scratch, prefix);
     if (!diff) return Bad(*tip, diff.error().ToString());
-    if (*diff) return Bad(*tip, std::string("state record ('") + prefix + "') differs from the replay");
+    if (*diff)
+      return Bad(*tip, std::string("state record ('") + prefix + "') differs from the replay");
   }
 
   node::ChainTip t = (*replay)->tip();

@@ -28,8 +28,10 @@ struct AuditFailure {
   std::string reason;
 };
 
-// Audits `store` against `genesis`; reads `store` only. `progress` (optional) is called after each block.
-std::expected<AuditReport, AuditFailure> Audit(storage::Store& store, const Genesis& genesis,
-                                               const std::function<void(core::Height)>& progress = {});
+// Audits `store` against `genesis`; reads `store` only. `progress` (optional) is called after each
+// block.
+std::expected<AuditReport, AuditFailure> Audit(
+    storage::Store& store, const Genesis& genesis,
+    const std::function<void(core::Height)>& progress = {});
 
 }  // namespace tradeledger::node

@@ -4,6 +4,8 @@
 
 #include "ledger/merkle.h"
 #include "trade/executor.h"
+#include "trade/ledger_clock.h"
+#include "trade/participants.h"
 
 namespace tradeledger::node {
 namespace {
@@ -23,8 +25,19 @@ core::Result<std::unique_ptr<Chain>> Chain::Open(LedgerStore& store, const Genes
   TL_ASSIGN_OR_RETURN(std::optional<core::Hash32> genesis_root,
                       store.ReadStateRoot(core::Height(0)));
   if (!stored_genesis || !genesis_root) {
-    TL_RETURN_IF_ERROR(store.WriteGenesis(genesis.file_bytes, {}, {}, state::kEmptyRoot));
-    genesis_root = state::kEmptyRoot;
+    // The genesis state: participants, configuration and the ledger clock named by the file.
+    trade::WorkingState initial(store.flat_state());
+    auto json = trade::Json::parse(genesis.file_bytes, nullptr, false);
+    TL_RETURN_IF_ERROR(trade::ApplyGenesis(json, initial));
+    TL_RETURN_IF_ERROR(trade::ApplyLedgerClockGenesis(json, initial));
+    std::vector<state::StateUpdate> updates;
+    for (const auto& [key, value] : initial.writes()) updates.push_back({key, value});
+    std::vector<state::NodeWrite> nodes;
+    TL_ASSIGN_OR_RETURN(
+        core::Hash32 root,
+        state::ApplyUpdates(store.state_nodes(), state::kEmptyRoot, std::move(updates), &nodes));
+    TL_RETURN_IF_ERROR(store.WriteGenesis(genesis.file_bytes, initial.writes(), nodes, root));
+    genesis_root = root;
   }
   TL_ASSIGN_OR_RETURN(core::Height height, store.TipHeight());
   ChainTip tip{core::Height(0), {}, genesis.genesis_time, 0, ledger::EmptyRoot(), *genesis_root,
@@ -68,6 +81,10 @@ ledger::BlockHeader Chain::BuildHeader(const std::vector<ledger::SignedTransacti
   h.height = core::Height(t.height.value + 1);
   h.prev_hash = t.hash;
   h.timestamp = std::max(time, t.time);
+  // On a ledger-clock network the block time is the clock in the state the block builds on.
+  if (auto clock = trade::LedgerClockNow(store_.flat_state()); clock && *clock) {
+    h.timestamp = core::TimestampMs(static_cast<uint64_t>(**clock));
+  }
   h.proposer = proposer;
   h.tx_count = static_cast<uint32_t>(transactions.size());
   std::vector<core::Hash32> leaves;
@@ -95,6 +112,11 @@ core::Status Chain::CheckBlock(const ledger::StoredBlock& block, const ChainTip&
   }
   if (h.prev_hash != t.hash) return Invalid(h.height, "previous hash does not match the chain");
   if (h.timestamp < t.time) return Invalid(h.height, "block time goes backwards");
+  auto ledger_clock = trade::LedgerClockNow(store_.flat_state());
+  if (!ledger_clock) return core::Fail(ledger_clock.error());
+  if (*ledger_clock && h.timestamp.value != static_cast<uint64_t>(**ledger_clock)) {
+    return Invalid(h.height, "block time differs from the ledger clock");
+  }
   // The header commits the state after some executed height below it: the proposer's latest
   // executed block, which may trail the parent when consensus pipelines proposals.
   if (h.state_height > t.height || h.state_height < t.state_height_of_tip) {
@@ -143,7 +165,7 @@ core::Result<std::vector<TxIndexEntry>> Chain::Commit(const ledger::StoredBlock&
     const ledger::SignedTransaction& tx = block.transactions[i];
     TL_ASSIGN_OR_RETURN(std::optional<TxIndexEntry> existing, store_.ReadTxIndex(tx.id()));
     if (existing) return Invalid(h.height, "transaction " + tx.id().hex() + " already committed");
-    trade::TxContext ctx{tx.id().hash,       tx.signer(), tx.payload().type, tx.payload().nonce,
+    trade::TxContext ctx{tx.id().hash,      tx.signer(), tx.payload().type, tx.payload().nonce,
                          tx.payload().body, h.timestamp, h.height};
     TL_ASSIGN_OR_RETURN(trade::TxOutcome outcome, trade::Execute(state, ctx));
     TxIndexEntry entry{h.height, i, log.size(), outcome.code};
@@ -158,16 +180,16 @@ core::Result<std::vector<TxIndexEntry>> Chain::Commit(const ledger::StoredBlock&
   std::vector<state::StateUpdate> updates;
   updates.reserve(state.writes().size());
   for (const auto& [key, value] : state.writes()) updates.push_back({key, value});
-  TL_ASSIGN_OR_RETURN(write.state_root, state::ApplyUpdates(store_.state_nodes(), t.state_root,
-                                                            std::move(updates),
-                                                            &write.state_nodes));
+  TL_ASSIGN_OR_RETURN(write.state_root,
+                      state::ApplyUpdates(store_.state_nodes(), t.state_root, std::move(updates),
+                                          &write.state_nodes));
   write.state_writes = state.writes();
   write.encoded_block = block.Encode();
   TL_RETURN_IF_ERROR(store_.WriteBlock(h.height, write));
 
   log_ = std::move(log);
   std::lock_guard lock(mu_);
-  tip_ = ChainTip{h.height,   h.Hash(), h.timestamp,         h.log_size,
+  tip_ = ChainTip{h.height,   h.Hash(),         h.timestamp,   h.log_size,
                   h.log_root, write.state_root, h.state_height};
   return entries;
 }

@@ -24,12 +24,12 @@ namespace tradeledger::node {
 
 // The chain's latest committed position.
 struct ChainTip {
-  core::Height height;          // 0 before the first block
-  ledger::BlockHash hash;       // header hash at height (zero at 0)
-  core::TimestampMs time;       // block time at height (genesis time at 0)
+  core::Height height;     // 0 before the first block
+  ledger::BlockHash hash;  // header hash at height (zero at 0)
+  core::TimestampMs time;  // block time at height (genesis time at 0)
   uint64_t log_size = 0;
   core::Hash32 log_root;
-  core::Hash32 state_root;      // after executing blocks 1..height
+  core::Hash32 state_root;           // after executing blocks 1..height
   core::Height state_height_of_tip;  // the state height the tip's header committed
 };
 
@@ -43,7 +43,8 @@ class Chain {
   const Genesis& genesis() const { return genesis_; }
 
   // The header of the next block over `transactions`, stamped with `time` (raised to the
-  // tip's time if earlier, so block time never decreases).
+  // tip's time if earlier, so block time never decreases), or on a ledger-clock network with
+  // the clock's value in the committed state.
   ledger::BlockHeader BuildHeader(const std::vector<ledger::SignedTransaction>& transactions,
                                   core::TimestampMs time, const ledger::PublicKey& proposer) const;
 

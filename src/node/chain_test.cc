@@ -14,8 +14,8 @@ namespace {
 class ChainTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto g = Genesis::Parse(Genesis::Render("test", core::TimestampMs(1000),
-                                            {{"v1", validator_.public_key}}));
+    auto g = Genesis::Parse(
+        Genesis::Render("test", core::TimestampMs(1000), {{"v1", validator_.public_key}}));
     ASSERT_TRUE(g) << g.error().ToString();
     genesis_ = *g;
     auto c = Chain::Open(ledger_, genesis_);
@@ -28,11 +28,11 @@ class ChainTest : public ::testing::Test {
     p.chain_id = genesis_.chain_id;
     p.type = "document.anchor";
     p.nonce = nonce ? nonce : ++nonce_;
-    p.body = core::ToBytes(nlohmann::json{{"docId", doc_id},
-                                          {"docType", "INVOICE"},
-                                          {"contentHash", std::string(64, 'b')},
-                                          {"issuer", "ACME"}}
-                               .dump());
+    p.body = core::ToBytes(nlohmann::json{
+        {"docId", doc_id},
+        {"docType", "INVOICE"},
+        {"contentHash", std::string(64, 'b')},
+        {"issuer", "ACME"}}.dump());
     return ledger::SignedTransaction::Sign(p, client_);
   }
 

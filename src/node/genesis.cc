@@ -1,7 +1,6 @@
 #include "node/genesis.h"
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "crypto/sha256.h"
@@ -53,8 +52,8 @@ core::Result<Genesis> Genesis::Parse(std::string_view file_bytes) {
     return core::Fail("GENESIS_INVALID", "genesis_time_ms must be a non-negative integer");
   }
   g.genesis_time = core::TimestampMs(json["genesis_time_ms"].get<uint64_t>());
-  TL_ASSIGN_OR_RETURN(g.validators, ParseValidators(json.value("validators", nlohmann::json()),
-                                                    "GENESIS_INVALID"));
+  TL_ASSIGN_OR_RETURN(
+      g.validators, ParseValidators(json.value("validators", nlohmann::json()), "GENESIS_INVALID"));
   TL_ASSIGN_OR_RETURN(g.validator_set, SetOf(g.validators, "GENESIS_INVALID"));
   g.file_bytes = std::string(file_bytes);
   g.chain_id.hash = crypto::Sha256Of(core::AsBytes(file_bytes));
@@ -92,7 +91,8 @@ core::Result<TrustedValidators> ParseValidatorsFile(std::string_view text) {
   auto json = nlohmann::json::parse(text, nullptr, false);
   if (json.is_discarded() || !json.is_object() || !json.contains("chain_id") ||
       !json["chain_id"].is_string()) {
-    return core::Fail("VALIDATORS_FILE_INVALID", "expected {\"chain_id\":..., \"validators\":[...]}");
+    return core::Fail("VALIDATORS_FILE_INVALID",
+                      "expected {\"chain_id\":..., \"validators\":[...]}");
   }
   TrustedValidators t;
   auto chain = ledger::ChainId::FromHex(json["chain_id"].get<std::string>());

@@ -31,8 +31,8 @@ struct Genesis {
   core::TimestampMs genesis_time;
   std::vector<GenesisValidator> validators;
 
-  std::string file_bytes;             // the genesis file, exactly
-  ledger::ChainId chain_id;           // SHA-256 of the file bytes
+  std::string file_bytes;    // the genesis file, exactly
+  ledger::ChainId chain_id;  // SHA-256 of the file bytes
   ledger::ValidatorSet validator_set;
 
   // Parses and validates genesis JSON (GENESIS_INVALID with the reason).

@@ -106,7 +106,8 @@ core::Result<std::optional<core::Hash32>> LedgerStore::ReadStateRoot(core::Heigh
 core::Result<core::Hash32> LedgerStore::LogNodes::Node(uint32_t level, uint64_t index) const {
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, s_.store_.Get(LogNodeKey(level, index)));
   if (!raw) {
-    return core::Fail("NOT_FOUND", "log node " + std::to_string(level) + "/" + std::to_string(index));
+    return core::Fail("NOT_FOUND",
+                      "log node " + std::to_string(level) + "/" + std::to_string(index));
   }
   auto hash = core::Hash32::FromSpan(*raw);
   if (!hash) return core::Fail(Corrupt("log node", hash.error()));

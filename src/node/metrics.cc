@@ -32,8 +32,8 @@ void Histogram::Render(const std::string& name, const std::string& help, std::st
   std::lock_guard lock(mu_);
   *out += "# HELP " + name + " " + help + "\n# TYPE " + name + " histogram\n";
   for (size_t i = 0; i < kBounds.size(); ++i) {
-    *out += name + "_bucket{le=\"" + Number(kBounds[i]) + "\"} " + std::to_string(buckets_[i]) +
-            "\n";
+    *out +=
+        name + "_bucket{le=\"" + Number(kBounds[i]) + "\"} " + std::to_string(buckets_[i]) + "\n";
   }
   *out += name + "_bucket{le=\"+Inf\"} " + std::to_string(count_) + "\n";
   *out += name + "_sum " + Number(sum_) + "\n";
@@ -53,8 +53,7 @@ std::string Metrics::Render() const {
   Line(&out, "tradeledger_transactions_committed_total", "counter",
        "Transactions committed (any result).", transactions_committed);
   Line(&out, "tradeledger_transactions_failed_total", "counter",
-       "Committed transactions whose result is a reason code other than OK.",
-       transactions_failed);
+       "Committed transactions whose result is a reason code other than OK.", transactions_failed);
   Line(&out, "tradeledger_transactions_received_total", "counter",
        "Transactions admitted to the mempool.", transactions_received);
   Line(&out, "tradeledger_mempool_transactions", "gauge", "Transactions waiting to be committed.",
@@ -62,11 +61,12 @@ std::string Metrics::Render() const {
   Line(&out, "tradeledger_http_requests_total", "counter", "HTTP requests served.", http_requests);
   {
     std::lock_guard lock(mu_);
-    out += "# HELP tradeledger_requests_rejected_total Requests and transactions rejected, by "
-           "reason code.\n# TYPE tradeledger_requests_rejected_total counter\n";
+    out +=
+        "# HELP tradeledger_requests_rejected_total Requests and transactions rejected, by "
+        "reason code.\n# TYPE tradeledger_requests_rejected_total counter\n";
     for (const auto& [reason, n] : rejected_) {
-      out += "tradeledger_requests_rejected_total{reason=\"" + reason + "\"} " +
-             std::to_string(n) + "\n";
+      out += "tradeledger_requests_rejected_total{reason=\"" + reason + "\"} " + std::to_string(n) +
+             "\n";
     }
   }
   block_commit_seconds.Render("tradeledger_block_commit_seconds",

@@ -39,8 +39,8 @@ class Metrics {
   std::atomic<uint64_t> transactions_received{0};
   std::atomic<uint64_t> mempool_size{0};
   std::atomic<uint64_t> http_requests{0};
-  Histogram block_commit_seconds;   // execution + durable write of one block
-  Histogram commit_latency_seconds; // admission to commit, per transaction
+  Histogram block_commit_seconds;    // execution + durable write of one block
+  Histogram commit_latency_seconds;  // admission to commit, per transaction
 
   void CountRejection(const std::string& reason);
   std::string Render() const;

@@ -49,8 +49,8 @@ void Node::Stop() {
 
 core::Result<Node::Admission> Node::Submit(ledger::SignedTransaction tx) {
   if (tx.payload().chain_id != chain_.genesis().chain_id) {
-    return core::Fail("WRONG_CHAIN", "transaction is signed for chain " +
-                                         tx.payload().chain_id.hex());
+    return core::Fail("WRONG_CHAIN",
+                      "transaction is signed for chain " + tx.payload().chain_id.hex());
   }
   TL_RETURN_IF_ERROR(tx.VerifySignature());
   TL_ASSIGN_OR_RETURN(std::optional<TxIndexEntry> entry, store_.ReadTxIndex(tx.id()));
@@ -74,8 +74,7 @@ core::Result<Node::Admission> Node::Submit(ledger::SignedTransaction tx) {
   return Admission{};
 }
 
-void Node::WaitForCommit(const ledger::TxId& id, Clock_::time_point deadline,
-                         CommitCallback done) {
+void Node::WaitForCommit(const ledger::TxId& id, Clock_::time_point deadline, CommitCallback done) {
   {
     std::lock_guard lock(mu_);
     if (running_) {

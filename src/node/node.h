@@ -105,7 +105,7 @@ class Node {
   std::function<void(const ledger::StoredBlock&)> listener_;
 
   mutable std::mutex mu_;
-  std::unordered_map<ledger::TxId, std::vector<Waiter>> waiters_;                 // guarded
+  std::unordered_map<ledger::TxId, std::vector<Waiter>> waiters_;                  // guarded
   std::unordered_map<ledger::TxId, std::chrono::steady_clock::time_point> since_;  // guarded
 };
 

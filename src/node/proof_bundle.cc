@@ -13,7 +13,8 @@ core::Result<core::Bytes> Field(const nlohmann::json& j, const char* name) {
     return core::Fail("PROOF_MALFORMED", std::string("missing field '") + name + "'");
   }
   auto bytes = core::FromBase64(j[name].get<std::string>());
-  if (!bytes) return core::Fail("PROOF_MALFORMED", std::string("field '") + name + "' is not base64");
+  if (!bytes)
+    return core::Fail("PROOF_MALFORMED", std::string("field '") + name + "' is not base64");
   return std::move(*bytes);
 }
 
@@ -25,7 +26,9 @@ core::Result<T> DecodeField(const nlohmann::json& j, const char* name) {
   return std::move(*v);
 }
 
-std::unexpected<core::Error> Invalid(const std::string& why) { return core::Fail("PROOF_INVALID", why); }
+std::unexpected<core::Error> Invalid(const std::string& why) {
+  return core::Fail("PROOF_INVALID", why);
+}
 
 nlohmann::json CertifiedHeader(const ledger::StoredBlock& block) {
   return {{"height", block.header.height.value},
@@ -71,8 +74,8 @@ core::Result<VerifiedProof> VerifyInclusionBundle(const nlohmann::json& bundle,
   if (proof.leaf_index < first || proof.leaf_index >= header.log_size) {
     return Invalid("leaf lies outside the block's transactions");
   }
-  if (auto ok = ledger::VerifyInclusion(ledger::LeafHash(tx->id().hash.span()), proof,
-                                        header.log_root);
+  if (auto ok =
+          ledger::VerifyInclusion(ledger::LeafHash(tx->id().hash.span()), proof, header.log_root);
       !ok) {
     return Invalid("inclusion proof: " + ok.error().detail);
   }
@@ -99,10 +102,11 @@ core::Result<VerifiedProof> VerifyConsistencyBundle(const nlohmann::json& bundle
   if (auto ok = ledger::VerifyConsistency(proof, from.log_root, to.log_root); !ok) {
     return Invalid("consistency proof: " + ok.error().detail);
   }
-  return VerifiedProof{kConsistencyBundleKind,
-                       "the log at block " + to.height.ToString() + " (" +
-                           std::to_string(to.log_size) + " transactions) extends the log at block " +
-                           from.height.ToString() + " (" + std::to_string(from.log_size) + ")"};
+  return VerifiedProof{kConsistencyBundleKind, "the log at block " + to.height.ToString() + " (" +
+                                                   std::to_string(to.log_size) +
+                                                   " transactions) extends the log at block " +
+                                                   from.height.ToString() + " (" +
+                                                   std::to_string(from.log_size) + ")"};
 }
 
 }  // namespace
@@ -115,12 +119,12 @@ core::Result<nlohmann::json> BuildInclusionBundle(const LedgerStore& store,
   TL_ASSIGN_OR_RETURN(ledger::StoredBlock block, store.ReadBlock(entry->height));
   if (entry->position >= block.transactions.size() ||
       block.transactions[entry->position].id() != id) {
-    return core::Fail("STORAGE_CORRUPT", "index entry does not match block " +
-                                             entry->height.ToString());
+    return core::Fail("STORAGE_CORRUPT",
+                      "index entry does not match block " + entry->height.ToString());
   }
-  TL_ASSIGN_OR_RETURN(ledger::InclusionProof proof,
-                      ledger::ProveInclusion(entry->leaf_index, block.header.log_size,
-                                             store.log_nodes()));
+  TL_ASSIGN_OR_RETURN(
+      ledger::InclusionProof proof,
+      ledger::ProveInclusion(entry->leaf_index, block.header.log_size, store.log_nodes()));
   nlohmann::json j = CertifiedHeader(block);
   j["kind"] = kInclusionBundleKind;
   j["chain_id"] = chain.hex();
@@ -133,16 +137,16 @@ core::Result<nlohmann::json> BuildInclusionBundle(const LedgerStore& store,
 }
 
 core::Result<nlohmann::json> BuildConsistencyBundle(const LedgerStore& store,
-                                                    const ledger::ChainId& chain,
-                                                    core::Height from, core::Height to) {
+                                                    const ledger::ChainId& chain, core::Height from,
+                                                    core::Height to) {
   if (from.value == 0 || from > to) {
     return core::Fail("INVALID_ARGUMENT", "need 1 <= from <= to");
   }
   TL_ASSIGN_OR_RETURN(ledger::StoredBlock a, store.ReadBlock(from));
   TL_ASSIGN_OR_RETURN(ledger::StoredBlock b, store.ReadBlock(to));
-  TL_ASSIGN_OR_RETURN(ledger::ConsistencyProof proof,
-                      ledger::ProveConsistency(a.header.log_size, b.header.log_size,
-                                               store.log_nodes()));
+  TL_ASSIGN_OR_RETURN(
+      ledger::ConsistencyProof proof,
+      ledger::ProveConsistency(a.header.log_size, b.header.log_size, store.log_nodes()));
   return nlohmann::json{{"kind", kConsistencyBundleKind},
                         {"chain_id", chain.hex()},
                         {"from", CertifiedHeader(a)},

@@ -10,9 +10,8 @@
 // reported beside it is informational: the proof does not cover it.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/result.h"
 #include "node/genesis.h"
@@ -30,8 +29,8 @@ core::Result<nlohmann::json> BuildInclusionBundle(const LedgerStore& store,
 
 // A consistency proof from the log at block `from` to the log at block `to` (from <= to).
 core::Result<nlohmann::json> BuildConsistencyBundle(const LedgerStore& store,
-                                                    const ledger::ChainId& chain,
-                                                    core::Height from, core::Height to);
+                                                    const ledger::ChainId& chain, core::Height from,
+                                                    core::Height to);
 
 // What a successful verification established.
 struct VerifiedProof {

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "trade/json_limits.h"
+#include "trade/participants.h"
 #include "trade/state_keys.h"
 
 namespace tradeledger::trade {
@@ -69,6 +70,14 @@ core::Result<DocumentAnchor> ParseDocumentAnchor(core::ByteSpan body) {
 }
 
 core::Result<TxOutcome> ExecuteDocumentAnchor(WorkingState& state, const TxContext& tx) {
+  // On a network with participants, only an active member anchors documents. A network whose
+  // genesis names no customs authority is a bare notary: any key may anchor.
+  TL_ASSIGN_OR_RETURN(std::string customs, CustomsOrgId(state));
+  if (!customs.empty()) {
+    TL_ASSIGN_OR_RETURN(std::optional<Actor> actor,
+                        ResolveActor(state, tx.signer, static_cast<int64_t>(tx.block_time.value)));
+    if (!actor) return NotAuthorized("signer is not an active member of an active organisation");
+  }
   auto parsed = ParseDocumentAnchor(tx.body);
   if (!parsed) return TxOutcome{parsed.error().code, parsed.error().detail};
   const DocumentAnchor& a = *parsed;

@@ -12,9 +12,8 @@
 // time, ms), anchoredBy (signer key, hex), txId and height.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/result.h"
 #include "trade/executor.h"

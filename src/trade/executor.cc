@@ -1,7 +1,7 @@
 #include "trade/executor.h"
 
 #include "core/encoding.h"
-#include "trade/document_anchor.h"
+#include "trade/registry.h"
 #include "trade/state_keys.h"
 
 namespace tradeledger::trade {
@@ -32,8 +32,9 @@ core::Result<TxOutcome> Execute(WorkingState& state, const TxContext& tx) {
 
   WorkingState scope(static_cast<const StateReader&>(state));
   TxOutcome outcome;
-  if (tx.type == "document.anchor") {
-    TL_ASSIGN_OR_RETURN(outcome, ExecuteDocumentAnchor(scope, tx));
+  const auto& handlers = Handlers();
+  if (auto it = handlers.find(tx.type); it != handlers.end()) {
+    TL_ASSIGN_OR_RETURN(outcome, it->second(scope, tx));
   } else {
     outcome = TxOutcome{"TX_TYPE_UNKNOWN", "no transaction type '" + std::string(tx.type) + "'"};
   }

@@ -1,0 +1,46 @@
+#include "trade/identifiers.h"
+
+#include <algorithm>
+#include <array>
+
+namespace tradeledger::trade {
+namespace {
+
+// Officially assigned ISO 3166-1 alpha-2 codes.
+constexpr std::string_view kCountries =
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
+    "BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM "
+    "DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS "
+    "GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN "
+    "KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ "
+    "MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM "
+    "PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV "
+    "SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI "
+    "VN VU WF WS YE YT ZA ZM ZW";
+
+constexpr std::string_view kProvinces = "AB BC MB NB NL NS NT NU ON PE QC SK YT";
+
+bool InList(std::string_view list, std::string_view code) {
+  if (code.size() != 2) return false;
+  for (size_t i = 0; i + 2 <= list.size(); i += 3) {
+    if (list.substr(i, 2) == code) return true;
+  }
+  return false;
+}
+
+bool IsUpperAlnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+}  // namespace
+
+bool IsCountryCode(std::string_view code) { return InList(kCountries, code); }
+
+bool IsCanadianProvinceCode(std::string_view code) { return InList(kProvinces, code); }
+
+bool IsValidMid(std::string_view mid) {
+  if (mid.size() < 3 || mid.size() > 15) return false;
+  if (!std::all_of(mid.begin(), mid.end(), IsUpperAlnum)) return false;
+  std::string_view prefix = mid.substr(0, 2);
+  return IsCountryCode(prefix) || IsCanadianProvinceCode(prefix);
+}
+
+}  // namespace tradeledger::trade

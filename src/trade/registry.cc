@@ -1,0 +1,33 @@
+#include "trade/registry.h"
+
+#include "trade/delegation.h"
+#include "trade/document_anchor.h"
+#include "trade/ipr_handlers.h"
+#include "trade/ledger_clock.h"
+#include "trade/origin_handlers.h"
+#include "trade/participants.h"
+
+namespace tradeledger::trade {
+
+const std::map<std::string, Handler, std::less<>>& Handlers() {
+  static const std::map<std::string, Handler, std::less<>> kHandlers = [] {
+    std::map<std::string, Handler, std::less<>> handlers = {
+        {"document.anchor", ExecuteDocumentAnchor},
+        {"org.admit", ExecuteOrgAdmit},
+        {"org.set-status", ExecuteOrgSetStatus},
+        {"org.set-roles", ExecuteOrgSetRoles},
+        {"member.add", ExecuteMemberAdd},
+        {"member.rotate", ExecuteMemberRotate},
+        {"member.revoke", ExecuteMemberRevoke},
+        {"clock.advance", ExecuteClockAdvance},
+        {"delegation.grant", ExecuteDelegationGrant},
+        {"delegation.revoke", ExecuteDelegationRevoke},
+    };
+    AddOriginHandlers(handlers);
+    AddIprHandlers(handlers);
+    return handlers;
+  }();
+  return kHandlers;
+}
+
+}  // namespace tradeledger::trade
