@@ -1,9 +1,9 @@
 #include "api/gateway.h"
 
 #include <charconv>
-
 #include <nlohmann/json.hpp>
 
+#include "api/queries.h"
 #include "node/proof_bundle.h"
 
 namespace tradeledger::api {
@@ -33,22 +33,16 @@ std::optional<uint64_t> ParseUint(std::string_view s) {
 }
 
 json EntryJson(const ledger::TxId& id, const node::TxIndexEntry& e) {
-  return {{"tx_id", id.hex()},          {"status", "committed"},
-          {"height", e.height.value},   {"position", e.position},
-          {"leaf_index", e.leaf_index}, {"result_code", e.result_code}};
+  return {{"tx_id", id.hex()},      {"status", "committed"},      {"height", e.height.value},
+          {"position", e.position}, {"leaf_index", e.leaf_index}, {"result_code", e.result_code}};
 }
 
 json HeaderJson(const ledger::BlockHeader& h) {
-  return {{"chain_id", h.chain_id.hex()},
-          {"height", h.height.value},
-          {"prev_hash", h.prev_hash.hex()},
-          {"timestamp_ms", h.timestamp.value},
-          {"proposer", h.proposer.hex()},
-          {"tx_root", h.tx_root.hex()},
-          {"tx_count", h.tx_count},
-          {"log_size", h.log_size},
-          {"log_root", h.log_root.hex()},
-          {"state_height", h.state_height.value},
+  return {{"chain_id", h.chain_id.hex()},    {"height", h.height.value},
+          {"prev_hash", h.prev_hash.hex()},  {"timestamp_ms", h.timestamp.value},
+          {"proposer", h.proposer.hex()},    {"tx_root", h.tx_root.hex()},
+          {"tx_count", h.tx_count},          {"log_size", h.log_size},
+          {"log_root", h.log_root.hex()},    {"state_height", h.state_height.value},
           {"state_root", h.state_root.hex()}};
 }
 
@@ -66,8 +60,8 @@ int HttpStatusFor(std::string_view code) {
 }
 
 Gateway::Gateway(node::Node& node, node::Chain& chain, const node::LedgerStore& store,
-                 node::Metrics& metrics)
-    : node_(node), chain_(chain), store_(store), metrics_(metrics) {}
+                 node::Metrics& metrics, Queries* queries)
+    : node_(node), chain_(chain), store_(store), metrics_(metrics), queries_(queries) {}
 
 void Gateway::Handle(http::Request request, http::Responder respond) {
   ++metrics_.http_requests;
@@ -88,6 +82,9 @@ void Gateway::Handle(http::Request request, http::Responder respond) {
       return reply(http::JsonError(405, "METHOD_NOT_ALLOWED", "use POST"));
     }
     return Submit(request, respond);
+  }
+  if (queries_) {
+    if (auto r = queries_->Handle(request)) return reply(std::move(*r));
   }
   if (!get) return reply(http::JsonError(405, "METHOD_NOT_ALLOWED", "use GET"));
   if (path.starts_with("/v1/transactions/")) {
@@ -234,8 +231,8 @@ http::Response Gateway::ConsistencyProof(const http::Request& request) {
   if (*to > chain_.tip().height.value) {
     return http::JsonError(404, "BLOCK_NOT_FOUND", "no block at height " + std::to_string(*to));
   }
-  auto bundle = node::BuildConsistencyBundle(store_, chain_.genesis().chain_id,
-                                             core::Height(*from), core::Height(*to));
+  auto bundle = node::BuildConsistencyBundle(store_, chain_.genesis().chain_id, core::Height(*from),
+                                             core::Height(*to));
   if (!bundle) return Error(bundle.error());
   return Json(200, *bundle);
 }
@@ -262,11 +259,12 @@ http::Response Gateway::Events() {
 void Gateway::PublishBlock(const ledger::StoredBlock& block) {
   json txs = json::array();
   for (const auto& tx : block.transactions) txs.push_back(tx.id().hex());
-  std::string data = json{{"height", block.header.height.value},
-                          {"hash", block.header.Hash().hex()},
-                          {"tx_count", block.header.tx_count},
-                          {"transactions", txs}}
-                         .dump();
+  std::string data = json{
+      {"height", block.header.height.value},
+      {"hash", block.header.Hash().hex()},
+      {"tx_count", block.header.tx_count},
+      {"transactions",
+       txs}}.dump();
   std::lock_guard lock(streams_mu_);
   std::erase_if(streams_, [&](const auto& s) { return !s->Send("block", data); });
 }

@@ -27,11 +27,14 @@
 
 namespace tradeledger::api {
 
+class Queries;
+
 class Gateway {
  public:
   // Borrows everything; all must outlive the Gateway.
+  // `queries` (may be null) serves the authenticated, access-controlled reads.
   Gateway(node::Node& node, node::Chain& chain, const node::LedgerStore& store,
-          node::Metrics& metrics);
+          node::Metrics& metrics, Queries* queries = nullptr);
 
   void Handle(http::Request request, http::Responder respond);
 
@@ -51,6 +54,7 @@ class Gateway {
   node::Chain& chain_;
   const node::LedgerStore& store_;
   node::Metrics& metrics_;
+  Queries* queries_;
 
   std::mutex streams_mu_;
   std::vector<std::shared_ptr<http::EventStream>> streams_;  // guarded by streams_mu_

@@ -1,9 +1,8 @@
 #include "api/gateway.h"
 
-#include <future>
-
 #include <gtest/gtest.h>
 
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "node/proof_bundle.h"
@@ -49,11 +48,11 @@ class GatewayTest : public ::testing::Test {
     p.chain_id = chain ? *chain : genesis_.chain_id;
     p.type = "document.anchor";
     p.nonce = nonce;
-    p.body = core::ToBytes(json{{"docId", "DOC-" + std::to_string(nonce)},
-                                {"docType", "OTHER"},
-                                {"contentHash", std::string(64, 'c')},
-                                {"issuer", "ACME"}}
-                               .dump());
+    p.body = core::ToBytes(json{
+        {"docId", "DOC-" + std::to_string(nonce)},
+        {"docType", "OTHER"},
+        {"contentHash", std::string(64, 'c')},
+        {"issuer", "ACME"}}.dump());
     return ledger::SignedTransaction::Sign(p, client_);
   }
 
@@ -125,8 +124,8 @@ TEST_F(GatewayTest, RejectsMalformedRequestsWithReasonCodes) {
 
   core::Bytes env = Tx(1).envelope();
   env.back() ^= 1;
-  auto bad_sig = Call("POST", "/v1/transactions",
-                      json{{"transaction", core::ToBase64(env)}}.dump());
+  auto bad_sig =
+      Call("POST", "/v1/transactions", json{{"transaction", core::ToBase64(env)}}.dump());
   EXPECT_EQ(Code(bad_sig), "BAD_SIGNATURE");
 
   ledger::ChainId other;
@@ -157,8 +156,7 @@ TEST_F(GatewayTest, ConsistencyProofBetweenHeightsVerifies) {
     ASSERT_EQ(Call("POST", "/v1/transactions", Body(Tx(n)), {{"wait", "commit"}}).status, 200);
   }
   uint64_t tip = chain_->tip().height.value;
-  auto r = Call("GET", "/v1/proofs/consistency", "",
-                {{"from", "1"}, {"to", std::to_string(tip)}});
+  auto r = Call("GET", "/v1/proofs/consistency", "", {{"from", "1"}, {"to", std::to_string(tip)}});
   ASSERT_EQ(r.status, 200) << r.body;
   node::TrustedValidators trusted{genesis_.chain_id, genesis_.validator_set};
   EXPECT_TRUE(node::VerifyBundle(json::parse(r.body), trusted));

@@ -80,6 +80,20 @@ int TxSubmit(const SubmitOptions& o) {
   return out["result_code"] == "OK" ? 0 : 3;
 }
 
+int Get(const std::string& key_file, const std::string& node_url, const std::string& target) {
+  auto key = crypto::ReadKeyFile(key_file);
+  if (!key) return Error("get", key.error().ToString());
+  auto client = NodeClient::Connect(node_url);
+  if (!client) return Error("get", client.error().ToString());
+  auto chain = client->ChainId();
+  if (!chain) return Error("get", chain.error().ToString());
+  auto r = client->SignedGet(target, *key, *chain);
+  if (!r) return Error("get", r.error().ToString());
+  if (r->status != 200) return Error("get", DescribeError(*r));
+  std::printf("%s\n", r->body.dump(2).c_str());
+  return 0;
+}
+
 int Verify(const std::string& proof_file, const std::string& validators_file) {
   auto validators_text = node::ReadFile(validators_file);
   if (!validators_text) return Error("verify", validators_text.error().ToString());

@@ -15,6 +15,11 @@ struct NetInitOptions {
   std::string dir;
   uint16_t base_port = 7711;
   std::string chain_name = "tradeledger-local";
+  // No customs authority and no participants: a notary that anchors documents from any key.
+  bool bare = false;
+  // Run on a ledger clock starting at this instant ("YYYY-MM-DDTHH:MM:SSZ"), advanced by the
+  // customs administrator's clock.advance transactions; empty: validator clocks.
+  std::string ledger_clock;
 };
 int NetInit(const NetInitOptions& options);
 int NetUp(const std::string& dir);
@@ -31,6 +36,9 @@ struct SubmitOptions {
   uint64_t timeout_ms = 30'000;
 };
 int TxSubmit(const SubmitOptions& options);
+
+// A signed, access-controlled read: prints the JSON the node returns for `target`.
+int Get(const std::string& key_file, const std::string& node_url, const std::string& target);
 
 int Verify(const std::string& proof_file, const std::string& validators_file);
 int AuditCommand(const std::string& data_dir, const std::string& genesis_file);

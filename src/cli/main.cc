@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
   net_init->add_option("--dir", init.dir, "Directory to create")->required();
   net_init->add_option("--base-port", init.base_port, "HTTP port of the first node");
   net_init->add_option("--chain-name", init.chain_name, "Name written into the genesis");
+  net_init->add_flag("--bare", init.bare,
+                     "No customs authority or participants: anchor documents from any key");
+  net_init->add_option("--ledger-clock", init.ledger_clock,
+                       "Run on a ledger clock starting at this UTC instant (test/demo networks)");
   net_init->callback([&] { exit_code = cli::NetInit(init); });
   std::string net_dir;
   auto* net_up = net->add_subcommand("up", "Start every node of the network in the background");
@@ -51,6 +55,14 @@ int main(int argc, char** argv) {
   tx_submit->add_option("--nonce", submit.nonce, "Nonce (default: microseconds since epoch)");
   tx_submit->add_option("--timeout-ms", submit.timeout_ms, "How long to wait for the commit");
   tx_submit->callback([&] { exit_code = cli::TxSubmit(submit); });
+
+  std::string get_key, get_node, get_target;
+  auto* get = app.add_subcommand("get", "Signed, access-controlled read of a node API path");
+  get->add_option("--key", get_key, "Reader key file")->required();
+  get->add_option("--node", get_node, "Node API URL")->required();
+  get->add_option("path", get_target, "e.g. /v1/documents/CO-1 or /v1/state/proof?key=doc/CO-1")
+      ->required();
+  get->callback([&] { exit_code = cli::Get(get_key, get_node, get_target); });
 
   std::string proof_file, validators_file;
   auto* verify = app.add_subcommand("verify", "Check a proof bundle offline");

@@ -17,11 +17,21 @@
 #include "node/clock.h"
 #include "node/config.h"
 #include "node/genesis.h"
+#include "trade/time_util.h"
 
 namespace tradeledger::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// U.S. federal holidays (observed dates), the default non-business days of a local network.
+const std::vector<std::string> kUsFederalHolidays = {
+    "2024-01-01", "2024-01-15", "2024-02-19", "2024-05-27", "2024-06-19", "2024-07-04",
+    "2024-09-02", "2024-10-14", "2024-11-11", "2024-11-28", "2024-12-25", "2025-01-01",
+    "2025-01-20", "2025-02-17", "2025-05-26", "2025-06-19", "2025-07-04", "2025-09-01",
+    "2025-10-13", "2025-11-11", "2025-11-27", "2025-12-25", "2026-01-01", "2026-01-19",
+    "2026-02-16", "2026-05-25", "2026-06-19", "2026-07-03", "2026-09-07", "2026-10-12",
+    "2026-11-11", "2026-11-26", "2026-12-25"};
 
 bool WriteText(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
@@ -89,16 +99,52 @@ int NetInit(const NetInitOptions& o) {
       return 1;
     }
   }
-  std::string genesis_text =
-      node::Genesis::Render(o.chain_name, node::SystemClock().Now(), validators);
+  nlohmann::ordered_json extra = nlohmann::ordered_json::object();
+  if (!o.bare) {
+    // The customs authority and its administrator key, named by the genesis.
+    fs::create_directories(dir / "customs", ec);
+    crypto::KeyPair admin = crypto::KeyPair::Generate();
+    if (auto ok = crypto::WriteKeyFile((dir / "customs" / "admin.key").string(), admin); !ok) {
+      std::fprintf(stderr, "tradeledger net init: %s\n", ok.error().ToString().c_str());
+      return 1;
+    }
+    extra["customs_authority"] = {{"org_id", "CBP"},
+                                  {"legal_name", "U.S. Customs and Border Protection"},
+                                  {"country", "US"},
+                                  {"members",
+                                   {{{"public_key", admin.public_key.hex()},
+                                     {"roles", {"CBP_ADMIN", "CBP_OFFICER"}},
+                                     {"admin", true}}}}};
+    extra["ior_salt"] = crypto::KeyPair::Generate().public_key.hex();
+    extra["holidays"] = kUsFederalHolidays;
+  }
+  core::TimestampMs genesis_time = node::SystemClock().Now();
+  if (!o.ledger_clock.empty()) {
+    auto start = trade::ParseInstant(o.ledger_clock);
+    if (!start) {
+      std::fprintf(stderr, "tradeledger net init: --ledger-clock: %s\n",
+                   start.error().ToString().c_str());
+      return 1;
+    }
+    extra["ledger_clock"] = {{"start", o.ledger_clock}};
+    genesis_time = core::TimestampMs(static_cast<uint64_t>(*start));
+  }
+  std::string genesis_text = node::Genesis::Render(o.chain_name, genesis_time, validators, extra);
   auto genesis = node::Genesis::Parse(genesis_text);
-  if (!genesis || !WriteText(dir / "genesis.json", genesis_text) ||
+  if (!genesis) {
+    std::fprintf(stderr, "tradeledger net init: %s\n", genesis.error().ToString().c_str());
+    return 1;
+  }
+  if (!WriteText(dir / "genesis.json", genesis_text) ||
       !WriteText(dir / "validators.json", node::RenderValidatorsFile(*genesis))) {
     std::fprintf(stderr, "tradeledger net init: cannot write the genesis\n");
     return 1;
   }
   std::printf("network of %d validator(s) in %s, chain id %s\n", o.validators, o.dir.c_str(),
               genesis->chain_id.hex().c_str());
+  if (!o.bare) {
+    std::printf("customs administrator key: %s\n", (dir / "customs" / "admin.key").c_str());
+  }
   return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "cli/node_client.h"
 
+#include "api/read_auth.h"
+
 namespace tradeledger::cli {
 
 core::Result<NodeClient> NodeClient::Connect(const std::string& url) {
@@ -12,9 +14,10 @@ core::Result<NodeClient> NodeClient::Connect(const std::string& url) {
 
 core::Result<JsonResponse> NodeClient::Send(const std::string& method, const std::string& path,
                                             const std::string& body,
-                                            std::chrono::milliseconds timeout) {
-  TL_ASSIGN_OR_RETURN(api::http::Response r,
-                      client_->Send(method, prefix_ + path, body, "application/json", timeout));
+                                            std::chrono::milliseconds timeout,
+                                            const api::http::Headers& headers) {
+  TL_ASSIGN_OR_RETURN(api::http::Response r, client_->Send(method, prefix_ + path, body,
+                                                           "application/json", timeout, headers));
   JsonResponse out{r.status, nlohmann::json::parse(r.body, nullptr, false)};
   if (out.body.is_discarded()) {
     return core::Fail("HTTP_PROTOCOL", "the node answered " + std::to_string(r.status) +
@@ -30,6 +33,18 @@ core::Result<JsonResponse> NodeClient::Get(const std::string& path) {
 core::Result<JsonResponse> NodeClient::Post(const std::string& path, const std::string& body,
                                             std::chrono::milliseconds timeout) {
   return Send("POST", path, body, timeout);
+}
+
+core::Result<JsonResponse> NodeClient::SignedGet(const std::string& target,
+                                                 const crypto::KeyPair& key,
+                                                 const ledger::ChainId& chain) {
+  TL_ASSIGN_OR_RETURN(api::http::Target parsed, api::http::ParseTarget(target));
+  uint64_t now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
+  auto signed_headers = api::SignReadHeaders(chain, key, now, "GET", parsed.path, parsed.query);
+  api::http::Headers headers(signed_headers.begin(), signed_headers.end());
+  return Send("GET", target, {}, std::chrono::seconds(30), headers);
 }
 
 core::Result<ledger::ChainId> NodeClient::ChainId() {

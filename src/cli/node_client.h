@@ -25,6 +25,9 @@ class NodeClient {
   core::Result<JsonResponse> Get(const std::string& path);
   core::Result<JsonResponse> Post(const std::string& path, const std::string& body,
                                   std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // A read signed with `key` (api/read_auth.h); `target` is a path with an optional query.
+  core::Result<JsonResponse> SignedGet(const std::string& target, const crypto::KeyPair& key,
+                                       const ledger::ChainId& chain);
   // The chain id the node serves (from /health).
   core::Result<ledger::ChainId> ChainId();
 
@@ -36,7 +39,8 @@ class NodeClient {
   NodeClient(std::unique_ptr<api::http::Client> client, std::string prefix)
       : client_(std::move(client)), prefix_(std::move(prefix)) {}
   core::Result<JsonResponse> Send(const std::string& method, const std::string& path,
-                                  const std::string& body, std::chrono::milliseconds timeout);
+                                  const std::string& body, std::chrono::milliseconds timeout,
+                                  const api::http::Headers& headers = {});
 
   std::unique_ptr<api::http::Client> client_;
   std::string prefix_;

@@ -6,8 +6,10 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "api/domain_routes.h"
 #include "api/gateway.h"
 #include "api/http/http_server.h"
+#include "api/queries.h"
 #include "cli/commands.h"
 #include "crypto/key_file.h"
 #include "node/config.h"
@@ -49,7 +51,11 @@ int RunNode(const std::string& config_path) {
   options.mempool = config->mempool;
   auto validator = node::Node::Create(ledger, **chain, *key, clock, options, metrics);
   if (!validator) return fail("node", validator.error());
-  api::Gateway gateway(**validator, **chain, ledger, metrics);
+  auto audit_log = node::ReadAuditLog::Open(**store);
+  if (!audit_log) return fail("read audit log", audit_log.error());
+  api::Queries queries(**chain, ledger, **audit_log, clock);
+  api::AddDomainRoutes(queries);
+  api::Gateway gateway(**validator, **chain, ledger, metrics, &queries);
   (*validator)->SetCommitListener([&](const ledger::StoredBlock& b) { gateway.PublishBlock(b); });
 
   api::http::ServerOptions http_options;

@@ -196,6 +196,8 @@ void EncodeBody(core::Encoder& e, const Timeout& m) {
   e.PutU64(m.view.value);
   PutReplica(e, m.author);
   m.high_qc.EncodeTo(e);
+  e.PutBool(m.last_tc.has_value());
+  if (m.last_tc) m.last_tc->EncodeTo(e);
   e.Put(m.signature);
 }
 
@@ -212,6 +214,23 @@ void EncodeBody(core::Encoder& e, const SyncRequest& m) { e.PutU64(m.from_height
 void EncodeBody(core::Encoder& e, const SyncResponse& m) {
   e.PutU32(static_cast<uint32_t>(m.blocks.size()));
   for (const auto& b : m.blocks) e.PutBytes(b.Encode());
+}
+
+void EncodeBody(core::Encoder& e, const ViewSync& m) {
+  m.high_qc.EncodeTo(e);
+  e.PutBool(m.last_tc.has_value());
+  if (m.last_tc) m.last_tc->EncodeTo(e);
+}
+
+core::Result<ViewSync> DecodeViewSync(core::Decoder& d) {
+  ViewSync m;
+  TL_ASSIGN_OR_RETURN(m.high_qc, QuorumCert::DecodeFrom(d));
+  TL_ASSIGN_OR_RETURN(bool has_tc, d.GetBool());
+  if (has_tc) {
+    TL_ASSIGN_OR_RETURN(TimeoutCert tc, TimeoutCert::DecodeFrom(d));
+    m.last_tc = std::move(tc);
+  }
+  return m;
 }
 
 core::Result<Proposal> DecodeProposal(core::Decoder& d) {
@@ -252,6 +271,11 @@ core::Result<Timeout> DecodeTimeout(core::Decoder& d) {
   TL_ASSIGN_OR_RETURN(m.view.value, d.GetU64());
   TL_ASSIGN_OR_RETURN(m.author, GetReplica(d));
   TL_ASSIGN_OR_RETURN(m.high_qc, QuorumCert::DecodeFrom(d));
+  TL_ASSIGN_OR_RETURN(bool has_tc, d.GetBool());
+  if (has_tc) {
+    TL_ASSIGN_OR_RETURN(TimeoutCert tc, TimeoutCert::DecodeFrom(d));
+    m.last_tc = std::move(tc);
+  }
   TL_ASSIGN_OR_RETURN(m.signature, d.Get<64>());
   return m;
 }
@@ -324,6 +348,10 @@ core::Result<Message> DecodeMessage(core::ByteSpan bytes) {
       TL_ASSIGN_OR_RETURN(out, DecodeSyncResponse(d));
       break;
     }
+ case MessageKind::kViewSync: {
+      TL_ASSIGN_OR_RETURN(out, DecodeViewSync(d));
+      break;
+    }
     default:
       return core::Fail("MESSAGE_MALFORMED", "unknown message kind " + std::to_string(kind));
   }
@@ -334,7 +362,7 @@ core::Result<Message> DecodeMessage(core::ByteSpan bytes) {
 const char* KindName(const Message& message) {
   static constexpr const char* kNames[] = {"proposal",      "vote",         "timeout",
                                            "commit_vote",   "block_request", "sync_request",
-                                           "sync_response"};
+                                           "sync_response", "view_sync"};
   return kNames[message.index()];
 }
 

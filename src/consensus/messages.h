@@ -130,6 +130,9 @@ struct Timeout {
   core::View view;
   ReplicaId author;
   QuorumCert high_qc;
+  // The TC that brought the author into `view` (unsigned by the author: it is self-proving),
+  // so a replica stuck in an earlier view can follow.
+  std::optional<TimeoutCert> last_tc;
   crypto::Signature signature;  // over TimeoutMessage(view, high_qc.view)
 
   void Sign(const ledger::ChainId& chain, const crypto::KeyPair& key);
@@ -161,8 +164,15 @@ struct SyncResponse {
   std::vector<ledger::StoredBlock> blocks;  // consecutive heights, at most kMaxSyncBlocks
 };
 
+// Brings a replica that is behind up to date with the sender's view: sent in reply to a
+// timeout or vote for a view the sender has already left. Both certificates prove themselves.
+struct ViewSync {
+  QuorumCert high_qc;
+  std::optional<TimeoutCert> last_tc;
+};
+
 using Message = std::variant<Proposal, Vote, Timeout, CommitVote, BlockRequest, SyncRequest,
-                             SyncResponse>;
+                             SyncResponse, ViewSync>;
 
 // The wire kind byte of each alternative, in variant order starting at 1.
 enum class MessageKind : uint8_t {
@@ -173,6 +183,7 @@ enum class MessageKind : uint8_t {
   kBlockRequest = 5,
   kSyncRequest = 6,
   kSyncResponse = 7,
+  kViewSync = 8,
 };
 
 core::Bytes EncodeMessage(const Message& message);

@@ -10,6 +10,8 @@ namespace {
 
 // Most committed blocks served per SyncRequest.
 constexpr uint32_t kSyncBatch = 4;
+// A block is requested again only after this long without an answer.
+constexpr uint64_t kRefetchMs = 200;
 // Cap on the verified-certificate cache; it is cleared when full.
 constexpr size_t kMaxVerifiedCache = 4096;
 
@@ -87,6 +89,7 @@ BlockNode Replica::RootFromLedger(const ReplicaConfig& config, const LedgerView&
 std::vector<Action> Replica::Step(const Input& input) {
   now_ = input.now;
   actions_.clear();
+  proposed_this_step_ = false;
   SyncWithLedger();
   if (std::holds_alternative<Start>(input.event)) {
     core::View first(std::max<uint64_t>(
@@ -118,6 +121,12 @@ std::vector<Action> Replica::Step(const Input& input) {
 
 void Replica::SyncWithLedger() {
   core::Height executed = ledger_.ExecutedHeight();
+  if (executed < emitted_height_) {
+    // The driver did not carry out a Commit (it failed or crashed part-way): offer it again.
+    emitted_height_ = executed;
+    emitted_hash_ = executed == tree_.root().header.height ? tree_.root().hash
+                                                           : ledger_.CommittedBlock(executed)->header.Hash();
+  }
   if (executed <= tree_.root().header.height) return;
   std::optional<ledger::StoredBlock> block = ledger_.CommittedBlock(executed);
   TL_CHECK(block.has_value());
@@ -164,6 +173,8 @@ void Replica::Dispatch(ReplicaId from, Message message, core::Bytes bytes, bool 
           HandleBlockRequest(from, m);
         } else if constexpr (std::is_same_v<T, SyncRequest>) {
           HandleSyncRequest(from, m);
+        } else if constexpr (std::is_same_v<T, ViewSync>) {
+          HandleViewSync(m, trusted);
         } else {
           HandleSyncResponse(m);
         }
@@ -342,7 +353,7 @@ void Replica::HandleVote(const Vote& v, bool trusted) {
   auto& by_signer = votes_[v.view];
   if (auto it = by_signer.find(v.author); it != by_signer.end()) {
     if (it->second.block_hash == v.block_hash && it->second.height == v.height) {
-      return Reject("VOTE_DUPLICATE");
+      return;  // a duplicate from the network
     }
     return Reject("VOTE_EQUIVOCATION");
   }
@@ -367,14 +378,39 @@ void Replica::HandleVote(const Vote& v, bool trusted) {
   ProcessQc(qc);
 }
 
+void Replica::HandleViewSync(const ViewSync& m, bool trusted) {
+  if (m.last_tc && m.last_tc->view < pacemaker_.current_view()) return;
+  if (!m.high_qc.IsGenesis() && m.high_qc.view > safety_.high_qc().view) {
+    if (!trusted && !VerifyQc(m.high_qc)) return Reject("VIEW_SYNC_BAD_QC");
+    ProcessQc(m.high_qc);
+  }
+  if (m.last_tc && m.last_tc->view >= pacemaker_.current_view()) {
+    if (!trusted && !VerifyTc(*m.last_tc)) return Reject("VIEW_SYNC_BAD_TC");
+    ProcessTc(*m.last_tc);
+  }
+}
+
+void Replica::SendViewSync(ReplicaId to) {
+  if (to == id_) return;
+  SendTo(to, ViewSync{safety_.high_qc(), last_tc_});
+}
+
 void Replica::HandleTimeout(const Timeout& t, bool trusted) {
   if (t.author.value >= config_.validators.size()) return Reject("TIMEOUT_BAD_AUTHOR");
   core::View current = pacemaker_.current_view();
-  if (t.view < current) return;  // late
+  if (t.view < current) {  // late: the sender is behind; tell it how we moved on
+    if (t.author != id_) SendViewSync(t.author);
+    return;
+  }
   if (t.view.value > current.value + config_.view_window) return Reject("TIMEOUT_TOO_FAR");
   if (t.high_qc.view >= t.view) return Reject("TIMEOUT_BAD_QC");
+  if (t.last_tc && t.last_tc->view >= t.view) return Reject("TIMEOUT_BAD_TC");
+  if (t.last_tc && t.last_tc->view >= current) {
+    if (!trusted && !VerifyTc(*t.last_tc)) return Reject("TIMEOUT_BAD_TC");
+    ProcessTc(*t.last_tc);
+  }
   if (auto it = timeouts_.find(t.view); it != timeouts_.end() && it->second.contains(t.author)) {
-    return Reject("TIMEOUT_DUPLICATE");
+    return;  // a retransmission or a duplicate from the network
   }
   if (!trusted) {
     const crypto::PublicKey& key = config_.validators.validators()[t.author.value];
@@ -401,8 +437,26 @@ void Replica::HandleTimeout(const Timeout& t, bool trusted) {
   ProcessTc(tc);
 }
 
+void Replica::FetchBlock(const QuorumCert& qc) {
+  if (qc.IsGenesis() || qc.height <= tree_.root().header.height) return;
+  if (tree_.Find(qc.block_hash) != nullptr) return;
+  if (last_fetch_ == qc.block_hash && now_.value < last_fetch_time_.value + kRefetchMs) return;
+  last_fetch_ = qc.block_hash;
+  last_fetch_time_ = now_;
+  // Ask two of the signers (one may be faulty); they voted, so they hold the block.
+  uint32_t asked = 0;
+  size_t start = fetch_cursor_++;
+  for (size_t k = 0; k < qc.signatures.size() && asked < 2; ++k) {
+    ReplicaId peer = qc.signatures[(start + k) % qc.signatures.size()].signer;
+    if (peer == id_) continue;
+    SendTo(peer, BlockRequest{qc.block_hash});
+    ++asked;
+  }
+}
+
 void Replica::ProcessQc(const QuorumCert& qc) {
   if (qc.IsGenesis()) return;
+  FetchBlock(qc);
   tree_.AddQc(qc);
   max_seen_height_ = std::max(max_seen_height_, qc.height);
   safety_.ObserveQc(qc);
@@ -459,6 +513,23 @@ void Replica::DecideBlock(const BlockNode& block) {
     cv.Sign(config_.chain_id, key_);
     BroadcastAll(cv);
   }
+  if (decided_height_.value > emitted_height_.value + 2) ResendCommitVotes();
+}
+
+void Replica::ResendCommitVotes() {
+  // Commit votes are sent once; if some were lost, no certificate forms at the lowest
+  // undecided height and execution stalls while consensus moves on. Resend ours for the
+  // first few heights still waiting for a certificate.
+  for (uint64_t h = emitted_height_.value + 1;
+       h <= std::min(decided_height_.value, emitted_height_.value + 4); ++h) {
+    auto it = decided_.find(core::Height(h));
+    if (it == decided_.end()) continue;
+    const BlockNode* node = tree_.Find(it->second);
+    if (node == nullptr) continue;
+    CommitVote cv{node->header.height, node->view, node->hash, id_, {}};
+    cv.Sign(config_.chain_id, key_);
+    Emit(Broadcast{EncodeMessage(cv)});
+  }
 }
 
 void Replica::HandleCommitVote(const CommitVote& c, bool trusted) {
@@ -470,7 +541,7 @@ void Replica::HandleCommitVote(const CommitVote& c, bool trusted) {
   const crypto::PublicKey& key = config_.validators.validators()[c.author.value];
   auto& voters = commit_voters_[c.height];
   if (auto it = voters.find(key); it != voters.end()) {
-    if (it->second == CommitKey{c.view, c.block_hash}) return Reject("COMMIT_VOTE_DUPLICATE");
+    if (it->second == CommitKey{c.view, c.block_hash}) return;  // a retransmission
     return Reject("COMMIT_VOTE_EQUIVOCATION");
   }
   if (!trusted &&
@@ -555,6 +626,11 @@ void Replica::HandleSyncResponse(const SyncResponse& r) {
       return Reject("SYNC_BAD_CERTIFICATE");
     }
     if (block.header.prev_hash != emitted_hash_) return Reject("SYNC_NOT_EXTENDING");
+    // The certificate covers the header; the header's tx root covers the transactions.
+    if (block.header.tx_count != block.transactions.size() ||
+        block.header.tx_root != ledger::TransactionRoot(block.transactions)) {
+      return Reject("SYNC_BAD_TRANSACTIONS");
+    }
     if (auto d = decided_.find(block.header.height); d != decided_.end() && d->second != hash) {
       return Reject("SAFETY_CONFLICTING_COMMIT");
     }
@@ -596,7 +672,8 @@ void Replica::LocalTimeout() {
   } else if (safety_.SafeToTimeout(view)) {
     safety_.RecordTimeout(view);
     PersistSafety();
-    Timeout t{view, id_, safety_.high_qc(), {}};
+    Timeout t{view, id_, safety_.high_qc(), std::nullopt, {}};
+    if (last_tc_ && last_tc_->view.value + 1 == view.value) t.last_tc = last_tc_;
     t.Sign(config_.chain_id, key_);
     timed_out_view_ = view;
     my_timeout_ = EncodeMessage(t);
@@ -604,6 +681,7 @@ void Replica::LocalTimeout() {
   }
   pacemaker_.Rearm(now_);
   Emit(SetTimer{view, pacemaker_.deadline()});
+  if (decided_height_ > emitted_height_) ResendCommitVotes();
   // A replica that keeps timing out may simply be behind: ask a peer for committed blocks.
   if (max_seen_height_.value > emitted_height_.value + 2 || !waiting_state_.empty() ||
       decided_height_ > emitted_height_) {
@@ -620,7 +698,7 @@ void Replica::RequestSync(ReplicaId peer) {
 void Replica::TryPropose() {
   core::View view = pacemaker_.current_view();
   if (pacemaker_.Leader(view) != id_ || proposed_view_ >= view ||
-      view <= safety_.state().last_voted_view) {
+      view <= safety_.state().last_voted_view || proposed_this_step_) {
     return;
   }
   const QuorumCert& hqc = safety_.high_qc();
@@ -629,7 +707,7 @@ void Replica::TryPropose() {
   if (hqc.view.value + 1 != view.value && !tc) return;  // nothing justifies a proposal yet
   const BlockNode* parent = tree_.Find(hqc.block_hash);
   if (parent == nullptr) {
-    Reject("PROPOSE_PARENT_MISSING");
+    FetchBlock(hqc);  // TryPropose runs again when the block arrives
     return;
   }
   std::vector<ledger::SignedTransaction> txs;
@@ -654,6 +732,7 @@ void Replica::TryPropose() {
   p.tc = tc;
   p.Sign(config_.chain_id, key_);
   proposed_view_ = view;
+  proposed_this_step_ = true;
   core::Bytes bytes = EncodeMessage(p);
   // Process our own proposal first, so the vote (and its Persist) precede the broadcast: a
   // leader that crashes after proposing restarts past the view and never proposes twice.

@@ -176,6 +176,8 @@ class Replica {
   void HandleSyncRequest(ReplicaId from, const SyncRequest& r);
   void HandleSyncResponse(const SyncResponse& r);
   void HandleClientBatch(const ClientBatch& batch);
+  void HandleViewSync(const ViewSync& m, bool trusted);
+  void SendViewSync(ReplicaId to);
 
   // Outcome of checking a proposal against its parent.
   enum class Check { kValid, kWaitForState };
@@ -188,10 +190,13 @@ class Replica {
   void CheckCommitRule(const QuorumCert& qc);
   void DecideBlock(const BlockNode& block);
   void TryCommit();
+  void ResendCommitVotes();
   void MaybeVote(const BlockNode& node, const std::optional<TimeoutCert>& tc);
   void LocalTimeout();
   void TryPropose();
   void RequestSync(ReplicaId peer);
+  // Asks signers of `qc` for its block unless it is known, committed or recently requested.
+  void FetchBlock(const QuorumCert& qc);
   void Buffer(std::vector<Buffered>& into, Buffered b);
 
   void Emit(Action action) { actions_.push_back(std::move(action)); }
@@ -221,6 +226,9 @@ class Replica {
   core::View timed_out_view_;
   core::Bytes my_timeout_;
   core::View proposed_view_;
+  // At most one proposal per Step, so that a validator set of one (which certifies its own
+  // blocks at once) cannot loop within a Step; it proposes again on its next input.
+  bool proposed_this_step_ = false;
 
   // Decided blocks above the executed root, by height.
   std::map<core::Height, ledger::BlockHash> decided_;
@@ -249,6 +257,9 @@ class Replica {
   std::set<core::Hash32> verified_certs_;  // digests of verified QCs and TCs
   core::Height max_seen_height_;
   uint32_t sync_cursor_ = 0;
+  ledger::BlockHash last_fetch_;
+  core::TimestampMs last_fetch_time_;
+  size_t fetch_cursor_ = 0;
   std::map<std::string, uint64_t> rejections_;
 };
 

@@ -1,0 +1,151 @@
+// Unit tests of the pure core through its only seam: Step(input) -> actions.
+#include "consensus/replica.h"
+
+#include <gtest/gtest.h>
+
+#include "crypto/sha256.h"
+#include "ledger/merkle.h"
+
+namespace tradeledger::consensus {
+namespace {
+
+// A ledger that has executed nothing.
+class GenesisLedger : public LedgerView {
+ public:
+  core::Height ExecutedHeight() const override { return core::Height(0); }
+  std::optional<core::Hash32> StateRoot(core::Height h) const override {
+    if (h.value != 0) return std::nullopt;
+    return core::Hash32{};
+  }
+  bool IsCommitted(const ledger::TxId&) const override { return false; }
+  std::optional<ledger::StoredBlock> CommittedBlock(core::Height) const override {
+    return std::nullopt;
+  }
+  ledger::MerkleLog CommittedLog() const override { return {}; }
+};
+
+class ReplicaTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<crypto::PublicKey> pks;
+    for (uint8_t i = 1; i <= 4; ++i) {
+      crypto::Seed seed;
+      seed.data.fill(i);
+      keys_.push_back(crypto::KeyPair::FromSeed(seed));
+      pks.push_back(keys_.back().public_key);
+    }
+    config_.validators = *ledger::ValidatorSet::Create(pks);
+    config_.chain_id.hash = crypto::Sha256Of(core::AsBytes("chain"));
+    config_.genesis_time = core::TimestampMs(1000);
+  }
+
+  // The replica with index `id` in the sorted validator set.
+  std::unique_ptr<Replica> Make(uint32_t id) {
+    const crypto::PublicKey& pk = config_.validators.validators()[id];
+    for (const auto& k : keys_) {
+      if (k.public_key == pk) return *Replica::Create(config_, k, ledger_, {});
+    }
+    return nullptr;
+  }
+
+  static Input At(uint64_t now, decltype(Input::event) event) {
+    return Input{core::TimestampMs(now), std::move(event)};
+  }
+
+  std::vector<crypto::KeyPair> keys_;
+  ReplicaConfig config_;
+  GenesisLedger ledger_;
+};
+
+TEST_F(ReplicaTest, LeaderPersistsItsVoteBeforeSendingAnything) {
+  auto leader = Make(1);  // leader of view 1 = 1 mod 4
+  std::vector<Action> actions = leader->Step(At(2000, Start{}));
+  ASSERT_GE(actions.size(), 4u);
+  EXPECT_TRUE(std::holds_alternative<SetTimer>(actions[0]));
+  size_t persist = 0, vote = 0, proposal = 0;
+  for (size_t i = 0; i < actions.size(); ++i) {
+    if (std::holds_alternative<Persist>(actions[i])) persist = i;
+    if (std::holds_alternative<Send>(actions[i])) vote = i;
+    if (std::holds_alternative<Broadcast>(actions[i])) proposal = i;
+  }
+  EXPECT_LT(persist, vote);
+  EXPECT_LT(vote, proposal);
+  auto decoded = DecodeMessage(std::get<Broadcast>(actions[proposal]).bytes);
+  ASSERT_TRUE(decoded);
+  const Proposal& p = std::get<Proposal>(*decoded);
+  EXPECT_EQ(p.view, core::View(1));
+  EXPECT_EQ(p.header.height, core::Height(1));
+  EXPECT_TRUE(p.justify.IsGenesis());
+}
+
+TEST_F(ReplicaTest, FollowerVotesForTheLeadersProposalOnce) {
+  auto leader = Make(1);
+  auto follower = Make(3);
+  follower->Step(At(2000, Start{}));
+  core::Bytes proposal;
+  for (auto& a : leader->Step(At(2000, Start{}))) {
+    if (auto* b = std::get_if<Broadcast>(&a)) proposal = b->bytes;
+  }
+  auto actions = follower->Step(At(2010, PeerMessage{ReplicaId(1), proposal}));
+  int votes = 0;
+  for (auto& a : actions) {
+    if (auto* s = std::get_if<Send>(&a)) {
+      EXPECT_EQ(s->to, ReplicaId(2));  // the leader of view 2 collects
+      ++votes;
+    }
+  }
+  EXPECT_EQ(votes, 1);
+  actions = follower->Step(At(2020, PeerMessage{ReplicaId(1), proposal}));
+  EXPECT_TRUE(actions.empty());
+  EXPECT_TRUE(follower->rejections().empty());
+}
+
+TEST_F(ReplicaTest, PeerGarbageIsCountedNeverThrown) {
+  auto r = Make(0);
+  r->Step(At(2000, Start{}));
+  EXPECT_TRUE(r->Step(At(2001, PeerMessage{ReplicaId(1), {1, 2, 3}})).empty());
+  EXPECT_EQ(r->rejections().at("MESSAGE_MALFORMED"), 1u);
+  r->Step(At(2002, PeerMessage{ReplicaId(9), {}}));
+  EXPECT_EQ(r->rejections().at("MESSAGE_BAD_SENDER"), 1u);
+
+  auto leader = Make(1);
+  core::Bytes proposal;
+  for (auto& a : leader->Step(At(2000, Start{}))) {
+    if (auto* b = std::get_if<Broadcast>(&a)) proposal = b->bytes;
+  }
+  core::Bytes forged = proposal;
+  forged.back() ^= 1;  // the signature is last
+  r->Step(At(2003, PeerMessage{ReplicaId(1), forged}));
+  EXPECT_EQ(r->rejections().at("PROPOSAL_BAD_SIGNATURE"), 1u);
+
+  Vote v{core::View(3), core::Height(1), {}, ReplicaId(3), {}};  // replica 0 leads view 4
+  v.Sign(config_.chain_id, keys_[0]);  // signed by the wrong key for replica 3
+  r->Step(At(2004, PeerMessage{ReplicaId(3), EncodeMessage(v)}));
+  EXPECT_EQ(r->rejections().at("VOTE_BAD_SIGNATURE"), 1u);
+}
+
+TEST_F(ReplicaTest, TimerTimesOutAndRestartKeepsTheVote) {
+  auto r = Make(2);
+  r->Step(At(2000, Start{}));
+  std::vector<Action> actions = r->Step(At(3000, TimerFired{core::View(1)}));
+  core::Bytes persisted;
+  bool broadcast = false;
+  for (auto& a : actions) {
+    if (auto* p = std::get_if<Persist>(&a)) persisted = p->safety_state;
+    if (std::holds_alternative<Broadcast>(a)) {
+      EXPECT_FALSE(persisted.empty()) << "timeout sent before its state was persisted";
+      broadcast = true;
+    }
+  }
+  EXPECT_TRUE(broadcast);
+  const crypto::PublicKey& pk = config_.validators.validators()[2];
+  for (const auto& k : keys_) {
+    if (k.public_key != pk) continue;
+    auto restarted = *Replica::Create(config_, k, ledger_, persisted);
+    EXPECT_EQ(restarted->safety_state().last_voted_view, core::View(1));
+  }
+  EXPECT_FALSE(Replica::Create(config_, keys_[0], ledger_, core::Bytes{9}));
+}
+
+}  // namespace
+}  // namespace tradeledger::consensus

@@ -30,6 +30,10 @@ core::Result<std::unique_ptr<Chain>> Chain::Open(LedgerStore& store, const Genes
     auto json = trade::Json::parse(genesis.file_bytes, nullptr, false);
     TL_RETURN_IF_ERROR(trade::ApplyGenesis(json, initial));
     TL_RETURN_IF_ERROR(trade::ApplyLedgerClockGenesis(json, initial));
+    TL_ASSIGN_OR_RETURN(std::optional<int64_t> clock, trade::LedgerClockNow(initial));
+    if (clock && *clock < static_cast<int64_t>(genesis.genesis_time.value)) {
+      return core::Fail("GENESIS_INVALID", "the ledger clock starts before the genesis time");
+    }
     std::vector<state::StateUpdate> updates;
     for (const auto& [key, value] : initial.writes()) updates.push_back({key, value});
     std::vector<state::NodeWrite> nodes;

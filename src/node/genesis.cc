@@ -66,7 +66,8 @@ core::Result<Genesis> Genesis::Load(const std::string& path) {
 }
 
 std::string Genesis::Render(const std::string& chain_name, core::TimestampMs genesis_time,
-                            const std::vector<GenesisValidator>& validators) {
+                            const std::vector<GenesisValidator>& validators,
+                            const nlohmann::ordered_json& extra) {
   nlohmann::ordered_json j;
   j["chain_name"] = chain_name;
   j["genesis_time_ms"] = genesis_time.value;
@@ -74,6 +75,7 @@ std::string Genesis::Render(const std::string& chain_name, core::TimestampMs gen
   for (const auto& v : validators) {
     j["validators"].push_back({{"name", v.name}, {"public_key", v.public_key.hex()}});
   }
+  for (const auto& [key, value] : extra.items()) j[key] = value;
   return j.dump(2) + "\n";
 }
 

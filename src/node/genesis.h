@@ -3,7 +3,9 @@
 //   {
 //     "chain_name": "tradeledger-demo",
 //     "genesis_time_ms": 1735689600000,
-//     "validators": [ {"name": "validator-1", "public_key": "<64 hex>"} , ... ]
+//     "validators": [ {"name": "validator-1", "public_key": "<64 hex>"} , ... ],
+//     "customs_authority": {...}, "ior_salt": "<hex>", "holidays": [...],  (trade layer)
+//     "ledger_clock": {"start": "<instant>"}                               (optional)
 //   }
 //
 // The chain id is the SHA-256 of the file's exact bytes: nodes share the file, not a
@@ -11,6 +13,7 @@
 // id, so nothing signed for one network is accepted by another.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -38,9 +41,12 @@ struct Genesis {
   // Parses and validates genesis JSON (GENESIS_INVALID with the reason).
   static core::Result<Genesis> Parse(std::string_view file_bytes);
   static core::Result<Genesis> Load(const std::string& path);
-  // Renders a genesis file; Parse(Render(g)) reproduces g.
+  // Renders a genesis file; Parse(Render(g)) reproduces g. `extra` holds the trade layer's
+  // sections (customs_authority, ior_salt, holidays, ledger_clock: see trade/participants.h
+  // and trade/ledger_clock.h), copied as they are.
   static std::string Render(const std::string& chain_name, core::TimestampMs genesis_time,
-                            const std::vector<GenesisValidator>& validators);
+                            const std::vector<GenesisValidator>& validators,
+                            const nlohmann::ordered_json& extra = nlohmann::ordered_json::object());
 };
 
 // The validators file that `tradeledger verify` takes: the chain id and the validator set.

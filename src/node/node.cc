@@ -41,7 +41,7 @@ void Node::Start() {
 }
 
 void Node::Stop() {
-  if (!running_.exchange(false)) return;
+  running_ = false;
   mempool_.Interrupt();
   if (producer_.joinable()) producer_.join();
   ExpireWaiters(/*all=*/true);
@@ -116,19 +116,30 @@ void Node::Run() {
   while (running_) {
     auto txs = mempool_.Take(options_.max_block_transactions, options_.idle_wait);
     metrics_.mempool_size = mempool_.size();
-    if (!txs.empty()) ProduceBlock(std::move(txs));
+    // A header commits the state of the block before it, so after a block that changed the
+    // state, an empty block follows when nothing else arrives: it certifies that state.
+    ChainTip tip = chain_.tip();
+    bool state_uncertified = tip.height.value > 0 &&
+                             tip.state_height_of_tip.value < tip.height.value &&
+                             tip.log_size > tip_log_size_certified_;
+    if (!txs.empty()) {
+      ProduceBlock(std::move(txs), /*allow_empty=*/false);
+    } else if (state_uncertified) {
+      ProduceBlock({}, /*allow_empty=*/true);
+    }
     ExpireWaiters(/*all=*/false);
   }
 }
 
-void Node::ProduceBlock(std::vector<ledger::SignedTransaction> txs) {
+void Node::ProduceBlock(std::vector<ledger::SignedTransaction> txs, bool allow_empty) {
   // A transaction resubmitted while its first copy was being committed is dropped here.
   std::erase_if(txs, [&](const ledger::SignedTransaction& tx) {
     auto entry = store_.ReadTxIndex(tx.id());
     return !entry || entry->has_value();
   });
-  if (txs.empty()) return;
+  if (txs.empty() && !allow_empty) return;
   auto started = Clock_::now();
+  if (txs.empty()) tip_log_size_certified_ = chain_.tip().log_size;
 
   ledger::StoredBlock block;
   block.header = chain_.BuildHeader(txs, clock_.Now(), key_.public_key);
@@ -144,6 +155,7 @@ void Node::ProduceBlock(std::vector<ledger::SignedTransaction> txs) {
                      block.header.height.value, entries.error().ToString());
     healthy_ = false;
     running_ = false;
+    ExpireWaiters(/*all=*/true);
     return;
   }
   auto committed = Clock_::now();

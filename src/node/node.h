@@ -83,7 +83,7 @@ class Node {
   Node(LedgerStore& store, Chain& chain, crypto::KeyPair key, const Clock& clock,
        NodeOptions options, Metrics& metrics);
   void Run();
-  void ProduceBlock(std::vector<ledger::SignedTransaction> txs);
+  void ProduceBlock(std::vector<ledger::SignedTransaction> txs, bool allow_empty);
   void ExpireWaiters(bool all);
 
   struct Waiter {
@@ -103,6 +103,7 @@ class Node {
   std::atomic<bool> healthy_{true};
   std::thread producer_;
   std::function<void(const ledger::StoredBlock&)> listener_;
+  uint64_t tip_log_size_certified_ = 0;  // producer thread only: log size whose state is certified
 
   mutable std::mutex mu_;
   std::unordered_map<ledger::TxId, std::vector<Waiter>> waiters_;                  // guarded

@@ -2,6 +2,7 @@
 
 #include "ledger/merkle.h"
 #include "ledger/merkle_log.h"
+#include "state/state_proof.h"
 
 namespace tradeledger::node {
 namespace {
@@ -109,7 +110,46 @@ core::Result<VerifiedProof> VerifyConsistencyBundle(const nlohmann::json& bundle
                                                    std::to_string(from.log_size) + ")"};
 }
 
+core::Result<VerifiedProof> VerifyStateBundle(const nlohmann::json& bundle,
+                                              const TrustedValidators& trusted) {
+  TL_ASSIGN_OR_RETURN(ledger::BlockHeader header, VerifyCertifiedHeader(bundle, trusted));
+  TL_ASSIGN_OR_RETURN(core::Bytes key, Field(bundle, "key"));
+  TL_ASSIGN_OR_RETURN(state::StateProof proof, DecodeField<state::StateProof>(bundle, "proof"));
+  if (proof.key != key) return Invalid("proof is for another key");
+  std::optional<core::Bytes> value;
+  if (bundle.contains("value") && !bundle["value"].is_null()) {
+    TL_ASSIGN_OR_RETURN(core::Bytes v, Field(bundle, "value"));
+    value = std::move(v);
+  }
+  if (proof.value != value) return Invalid("proof proves another value");
+  if (auto ok = state::VerifyStateProof(proof, header.state_root); !ok) {
+    return Invalid("state proof: " + ok.error().detail);
+  }
+  std::string what = value ? "has the stated value" : "is absent";
+  return VerifiedProof{kStateBundleKind,
+                       "state key '" + std::string(core::AsStringView(key)) + "' " + what +
+                           " in the state after block " + header.state_height.ToString() +
+                           ", committed by certified block " + header.height.ToString()};
+}
+
 }  // namespace
+
+core::Result<nlohmann::json> BuildStateBundle(const LedgerStore& store,
+                                              const ledger::ChainId& chain, core::Height tip,
+                                              core::ByteSpan state_key) {
+  if (tip.value == 0) return core::Fail("NOT_FOUND", "no certified state yet");
+  TL_ASSIGN_OR_RETURN(ledger::StoredBlock block, store.ReadBlock(tip));
+  TL_ASSIGN_OR_RETURN(state::StateProof proof,
+                      state::Prove(store.state_nodes(), block.header.state_root, state_key));
+  nlohmann::json j = CertifiedHeader(block);
+  j["kind"] = kStateBundleKind;
+  j["chain_id"] = chain.hex();
+  j["key"] = B64(state_key);
+  j["state_height"] = block.header.state_height.value;
+  j["value"] = proof.value ? nlohmann::json(B64(*proof.value)) : nlohmann::json(nullptr);
+  j["proof"] = B64(proof.Encode());
+  return j;
+}
 
 core::Result<nlohmann::json> BuildInclusionBundle(const LedgerStore& store,
                                                   const ledger::ChainId& chain,
@@ -165,6 +205,7 @@ core::Result<VerifiedProof> VerifyBundle(const nlohmann::json& bundle,
   std::string kind = bundle["kind"].get<std::string>();
   if (kind == kInclusionBundleKind) return VerifyInclusionBundle(bundle, trusted);
   if (kind == kConsistencyBundleKind) return VerifyConsistencyBundle(bundle, trusted);
+  if (kind == kStateBundleKind) return VerifyStateBundle(bundle, trusted);
   return core::Fail("PROOF_MALFORMED", "unknown bundle kind '" + kind + "'");
 }
 

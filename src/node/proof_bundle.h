@@ -21,6 +21,7 @@ namespace tradeledger::node {
 
 inline constexpr char kInclusionBundleKind[] = "tradeledger.proof.inclusion.v1";
 inline constexpr char kConsistencyBundleKind[] = "tradeledger.proof.consistency.v1";
+inline constexpr char kStateBundleKind[] = "tradeledger.proof.state.v1";
 
 // NOT_FOUND if `id` is not committed.
 core::Result<nlohmann::json> BuildInclusionBundle(const LedgerStore& store,
@@ -31,6 +32,12 @@ core::Result<nlohmann::json> BuildInclusionBundle(const LedgerStore& store,
 core::Result<nlohmann::json> BuildConsistencyBundle(const LedgerStore& store,
                                                     const ledger::ChainId& chain, core::Height from,
                                                     core::Height to);
+
+// A proof of the value (or absence) of `state_key` in the state committed by the latest
+// certified header (the state after block state_height).
+core::Result<nlohmann::json> BuildStateBundle(const LedgerStore& store,
+                                              const ledger::ChainId& chain, core::Height tip,
+                                              core::ByteSpan state_key);
 
 // What a successful verification established.
 struct VerifiedProof {

@@ -73,10 +73,12 @@ core::Result<TxOutcome> ExecuteDocumentAnchor(WorkingState& state, const TxConte
   // On a network with participants, only an active member anchors documents. A network whose
   // genesis names no customs authority is a bare notary: any key may anchor.
   TL_ASSIGN_OR_RETURN(std::string customs, CustomsOrgId(state));
+  std::string owner_org;
   if (!customs.empty()) {
     TL_ASSIGN_OR_RETURN(std::optional<Actor> actor,
                         ResolveActor(state, tx.signer, static_cast<int64_t>(tx.block_time.value)));
     if (!actor) return NotAuthorized("signer is not an active member of an active organisation");
+    owner_org = actor->org.org_id;
   }
   auto parsed = ParseDocumentAnchor(tx.body);
   if (!parsed) return TxOutcome{parsed.error().code, parsed.error().detail};
@@ -98,6 +100,7 @@ core::Result<TxOutcome> ExecuteDocumentAnchor(WorkingState& state, const TxConte
       {"txId", tx.tx_id.hex()},
       {"height", tx.height.value},
   };
+  if (!owner_org.empty()) record["anchoredByOrg"] = owner_org;
   state.Put(key, core::ToBytes(record.dump()));
   return TxOutcome{};
 }

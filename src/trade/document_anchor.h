@@ -9,7 +9,8 @@
 //   metadata     optional object, at most 16 levels deep, at most 8 KiB when printed
 //
 // Stored record at DocumentKey(docId): the fields above plus version (1), anchoredAt (block
-// time, ms), anchoredBy (signer key, hex), txId and height.
+// time, ms), anchoredBy (signer key, hex), anchoredByOrg (its organisation, on networks with
+// participants), txId and height.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,3 +1,6 @@
 # Sources and tests of the preference-claim rules (owned by the origin module).
-set(TL_TRADE_ORIGIN_SOURCES origin_handlers.cc)
-set(TL_TRADE_ORIGIN_TESTS)
+set(TL_TRADE_ORIGIN_SOURCES origin_handlers.cc origin_common.cc origin_reasons.cc
+                            entry_number.cc certification_rules.cc certification.cc
+                            claim_rules.cc claim_transitions.cc entry.cc verification_case.cc
+                            origin_views.cc)
+set(TL_TRADE_ORIGIN_TESTS entry_number_test.cc certification_test.cc entry_test.cc)

@@ -132,15 +132,19 @@ class Connection {
   beast::flat_buffer buffer_;
 };
 
-core::Result<bhttp::request<bhttp::string_body>> BuildRequest(const Connection& connection,
-                                                              std::string_view method,
-                                                              std::string_view target,
-                                                              std::string_view body,
-                                                              std::string_view content_type) {
+core::Result<bhttp::request<bhttp::string_body>> BuildRequest(
+    const Connection& connection, std::string_view method, std::string_view target,
+    std::string_view body, std::string_view content_type, const Headers& headers) {
   if (!IsValidMethod(method)) return core::Fail("HTTP_PROTOCOL", "invalid method");
   if (!IsValidTarget(target)) return core::Fail("HTTP_PROTOCOL", "invalid request target");
   if (content_type.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
     return core::Fail("HTTP_PROTOCOL", "invalid content type");
+  }
+  for (const auto& [name, value] : headers) {
+    if ((name + value).find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos ||
+        name.empty()) {
+      return core::Fail("HTTP_PROTOCOL", "invalid header");
+    }
   }
   bhttp::request<bhttp::string_body> request;
   try {
@@ -149,6 +153,7 @@ core::Result<bhttp::request<bhttp::string_body>> BuildRequest(const Connection& 
     request.target(Bv(target));
     request.set(bhttp::field::host, connection.HostHeader());
     request.set(bhttp::field::user_agent, "tradeledger");
+    for (const auto& [name, value] : headers) request.set(name, value);
     if (!body.empty() && !content_type.empty()) {
       request.set(bhttp::field::content_type, Bv(content_type));
     }
@@ -226,9 +231,9 @@ void Client::Disconnect() { impl_->connection.Close(); }
 
 core::Result<Response> Client::Send(std::string_view method, std::string_view target,
                                     std::string_view body, std::string_view content_type,
-                                    std::chrono::milliseconds timeout) {
+                                    std::chrono::milliseconds timeout, const Headers& headers) {
   TL_ASSIGN_OR_RETURN(auto request,
-                      BuildRequest(impl_->connection, method, target, body, content_type));
+                      BuildRequest(impl_->connection, method, target, body, content_type, headers));
   const Clock::time_point deadline = Clock::now() + timeout;
   for (int attempt = 0;; ++attempt) {
     bool reused = impl_->connection.connected();
@@ -299,7 +304,7 @@ core::Status EventStreamClient::Open(std::string_view target, std::chrono::milli
   impl_->current = ServerEvent();
   impl_->has_data = false;
   const Clock::time_point deadline = Clock::now() + timeout;
-  TL_ASSIGN_OR_RETURN(auto request, BuildRequest(connection, "GET", target, {}, {}));
+  TL_ASSIGN_OR_RETURN(auto request, BuildRequest(connection, "GET", target, {}, {}, {}));
   request.set(bhttp::field::accept, "text/event-stream");
   TL_RETURN_IF_ERROR(connection.Connect(deadline));
 

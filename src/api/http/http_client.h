@@ -20,12 +20,17 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "api/http/http_types.h"
 #include "api/http/url.h"
 #include "core/result.h"
 
 namespace tradeledger::api::http {
+
+// Extra request headers (name, value); names and values may not contain CR, LF or NUL.
+using Headers = std::vector<std::pair<std::string, std::string>>;
 
 class Client {
  public:
@@ -43,7 +48,8 @@ class Client {
   core::Result<Response> Send(std::string_view method, std::string_view target,
                               std::string_view body = {},
                               std::string_view content_type = "application/json",
-                              std::chrono::milliseconds timeout = std::chrono::seconds(30));
+                              std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                              const Headers& headers = {});
 
   // Drops the connection, if any; the next Send() reconnects.
   void Disconnect();

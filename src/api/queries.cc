@@ -1,0 +1,201 @@
+#include "api/queries.h"
+
+#include <charconv>
+
+#include "api/gateway.h"
+#include "api/read_auth.h"
+#include "node/proof_bundle.h"
+#include "trade/state_keys.h"
+
+namespace tradeledger::api {
+namespace {
+
+using nlohmann::json;
+
+http::Response Json200(const json& body) {
+  http::Response r;
+  r.body = body.dump();
+  return r;
+}
+
+std::optional<uint64_t> ParseUint(std::string_view s) {
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+core::Result<View> DocumentView(const trade::Actor& reader, const trade::StateReader& state,
+                                std::string_view doc_id) {
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(trade::DocumentKey(doc_id)));
+  if (!raw) return core::Fail("NOT_FOUND", "no document " + std::string(doc_id));
+  TL_ASSIGN_OR_RETURN(json record, trade::FromStateValue(*raw));
+  View v;
+  v.subject_type = "document";
+  v.subject_id = std::string(doc_id);
+  v.owner_org = record.value("anchoredByOrg", "");
+  if (reader.is_customs || reader.org.org_id == v.owner_org) {
+    v.access = View::Access::kFull;
+    v.body = record;
+  } else {
+    v.access = View::Access::kMetadata;
+    v.body = {{"docId", record["docId"]},
+              {"docType", record["docType"]},
+              {"contentHash", record["contentHash"]},
+              {"anchoredAt", record["anchoredAt"]},
+              {"height", record["height"]},
+              {"access", "metadata"}};
+  }
+  return v;
+}
+
+}  // namespace
+
+http::Response ErrorResponse(const core::Error& e) {
+  int status = HttpStatusFor(e.code);
+  if (e.code == "NOT_AUTHORIZED" || e.code == "AUTH_UNKNOWN_KEY") status = 403;
+  if (e.code == "AUTH_REQUIRED" || e.code == "AUTH_INVALID" || e.code == "AUTH_EXPIRED") {
+    status = 401;
+  }
+  return http::JsonError(status, e.code, e.detail.empty() ? e.code : e.detail);
+}
+
+Queries::Queries(node::Chain& chain, const node::LedgerStore& store, node::ReadAuditLog& audit,
+                 const node::Clock& clock)
+    : chain_(chain), store_(store), audit_(audit), clock_(clock) {
+  AddRoute("/v1/documents/", [this](const trade::Actor& reader, std::string_view id,
+                                    const std::map<std::string, std::string>&) {
+    return DocumentView(reader, store_.flat_state(), id);
+  });
+  AddRoute("/v1/organisations/",
+           [this](const trade::Actor&, std::string_view id,
+                  const std::map<std::string, std::string>&) -> core::Result<View> {
+             TL_ASSIGN_OR_RETURN(auto org, trade::LoadOrganisation(store_.flat_state(), id));
+             if (!org) return core::Fail("NOT_FOUND", "no organisation " + std::string(id));
+             json body = org->ToJson();
+             body.erase("iorNumberHash");
+             return View{View::Access::kFull, body, org->org_id, "organisation", org->org_id};
+           });
+}
+
+void Queries::AddRoute(std::string prefix, RouteFn fn) {
+  routes_.emplace_back(std::move(prefix), std::move(fn));
+}
+
+void Queries::AddStateAccess(std::string prefix, StateAccessFn fn) {
+  state_access_.emplace_back(std::move(prefix), std::move(fn));
+}
+
+core::Result<trade::Actor> Queries::Authenticate(const http::Request& request) const {
+  TL_ASSIGN_OR_RETURN(crypto::PublicKey key,
+                      VerifyReadSignature(request, chain_.genesis().chain_id, clock_.Now().value));
+  int64_t ledger_time = static_cast<int64_t>(chain_.tip().time.value);
+  TL_ASSIGN_OR_RETURN(std::optional<trade::Actor> actor,
+                      trade::ResolveActor(store_.flat_state(), key, ledger_time));
+  if (!actor) {
+    return core::Fail("AUTH_UNKNOWN_KEY",
+                      "the key is not an active member of an active "
+                      "organisation");
+  }
+  return std::move(*actor);
+}
+
+std::optional<http::Response> Queries::Handle(const http::Request& request) {
+  const std::string& path = request.path;
+  bool ours = path == "/v1/me" || path == "/v1/state/proof" || path == "/v1/audit-events";
+  const RouteFn* route = nullptr;
+  std::string_view rest;
+  for (const auto& [prefix, fn] : routes_) {
+    if (path.starts_with(prefix) && path.size() > prefix.size()) {
+      route = &fn;
+      rest = std::string_view(path).substr(prefix.size());
+      break;
+    }
+  }
+  if (!ours && !route) return std::nullopt;
+  if (request.method != "GET") return http::JsonError(405, "METHOD_NOT_ALLOWED", "use GET");
+
+  auto reader = Authenticate(request);
+  if (!reader) return ErrorResponse(reader.error());
+  if (path == "/v1/me") {
+    json roles(std::vector(reader->key.roles.begin(), reader->key.roles.end()));
+    return Json200({{"orgId", reader->org.org_id},
+                    {"legalName", reader->org.legal_name},
+                    {"roles", roles},
+                    {"admin", reader->key.admin},
+                    {"customs", reader->is_customs}});
+  }
+  if (path == "/v1/state/proof") return StateProof(*reader, request);
+  if (path == "/v1/audit-events") return AuditEvents(*reader, request);
+  auto view = (*route)(*reader, rest, request.query);
+  if (!view) {
+    if (view.error().code == "NOT_AUTHORIZED") {
+      (void)audit_.Append({clock_.Now().value, reader->org.org_id, reader->key.public_key, "record",
+                           std::string(rest), "", "DENIED", path});
+    }
+    return ErrorResponse(view.error());
+  }
+  return Serve(*reader, *view);
+}
+
+http::Response Queries::Serve(const trade::Actor& reader, const View& view) {
+  if (view.access == View::Access::kDenied) {
+    (void)audit_.Append({clock_.Now().value, reader.org.org_id, reader.key.public_key,
+                         view.subject_type, view.subject_id, view.owner_org, "DENIED", ""});
+    return http::JsonError(403, "NOT_AUTHORIZED", "not entitled to read this " + view.subject_type);
+  }
+  if (reader.org.org_id != view.owner_org) {
+    auto logged = audit_.Append({clock_.Now().value, reader.org.org_id, reader.key.public_key,
+                                 view.subject_type, view.subject_id, view.owner_org,
+                                 view.access == View::Access::kFull ? "FULL" : "METADATA", ""});
+    if (!logged) return ErrorResponse(logged.error());  // no unaudited reads
+  }
+  return Json200(view.body);
+}
+
+http::Response Queries::StateProof(const trade::Actor& reader, const http::Request& request) {
+  auto it = request.query.find("key");
+  if (it == request.query.end() || it->second.empty()) {
+    return http::JsonError(400, "KEY_REQUIRED", "give the state key as ?key=");
+  }
+  const std::string& key = it->second;
+  // Who may prove what: customs any key; any member the directory and configuration; the
+  // owner of a document its record. Other records follow their views (domain routes).
+  bool allowed = reader.is_customs || key.starts_with("org/") || key.starts_with("key/") ||
+                 key.starts_with("config/");
+  if (!allowed && key.starts_with("doc/")) {
+    auto view = DocumentView(reader, store_.flat_state(), std::string_view(key).substr(4));
+    allowed = view && view->access == View::Access::kFull;
+  }
+  for (const auto& [prefix, fn] : state_access_) {
+    if (!allowed && key.starts_with(prefix)) allowed = fn(reader, key);
+  }
+  if (!allowed) {
+    (void)audit_.Append({clock_.Now().value, reader.org.org_id, reader.key.public_key, "state", key,
+                         "", "DENIED", "state proof"});
+    return http::JsonError(403, "NOT_AUTHORIZED", "not entitled to a proof of " + key);
+  }
+  auto bundle = node::BuildStateBundle(store_, chain_.genesis().chain_id, chain_.tip().height,
+                                       core::AsBytes(key));
+  if (!bundle) return ErrorResponse(bundle.error());
+  if (!reader.is_customs) {
+    (void)audit_.Append({clock_.Now().value, reader.org.org_id, reader.key.public_key, "state", key,
+                         "", "PROOF", ""});
+  }
+  return Json200(*bundle);
+}
+
+http::Response Queries::AuditEvents(const trade::Actor& reader, const http::Request& request) {
+  auto param = [&](const char* name) {
+    auto it = request.query.find(name);
+    return it == request.query.end() ? std::string() : it->second;
+  };
+  uint64_t after = ParseUint(param("after")).value_or(0);
+  uint64_t limit = std::min<uint64_t>(ParseUint(param("limit")).value_or(100), 1000);
+  std::string owner = reader.is_customs ? param("owner") : reader.org.org_id;
+  auto events = audit_.List(param("subject"), owner, after, limit);
+  if (!events) return ErrorResponse(events.error());
+  return Json200({{"events", *events}});
+}
+
+}  // namespace tradeledger::api

@@ -1,0 +1,83 @@
+// Authenticated, access-controlled reads (DOMAIN.md §6, rules 30-31).
+//
+// Every route here requires a signed request (read_auth.h). The reader is resolved to an
+// organisation and roles at the ledger's latest block time; each record type's view function
+// decides what that reader may see (everything, anchor metadata only, or nothing: 403), and
+// every read of a record by a party other than its owner is appended to the read audit log.
+//
+//   GET /v1/me                          the reader's organisation and roles
+//   GET /v1/organisations/{id}          directory entry (any member)
+//   GET /v1/documents/{docId}           document anchor: full to its owner and customs
+//   GET /v1/state/proof?key=K           state proof bundle of state key K (verify offline)
+//   GET /v1/audit-events?subject=&after=&limit=   reads of the reader's records (customs: all)
+//   ... and the domain records of the trade layer (certifications, entries, recordations,
+//   licences, assessments) registered by domain_routes.cc.
+//
+// Thread safety: Handle() is called concurrently by the HTTP threads.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/http/http_types.h"
+#include "node/chain.h"
+#include "node/clock.h"
+#include "node/ledger_store.h"
+#include "node/read_audit_log.h"
+#include "trade/participants.h"
+
+namespace tradeledger::api {
+
+// What a view function decided for one reader.
+struct View {
+  enum class Access { kFull, kMetadata, kDenied };
+  Access access = Access::kDenied;
+  nlohmann::json body;    // what the reader gets (empty when denied)
+  std::string owner_org;  // the record's owner, for the audit log
+  std::string subject_type;
+  std::string subject_id;
+};
+
+class Queries {
+ public:
+  // A route: a path prefix and a function from (reader, the rest of the path, query) to a view
+  // or an error (NOT_FOUND → 404, NOT_AUTHORIZED → 403, ...).
+  using RouteFn =
+      std::function<core::Result<View>(const trade::Actor& reader, std::string_view rest,
+                                       const std::map<std::string, std::string>& query)>;
+
+  // Borrows everything; all must outlive the Queries.
+  Queries(node::Chain& chain, const node::LedgerStore& store, node::ReadAuditLog& audit,
+          const node::Clock& clock);
+
+  // Handles an authenticated route; nullopt if `request.path` is not one.
+  std::optional<http::Response> Handle(const http::Request& request);
+
+  // Adds a route under `prefix` (e.g. "/v1/entries/"). Call before serving.
+  void AddRoute(std::string prefix, RouteFn fn);
+  // Who may obtain state proofs of keys under `prefix` (beyond customs, who may prove any).
+  using StateAccessFn = std::function<bool(const trade::Actor& reader, const std::string& key)>;
+  void AddStateAccess(std::string prefix, StateAccessFn fn);
+
+  const trade::StateReader& state() const { return store_.flat_state(); }
+
+ private:
+  core::Result<trade::Actor> Authenticate(const http::Request& request) const;
+  http::Response Serve(const trade::Actor& reader, const View& view);
+  http::Response StateProof(const trade::Actor& reader, const http::Request& request);
+  http::Response AuditEvents(const trade::Actor& reader, const http::Request& request);
+
+  node::Chain& chain_;
+  const node::LedgerStore& store_;
+  node::ReadAuditLog& audit_;
+  const node::Clock& clock_;
+  std::vector<std::pair<std::string, RouteFn>> routes_;
+  std::vector<std::pair<std::string, StateAccessFn>> state_access_;
+};
+
+// Records that a view decided, as JSON error responses: maps reason codes to HTTP statuses.
+http::Response ErrorResponse(const core::Error& error);
+
+}  // namespace tradeledger::api
