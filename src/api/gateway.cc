@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "api/attachments.h"
 #include "api/queries.h"
 #include "node/proof_bundle.h"
 
@@ -60,8 +61,13 @@ int HttpStatusFor(std::string_view code) {
 }
 
 Gateway::Gateway(node::Node& node, node::Chain& chain, const node::LedgerStore& store,
-                 node::Metrics& metrics, Queries* queries)
-    : node_(node), chain_(chain), store_(store), metrics_(metrics), queries_(queries) {}
+                 node::Metrics& metrics, Queries* queries, Attachments* attachments)
+    : node_(node),
+      chain_(chain),
+      store_(store),
+      metrics_(metrics),
+      queries_(queries),
+      attachments_(attachments) {}
 
 void Gateway::Handle(http::Request request, http::Responder respond) {
   ++metrics_.http_requests;
@@ -82,6 +88,9 @@ void Gateway::Handle(http::Request request, http::Responder respond) {
       return reply(http::JsonError(405, "METHOD_NOT_ALLOWED", "use POST"));
     }
     return Submit(request, respond);
+  }
+  if (attachments_) {
+    if (auto r = attachments_->Handle(request)) return reply(std::move(*r));
   }
   if (queries_) {
     if (auto r = queries_->Handle(request)) return reply(std::move(*r));

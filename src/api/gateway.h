@@ -28,13 +28,14 @@
 namespace tradeledger::api {
 
 class Queries;
+class Attachments;
 
 class Gateway {
  public:
   // Borrows everything; all must outlive the Gateway.
   // `queries` (may be null) serves the authenticated, access-controlled reads.
   Gateway(node::Node& node, node::Chain& chain, const node::LedgerStore& store,
-          node::Metrics& metrics, Queries* queries = nullptr);
+          node::Metrics& metrics, Queries* queries = nullptr, Attachments* attachments = nullptr);
 
   void Handle(http::Request request, http::Responder respond);
 
@@ -55,6 +56,7 @@ class Gateway {
   const node::LedgerStore& store_;
   node::Metrics& metrics_;
   Queries* queries_;
+  Attachments* attachments_;
 
   std::mutex streams_mu_;
   std::vector<std::shared_ptr<http::EventStream>> streams_;  // guarded by streams_mu_

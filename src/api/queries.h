@@ -62,9 +62,15 @@ class Queries {
   void AddStateAccess(std::string prefix, StateAccessFn fn);
 
   const trade::StateReader& state() const { return store_.flat_state(); }
+  node::ReadAuditLog& audit_log() { return audit_; }
+  // The ledger's latest agreed time (ms): what views use as "now".
+  int64_t ledger_time() const { return static_cast<int64_t>(chain_.tip().time.value); }
+  const node::Clock& clock() const { return clock_; }
+
+  // Verifies the request's signature and resolves the reader at the ledger's latest time.
+  core::Result<trade::Actor> Authenticate(const http::Request& request) const;
 
  private:
-  core::Result<trade::Actor> Authenticate(const http::Request& request) const;
   http::Response Serve(const trade::Actor& reader, const View& view);
   http::Response StateProof(const trade::Actor& reader, const http::Request& request);
   http::Response AuditEvents(const trade::Actor& reader, const http::Request& request);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "api/attachments.h"
 #include "api/domain_routes.h"
 #include "api/gateway.h"
 #include "api/http/http_server.h"
@@ -55,7 +56,10 @@ int RunNode(const std::string& config_path) {
   if (!audit_log) return fail("read audit log", audit_log.error());
   api::Queries queries(**chain, ledger, **audit_log, clock);
   api::AddDomainRoutes(queries);
-  api::Gateway gateway(**validator, **chain, ledger, metrics, &queries);
+  node::AttachmentStore attachment_store(
+      (std::filesystem::path(config->data_dir) / "attachments").string());
+  api::Attachments attachments(queries, attachment_store);
+  api::Gateway gateway(**validator, **chain, ledger, metrics, &queries, &attachments);
   (*validator)->SetCommitListener([&](const ledger::StoredBlock& b) { gateway.PublishBlock(b); });
 
   api::http::ServerOptions http_options;

@@ -28,9 +28,9 @@ struct BlockNode {
   ledger::BlockHeader header;
   std::vector<ledger::SignedTransaction> transactions;  // empty for the root
   std::unordered_set<ledger::TxId> tx_ids;
-  QuorumCert justify;      // the QC of the parent carried by the proposal
-  ledger::MerkleLog log;   // the transaction log after this block
-  core::Bytes proposal;    // the signed proposal as received; empty for the root
+  QuorumCert justify;     // the QC of the parent carried by the proposal
+  ledger::MerkleLog log;  // the transaction log after this block
+  core::Bytes proposal;   // the signed proposal as received; empty for the root
 };
 
 class BlockTree {

@@ -163,8 +163,7 @@ void Vote::Sign(const ledger::ChainId& chain, const crypto::KeyPair& key) {
 }
 
 void Timeout::Sign(const ledger::ChainId& chain, const crypto::KeyPair& key) {
-  signature =
-      crypto::Sign(key.secret_key, TimeoutCert::TimeoutMessage(chain, view, high_qc.view));
+  signature = crypto::Sign(key.secret_key, TimeoutCert::TimeoutMessage(chain, view, high_qc.view));
 }
 
 void CommitVote::Sign(const ledger::ChainId& chain, const crypto::KeyPair& key) {
@@ -348,7 +347,7 @@ core::Result<Message> DecodeMessage(core::ByteSpan bytes) {
       TL_ASSIGN_OR_RETURN(out, DecodeSyncResponse(d));
       break;
     }
- case MessageKind::kViewSync: {
+    case MessageKind::kViewSync: {
       TL_ASSIGN_OR_RETURN(out, DecodeViewSync(d));
       break;
     }
@@ -360,7 +359,7 @@ core::Result<Message> DecodeMessage(core::ByteSpan bytes) {
 }
 
 const char* KindName(const Message& message) {
-  static constexpr const char* kNames[] = {"proposal",      "vote",         "timeout",
+  static constexpr const char* kNames[] = {"proposal",      "vote",          "timeout",
                                            "commit_vote",   "block_request", "sync_request",
                                            "sync_response", "view_sync"};
   return kNames[message.index()];

@@ -65,8 +65,8 @@ struct QuorumCert {
 
   static QuorumCert Genesis() { return QuorumCert{}; }
   bool IsGenesis() const { return view.value == 0; }
-  static core::Bytes VoteMessage(const ledger::ChainId& chain, core::View view,
-                                 core::Height height, const ledger::BlockHash& hash);
+  static core::Bytes VoteMessage(const ledger::ChainId& chain, core::View view, core::Height height,
+                                 const ledger::BlockHash& hash);
   // QC_INVALID unless a quorum of distinct validators signed (or it is the genesis QC).
   core::Status Verify(const ledger::ChainId& chain, const ledger::ValidatorSet& set) const;
 

@@ -46,12 +46,12 @@ core::Result<std::unique_ptr<Replica>> Replica::Create(ReplicaConfig config, cry
     if (!decoded) return core::Fail("SAFETY_STATE_CORRUPT", decoded.error().ToString());
     state = std::move(*decoded);
   }
-  return std::unique_ptr<Replica>(new Replica(std::move(config), std::move(key), id, ledger,
-                                              std::move(state)));
+  return std::unique_ptr<Replica>(
+      new Replica(std::move(config), std::move(key), id, ledger, std::move(state)));
 }
 
-Replica::Replica(ReplicaConfig config, crypto::KeyPair key, ReplicaId id,
-                 const LedgerView& ledger, SafetyState state)
+Replica::Replica(ReplicaConfig config, crypto::KeyPair key, ReplicaId id, const LedgerView& ledger,
+                 SafetyState state)
     : config_(std::move(config)),
       key_(std::move(key)),
       id_(id),
@@ -124,8 +124,9 @@ void Replica::SyncWithLedger() {
   if (executed < emitted_height_) {
     // The driver did not carry out a Commit (it failed or crashed part-way): offer it again.
     emitted_height_ = executed;
-    emitted_hash_ = executed == tree_.root().header.height ? tree_.root().hash
-                                                           : ledger_.CommittedBlock(executed)->header.Hash();
+    emitted_hash_ = executed == tree_.root().header.height
+                        ? tree_.root().hash
+                        : ledger_.CommittedBlock(executed)->header.Hash();
   }
   if (executed <= tree_.root().header.height) return;
   std::optional<ledger::StoredBlock> block = ledger_.CommittedBlock(executed);
@@ -500,8 +501,7 @@ void Replica::DecideBlock(const BlockNode& block) {
     branch.push_back(node);
     node = tree_.Find(node->header.prev_hash);
   }
-  ledger::BlockHash decided_tip =
-      decided_.empty() ? tree_.root().hash : decided_.rbegin()->second;
+  ledger::BlockHash decided_tip = decided_.empty() ? tree_.root().hash : decided_.rbegin()->second;
   if (decided_.empty() && decided_height_ > tree_.root().header.height) return;  // cannot check
   if (node == nullptr || node->hash != decided_tip) return Reject("SAFETY_CONFLICTING_COMMIT");
   for (auto it = branch.rbegin(); it != branch.rend(); ++it) {
@@ -544,11 +544,10 @@ void Replica::HandleCommitVote(const CommitVote& c, bool trusted) {
     if (it->second == CommitKey{c.view, c.block_hash}) return;  // a retransmission
     return Reject("COMMIT_VOTE_EQUIVOCATION");
   }
-  if (!trusted &&
-      !crypto::Verify(key,
-                      ledger::CommitCertificate::SigningMessage(config_.chain_id, c.height, c.view,
-                                                                c.block_hash),
-                      c.signature)) {
+  if (!trusted && !crypto::Verify(key,
+                                  ledger::CommitCertificate::SigningMessage(
+                                      config_.chain_id, c.height, c.view, c.block_hash),
+                                  c.signature)) {
     return Reject("COMMIT_VOTE_BAD_SIGNATURE");
   }
   voters.emplace(key, CommitKey{c.view, c.block_hash});
@@ -608,8 +607,8 @@ void Replica::HandleSyncRequest(ReplicaId from, const SyncRequest& r) {
   core::Height executed = ledger_.ExecutedHeight();
   if (r.from_height.value == 0 || r.from_height > executed) return;
   SyncResponse resp;
-  for (uint64_t h = r.from_height.value;
-       h <= executed.value && resp.blocks.size() < kSyncBatch; ++h) {
+  for (uint64_t h = r.from_height.value; h <= executed.value && resp.blocks.size() < kSyncBatch;
+       ++h) {
     std::optional<ledger::StoredBlock> block = ledger_.CommittedBlock(core::Height(h));
     if (!block) break;
     resp.blocks.push_back(std::move(*block));

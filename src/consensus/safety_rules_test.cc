@@ -17,7 +17,8 @@ TimeoutCert TcAt(uint64_t view, std::vector<uint64_t> high_qc_views) {
   TimeoutCert tc;
   tc.view = core::View(view);
   uint32_t signer = 0;
-  for (uint64_t v : high_qc_views) tc.signatures.push_back({ReplicaId(signer++), core::View(v), {}});
+  for (uint64_t v : high_qc_views)
+    tc.signatures.push_back({ReplicaId(signer++), core::View(v), {}});
   return tc;
 }
 

@@ -6,7 +6,7 @@
 //     "key_file": "validator.key",        // this validator's Ed25519 key (mode 0600)
 //     "genesis_file": "../genesis.json",
 //     "http": {"address": "127.0.0.1", "port": 7711, "threads": 2,
-//              "max_body_bytes": 1048576},
+//              "max_body_bytes": 8388608},  // the largest attachment
 //     "max_block_transactions": 2000,     // default 2000
 //     "mempool": {"max_transactions": 100000, "max_bytes": 268435456, "max_per_signer": 10000}
 //   }
@@ -27,7 +27,7 @@ struct NodeConfig {
   std::string http_address = "127.0.0.1";
   uint16_t http_port = 0;  // 0: any free port (printed at start)
   int http_threads = 2;
-  size_t http_max_body_bytes = 1 << 20;
+  size_t http_max_body_bytes = 8 << 20;  // attachments up to 8 MiB
   size_t max_block_transactions = 2000;
   MempoolLimits mempool;
 

@@ -51,7 +51,7 @@ core::Result<std::variant<Prepared, TxOutcome>> Prepare(WorkingState& state, con
 }
 
 // Writes the certification and its document anchor (the document.anchor record shape).
-void Anchor(WorkingState& state, const TxContext& tx, const Json& cert) {
+core::Status Anchor(WorkingState& state, const TxContext& tx, const Json& cert) {
   SaveCertification(state, cert);
   Json doc = {{"version", 1},
               {"docId", cert["certId"]},
@@ -63,8 +63,20 @@ void Anchor(WorkingState& state, const TxContext& tx, const Json& cert) {
               {"anchoredBy", cert["anchoredBy"]},
               {"txId", tx.tx_id.hex()},
               {"height", tx.height.value}};
+  doc["anchoredByOrg"] = cert["certifierOrg"];
   if (cert.contains("supersedes")) doc["supersedes"] = cert["supersedes"];
   state.Put(DocumentKey(cert["certId"].get<std::string>()), ToStateValue(doc));
+  // The content-hash index of document.anchor, so attachment access works for certifications.
+  core::Bytes by_hash = DocumentsByHashKey(cert["contentHash"].get<std::string>());
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> listed, state.Get(by_hash));
+  Json ids = Json::array();
+  if (listed) {
+    TL_ASSIGN_OR_RETURN(ids, FromStateValue(*listed));
+    if (!ids.is_array()) return core::Fail("STATE_CORRUPT", "document hash index");
+  }
+  ids.push_back(cert["certId"]);
+  state.Put(by_hash, ToStateValue(ids));
+  return core::Ok();
 }
 
 }  // namespace
@@ -85,7 +97,7 @@ core::Result<TxOutcome> ExecuteCertIssue(WorkingState& state, const TxContext& t
   if (p.body.contains("supersedes")) {
     return TxOutcome{"PAYLOAD_INVALID", "use cert.supersede to supersede a certification"};
   }
-  Anchor(state, tx, p.record);
+  TL_RETURN_IF_ERROR(Anchor(state, tx, p.record));
   return TxOutcome{};
 }
 
@@ -108,7 +120,7 @@ core::Result<TxOutcome> ExecuteCertSupersede(WorkingState& state, const TxContex
   }
   int64_t now = BlockTime(tx);
   p.record["supersedes"] = *old_id;
-  Anchor(state, tx, p.record);
+  TL_RETURN_IF_ERROR(Anchor(state, tx, p.record));
   (*old)["state"] = "SUPERSEDED";
   (*old)["supersededBy"] = p.record["certId"];
   (*old)["supersededAt"] = now;

@@ -102,6 +102,45 @@ core::Result<TxOutcome> ExecuteDocumentAnchor(WorkingState& state, const TxConte
   };
   if (!owner_org.empty()) record["anchoredByOrg"] = owner_org;
   state.Put(key, core::ToBytes(record.dump()));
+  // Index by content hash: who may download a file is decided by the documents anchoring it.
+  core::Bytes by_hash = DocumentsByHashKey(a.content_hash);
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> listed, state.Get(by_hash));
+  nlohmann::json ids = nlohmann::json::array();
+  if (listed) {
+    ids = nlohmann::json::parse(core::AsStringView(*listed), nullptr, false);
+    if (!ids.is_array()) return core::Fail("STATE_CORRUPT", "document hash index");
+  }
+  ids.push_back(a.doc_id);
+  state.Put(by_hash, core::ToBytes(ids.dump()));
+  return TxOutcome{};
+}
+
+core::Result<TxOutcome> ExecuteDocumentPresent(WorkingState& state, const TxContext& tx) {
+  TL_ASSIGN_OR_RETURN(std::optional<Actor> actor,
+                      ResolveActor(state, tx.signer, static_cast<int64_t>(tx.block_time.value)));
+  TL_ASSIGN_OR_RETURN(std::string customs, CustomsOrgId(state));
+  if (!customs.empty() && !actor) return NotAuthorized("signer is not an active member");
+  nlohmann::json body = nlohmann::json::parse(core::AsStringView(tx.body), nullptr, false);
+  if (!JsonDepthWithin(core::AsStringView(tx.body), kMaxJsonDepth) || body.is_discarded() ||
+      !body.is_object()) {
+    return TxOutcome{"PAYLOAD_INVALID", "body must be a JSON object"};
+  }
+  auto doc_id = RequiredString(body, "docId");
+  auto presented = RequiredString(body, "presentedHash");
+  if (!doc_id) return TxOutcome{doc_id.error().code, doc_id.error().detail};
+  if (!presented) return TxOutcome{presented.error().code, presented.error().detail};
+  auto hash = core::Hash32::FromHex(*presented);
+  if (!hash) return TxOutcome{"CONTENT_HASH_INVALID", "presentedHash must be 64 hex digits"};
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(DocumentKey(*doc_id)));
+  if (!raw) return TxOutcome{"DOCUMENT_NOT_FOUND", "no document " + *doc_id};
+  nlohmann::json record = nlohmann::json::parse(core::AsStringView(*raw), nullptr, false);
+  if (record.is_discarded()) return core::Fail("STATE_CORRUPT", "document record");
+  if (record.value("contentHash", "") != hash->hex()) {
+    // Rule 21: the presentation is recorded as failed, with the presenter as signer; the
+    // anchor itself is never touched.
+    return TxOutcome{"DOCUMENT_HASH_MISMATCH", "the presented file's SHA-256 " + hash->hex() +
+                                                   " differs from the anchor of " + *doc_id};
+  }
   return TxOutcome{};
 }
 

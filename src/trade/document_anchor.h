@@ -34,7 +34,14 @@ struct DocumentAnchor {
 // CONTENT_HASH_INVALID, ISSUER_INVALID, METADATA_INVALID.
 core::Result<DocumentAnchor> ParseDocumentAnchor(core::ByteSpan body);
 
-// Executes a parsed anchor: DOCUMENT_EXISTS if the id is taken, otherwise writes the record.
+// Executes a parsed anchor: DOCUMENT_EXISTS if the id is taken, otherwise writes the record
+// and adds the id to the content-hash index.
 core::Result<TxOutcome> ExecuteDocumentAnchor(WorkingState& state, const TxContext& tx);
+
+// document.present {docId, presentedHash}: a party presents a copy of an anchored document
+// (DOMAIN rule 21). DOCUMENT_NOT_FOUND, or DOCUMENT_HASH_MISMATCH when the presented file's
+// SHA-256 differs from the anchor; either way the presentation and its presenter are on the
+// ledger and the anchor is unchanged.
+core::Result<TxOutcome> ExecuteDocumentPresent(WorkingState& state, const TxContext& tx);
 
 }  // namespace tradeledger::trade

@@ -91,7 +91,7 @@ TEST_F(ExecutorTest, RejectsEachInvalidField) {
 }
 
 TEST_F(ExecutorTest, UnknownTypeIsRecordedAsFailure) {
-  EXPECT_EQ(Run("entry.file", 1, "{}").code, "TX_TYPE_UNKNOWN");
+  EXPECT_EQ(Run("no.such-type", 1, "{}").code, "TX_TYPE_UNKNOWN");
 }
 
 TEST(JsonLimits, CountsDepthOutsideStrings) {

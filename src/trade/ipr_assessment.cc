@@ -125,7 +125,7 @@ core::Result<IprAssessmentResult> AssessLine(const StateReader& state,
   // The recordations the chain is rooted in (those the line names, when it names any).
   std::vector<std::string> considered;
   for (const std::string& no : root.recordation_refs) {
-    if (line.recordation_refs.empty() || Contains(line.recordation_refs, no)) {
+    if (line.recordation_refs.empty() || IprContains(line.recordation_refs, no)) {
       considered.push_back(no);
     }
   }
@@ -150,13 +150,13 @@ core::Result<IprAssessmentResult> AssessLine(const StateReader& state,
     if (own == "SUSPENDED") reasons.insert("LICENSE_SUSPENDED");
     if (own == "ISSUED") reasons.insert("LICENSE_NOT_YET_VALID");
     if (!CoversHts(l, line.hts10)) reasons.insert("PRODUCT_NOT_COVERED");
-    if (!l.mids.empty() && !Contains(l.mids, line.mid)) reasons.insert("MID_NOT_AUTHORIZED");
-    if (!l.countries.empty() && !Contains(l.countries, line.country_of_origin)) {
+    if (!l.mids.empty() && !IprContains(l.mids, line.mid)) reasons.insert("MID_NOT_AUTHORIZED");
+    if (!l.countries.empty() && !IprContains(l.countries, line.country_of_origin)) {
       reasons.insert("COUNTRY_NOT_AUTHORIZED");
     }
     manufacture_allowed |= l.Allows(kPermManufacture);
     importer_ok |= (l.licensee == line.importer && l.Allows(kPermImport)) ||
-                   Contains(l.importers, line.importer);
+                   IprContains(l.importers, line.importer);
   }
   if (!manufacture_allowed) reasons.insert("MID_NOT_AUTHORIZED");
   if (!importer_ok) reasons.insert("IMPORTER_NOT_AUTHORIZED");
@@ -182,6 +182,7 @@ core::Status ApplyQuantityUse(WorkingState& state, const IprAssessmentResult& re
   for (const std::string& id : result.license_chain) {
     TL_ASSIGN_OR_RETURN(uint64_t used, LoadQuantityUsed(state, id));
     constexpr uint64_t kMax = std::numeric_limits<int64_t>::max();
+    // Saturating, so a stored count always reads back as a non-negative int64.
     uint64_t total = quantity > kMax || used > kMax - quantity ? kMax : used + quantity;
     SaveQuantityUsed(state, id, total);
   }

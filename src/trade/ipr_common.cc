@@ -45,7 +45,7 @@ core::Result<std::vector<std::string>> RecordStrings(const Json& j, const char* 
   return out;
 }
 
-core::Result<std::vector<std::string>> LoadIdList(const StateReader& state, core::ByteSpan key) {
+core::Result<std::vector<std::string>> LoadIprIdList(const StateReader& state, core::ByteSpan key) {
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(key));
   if (!raw) return std::vector<std::string>();
   TL_ASSIGN_OR_RETURN(Json ids, FromStateValue(*raw));
@@ -58,8 +58,8 @@ core::Result<std::vector<std::string>> LoadIdList(const StateReader& state, core
   return out;
 }
 
-core::Status AppendIdList(WorkingState& state, core::ByteSpan key, std::string_view id) {
-  TL_ASSIGN_OR_RETURN(std::vector<std::string> ids, LoadIdList(state, key));
+core::Status AppendIprIdList(WorkingState& state, core::ByteSpan key, std::string_view id) {
+  TL_ASSIGN_OR_RETURN(std::vector<std::string> ids, LoadIprIdList(state, key));
   ids.emplace_back(id);
   state.Put(key, ToStateValue(Json(ids)));
   return core::Ok();

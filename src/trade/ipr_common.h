@@ -28,8 +28,8 @@ core::Result<std::optional<int64_t>> RecordOptInt(const Json& j, const char* fie
 core::Result<std::vector<std::string>> RecordStrings(const Json& j, const char* field);
 
 // A JSON array of ids stored at `key` (empty if absent); appending keeps insertion order.
-core::Result<std::vector<std::string>> LoadIdList(const StateReader& state, core::ByteSpan key);
-core::Status AppendIdList(WorkingState& state, core::ByteSpan key, std::string_view id);
+core::Result<std::vector<std::string>> LoadIprIdList(const StateReader& state, core::ByteSpan key);
+core::Status AppendIprIdList(WorkingState& state, core::ByteSpan key, std::string_view id);
 
 // Ids of licences and other IPR records: 1..128 characters of [A-Za-z0-9._:-].
 bool IsIprId(std::string_view id);
@@ -40,7 +40,7 @@ bool NormalizeHtsPrefix(std::string_view text, std::string* out);
 bool IsCustomsOfficer(const Actor& actor);
 
 template <typename T>
-bool Contains(const std::vector<T>& v, const T& x) {
+bool IprContains(const std::vector<T>& v, const T& x) {
   for (const T& e : v) {
     if (e == x) return true;
   }

@@ -41,7 +41,7 @@ core::Result<std::optional<Json>> Subtree(const StateReader& state, std::vector<
   bool any_child = false;
   if (static_cast<int>(chain.size()) < kMaxLicenceChainDepth) {
     TL_ASSIGN_OR_RETURN(std::vector<std::string> children,
-                        LoadIdList(state, LicenceChildrenKey(l.license_id)));
+                        LoadIprIdList(state, LicenceChildrenKey(l.license_id)));
     for (const std::string& id : children) {
       TL_ASSIGN_OR_RETURN(std::optional<Licence> child, LoadLicence(state, id));
       if (!child) return core::Fail("STATE_CORRUPT", "indexed licence " + id + " is missing");
@@ -66,7 +66,7 @@ core::Result<Json> Tree(const StateReader& state, std::string_view recordation_n
                         const std::string* reader, int64_t now) {
   Json out = {{"recordationNo", recordation_no}, {"licenses", Json::array()}};
   TL_ASSIGN_OR_RETURN(std::vector<std::string> roots,
-                      LoadIdList(state, LicenceRootsKey(recordation_no)));
+                      LoadIprIdList(state, LicenceRootsKey(recordation_no)));
   for (const std::string& id : roots) {
     TL_ASSIGN_OR_RETURN(std::optional<Licence> root, LoadLicence(state, id));
     if (!root) return core::Fail("STATE_CORRUPT", "indexed licence " + id + " is missing");
@@ -124,7 +124,7 @@ core::Result<Json> ViewAssessment(const StateReader& state, const Json& record, 
   if (full) return record;
   TL_ASSIGN_OR_RETURN(std::string result, RecordString(record, "result"));
   TL_ASSIGN_OR_RETURN(std::vector<std::string> licensors, RecordStrings(record, "licensors"));
-  if ((result == "FACILITATE" || result == "FLAG") && Contains(licensors, org)) {
+  if ((result == "FACILITATE" || result == "FLAG") && IprContains(licensors, org)) {
     TL_ASSIGN_OR_RETURN(std::vector<std::string> reasons, RecordStrings(record, "reasonCodes"));
     TL_ASSIGN_OR_RETURN(std::vector<std::string> chain, RecordStrings(record, "licenseChain"));
     TL_ASSIGN_OR_RETURN(int64_t at, RecordInt(record, "assessedAt"));

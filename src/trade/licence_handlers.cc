@@ -112,10 +112,11 @@ core::Result<TxOutcome> ExecuteLicenceIssue(WorkingState& state, const TxContext
   l.tx_id = tx.tx_id.hex();
   SaveLicence(state, l);
   if (l.parent_license_id) {
-    TL_RETURN_IF_ERROR(AppendIdList(state, LicenceChildrenKey(*l.parent_license_id), l.license_id));
+    TL_RETURN_IF_ERROR(
+        AppendIprIdList(state, LicenceChildrenKey(*l.parent_license_id), l.license_id));
   } else {
     for (const std::string& no : l.recordation_refs) {
-      TL_RETURN_IF_ERROR(AppendIdList(state, LicenceRootsKey(no), l.license_id));
+      TL_RETURN_IF_ERROR(AppendIprIdList(state, LicenceRootsKey(no), l.license_id));
     }
   }
   return TxOutcome{};

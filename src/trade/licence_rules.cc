@@ -32,7 +32,7 @@ bool WithinRestriction(std::vector<std::string>& child, const std::vector<std::s
   if (parent.empty()) return true;
   if (child.empty()) child = parent;
   return std::all_of(child.begin(), child.end(),
-                     [&](const std::string& c) { return Contains(parent, c); });
+                     [&](const std::string& c) { return IprContains(parent, c); });
 }
 
 }  // namespace
@@ -130,7 +130,7 @@ core::Result<std::optional<TxOutcome>> CheckSublicence(const StateReader& state,
   if (l.right_type != parent.right_type) exceeds.push_back("rightType");
   if (l.recordation_refs.empty()) l.recordation_refs = parent.recordation_refs;
   for (const std::string& r : l.recordation_refs) {
-    if (!Contains(parent.recordation_refs, r)) {
+    if (!IprContains(parent.recordation_refs, r)) {
       exceeds.push_back("recordationRefs");
       break;
     }

@@ -14,4 +14,8 @@ core::Bytes DocumentKey(std::string_view doc_id) {
   return key;
 }
 
+core::Bytes DocumentsByHashKey(std::string_view content_hash_hex) {
+  return core::ToBytes("doc-hash/" + std::string(content_hash_hex));
+}
+
 }  // namespace tradeledger::trade

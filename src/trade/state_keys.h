@@ -13,5 +13,7 @@ namespace tradeledger::trade {
 core::Bytes NonceKey(const crypto::PublicKey& signer);
 // "doc/" + document id -> the document record (JSON, see document_anchor.h).
 core::Bytes DocumentKey(std::string_view doc_id);
+// "doc-hash/" + content hash (hex) -> JSON array of the document ids anchoring that content.
+core::Bytes DocumentsByHashKey(std::string_view content_hash_hex);
 
 }  // namespace tradeledger::trade
