@@ -1,6 +1,9 @@
 #include "byzantine.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
 
 namespace tradeledger::sim {
 
@@ -20,7 +23,8 @@ bool Adversary::Silent(uint64_t now_ms) {
 core::Bytes Adversary::Corrupt(core::Bytes bytes) {
   switch (rng_.Below(3)) {
     case 0:  // a flipped bit: usually an invalid signature, sometimes a malformed field
-      if (!bytes.empty()) bytes[rng_.Below(bytes.size())] ^= static_cast<uint8_t>(1u << rng_.Below(8));
+      if (!bytes.empty())
+        bytes[rng_.Below(bytes.size())] ^= static_cast<uint8_t>(1u << rng_.Below(8));
       break;
     case 1:  // truncated
       bytes.resize(rng_.Below(bytes.size() + 1));
@@ -47,28 +51,29 @@ std::vector<Outgoing> Adversary::ForkOrEquivocate(const consensus::Replica& core
     core::Bytes bytes = consensus::EncodeMessage(q);
     for (ReplicaId to : targets) out.push_back({to, bytes});
   };
-  if (b_.fork && p.tc && rng_.Chance(0.8)) {
-    // Extend the lowest certified block we know instead of the highest QC.
-    const consensus::BlockNode* parent = nullptr;
-    const consensus::QuorumCert* parent_qc = nullptr;
-    for (const consensus::BlockNode* node : core.tree().Nodes()) {
-      const consensus::QuorumCert* qc = core.tree().QcFor(node->hash);
-      if (qc == nullptr || node->header.height.value + 1 >= p.header.height.value) continue;
-      if (parent == nullptr || node->header.height < parent->header.height) {
-        parent = node;
-        parent_qc = qc;
-      }
-    }
-    if (parent != nullptr) {
+  bool planned = p.tc && fork_after_.value + 1 == p.view.value;
+  if (b_.fork && p.tc && (planned || rng_.Chance(0.5))) {
+    // Extend the grandparent of the block our highest QC certifies, skipping a certified block
+    // (the honest proposal's parent) that a quorum may be locked on.
+    const consensus::BlockNode* parent = core.tree().Find(p.header.prev_hash);
+    const consensus::BlockNode* grand =
+        parent == nullptr ? nullptr : core.tree().Find(parent->header.prev_hash);
+    if (grand != nullptr && !parent->justify.IsGenesis()) {
       Proposal fork = p;
       core::Height executed = ledger.ExecutedHeight();
       auto root = ledger.StateRoot(executed);
-      consensus::StateClaim claim = consensus::ChooseStateClaim(*parent, executed, *root);
+      consensus::StateClaim claim = consensus::ChooseStateClaim(*grand, executed, *root);
       fork.transactions.clear();
-      fork.header = consensus::BuildChildHeader(*parent, {}, p.header.timestamp,
-                                                key_.public_key, claim);
-      fork.justify = *parent_qc;
+      fork.header =
+          consensus::BuildChildHeader(*grand, {}, p.header.timestamp, key_.public_key, claim);
+      fork.justify = parent->justify;
       fork.Sign(chain_, key_);
+      if (std::getenv("TL_SIM_TRACE")) {
+        std::fprintf(stderr, "  byzantine %u forks view %llu at height %llu (qc view %llu)\n",
+                     self_.value, static_cast<unsigned long long>(p.view.value),
+                     static_cast<unsigned long long>(fork.header.height.value),
+                     static_cast<unsigned long long>(fork.justify.view.value));
+      }
       send_all(fork);
       return out;
     }
@@ -92,10 +97,18 @@ std::vector<Outgoing> Adversary::ForkOrEquivocate(const consensus::Replica& core
   if (b_.bad_block && rng_.Chance(0.2)) {
     Proposal bad = p;
     switch (rng_.Below(4)) {
-      case 0: bad.header.tx_root.data[0] ^= 1; break;
-      case 1: bad.header.log_root.data[0] ^= 1; break;
-      case 2: bad.header.state_root.data[0] ^= 1; break;
-      default: bad.header.timestamp.value += 3'600'000; break;  // an hour ahead
+      case 0:
+        bad.header.tx_root.data[0] ^= 1;
+        break;
+      case 1:
+        bad.header.log_root.data[0] ^= 1;
+        break;
+      case 2:
+        bad.header.state_root.data[0] ^= 1;
+        break;
+      default:
+        bad.header.timestamp.value += 3'600'000;
+        break;  // an hour ahead
     }
     bad.Sign(chain_, key_);
     send_all(bad);
@@ -107,13 +120,13 @@ std::vector<Outgoing> Adversary::ForkOrEquivocate(const consensus::Replica& core
 
 std::vector<Outgoing> Adversary::Transform(const consensus::Replica& core,
                                            const consensus::LedgerView& ledger,
-                                           std::vector<ReplicaId> targets,
-                                           const core::Bytes& bytes, uint64_t now_ms) {
+                                           std::vector<ReplicaId> targets, const core::Bytes& bytes,
+                                           uint64_t now_ms) {
   if (Silent(now_ms)) return {};
   std::vector<Outgoing> out;
   auto decoded = consensus::DecodeMessage(bytes);
   TL_CHECK(decoded.has_value());  // our own core's output
-  if (const auto* p = std::get_if<Proposal>(&*decoded)) {
+  if (const auto* p = std::get_if<Proposal>(&*decoded); p != nullptr && p->author == self_) {
     out = ForkOrEquivocate(core, ledger, targets, *p);
   } else if (const auto* v = std::get_if<consensus::Vote>(&*decoded)) {
     for (ReplicaId to : targets) out.push_back({to, bytes});
@@ -144,10 +157,41 @@ std::vector<Outgoing> Adversary::Transform(const consensus::Replica& core,
   return out;
 }
 
-void Adversary::Observe(const core::Bytes& bytes) {
-  if (!b_.replay || !rng_.Chance(0.1)) return;
-  seen_.push_back(bytes);
-  if (seen_.size() > 64) seen_.pop_front();
+bool Adversary::Intercept(const consensus::Replica& core, const core::Bytes& bytes,
+                          std::vector<Outgoing>* out) {
+  if (b_.replay && rng_.Chance(0.1)) {
+    seen_.push_back(bytes);
+    if (seen_.size() > 64) seen_.pop_front();
+  }
+  if (!b_.split) return false;
+  auto decoded = consensus::DecodeMessage(bytes);
+  if (!decoded) return false;
+  const auto* v = std::get_if<consensus::Vote>(&*decoded);
+  if (v == nullptr || core.Leader(core::View(v->view.value + 1)) != self_) return false;
+  auto [plan, fresh] = split_views_.emplace(v->view, false);
+  if (fresh) plan->second = rng_.Chance(0.5);
+  if (!plan->second) return false;
+  // Withhold the vote from our own core (it will time out of the view), but collect it.
+  auto& by_signer = votes_[v->view];
+  by_signer.emplace(v->author, *v);
+  if (votes_.size() > 16) votes_.erase(votes_.begin());
+  consensus::QuorumCert qc{v->view, v->height, v->block_hash, {}};
+  for (const auto& [signer, vote] : by_signer) {
+    if (vote.block_hash == v->block_hash) qc.signatures.push_back({signer, vote.signature});
+  }
+  const auto& set = core.config().validators;
+  if (qc.signatures.size() + 1 != set.quorum()) return true;
+  consensus::Vote mine{v->view, v->height, v->block_hash, self_, {}};
+  mine.Sign(chain_, key_);
+  qc.signatures.push_back({self_, mine.signature});
+  std::sort(qc.signatures.begin(), qc.signatures.end(),
+            [](const auto& a, const auto& b) { return a.signer < b.signer; });
+  // Show the QC to one correct replica only; everyone else times out of the view.
+  ReplicaId lucky(static_cast<uint32_t>(rng_.Below(n_)));
+  if (lucky == self_) lucky = ReplicaId((lucky.value + 1) % n_);
+  out->push_back({lucky, consensus::EncodeMessage(consensus::ViewSync{qc, std::nullopt})});
+  fork_after_ = v->view;
+  return true;
 }
 
 std::vector<Outgoing> Adversary::Tick(const consensus::Replica& core, uint64_t now_ms) {

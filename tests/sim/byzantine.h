@@ -2,8 +2,11 @@
 // own key (so it knows the protocol state an attacker would know) and this adversary rewrites
 // what it sends and injects more:
 //   equivocate      two different signed proposals for one view, each to half the replicas;
-//   fork            as leader after a TC, propose on the oldest certified block it knows
-//                   instead of its highest QC (the attack the lock check stops);
+//   fork            as leader after a TC, propose on the grandparent of its highest QC's
+//                   block instead (the attack the lock check stops);
+//   split           as collector of a view's votes, form the QC but show it to a single
+//                   correct replica (which then decides a block nobody else knows is
+//                   decided), let the others time out, then fork with the TC;
 //   double-vote     a second signed vote in the same view for another block;
 //   unknown-vote    signed votes for blocks that do not exist;
 //   bad-block       proposals with a wrong header field, correctly signed;
@@ -15,6 +18,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <vector>
 
 #include "consensus/replica.h"
@@ -36,6 +40,7 @@ struct ByzantineBehaviours {
   bool corrupt = true;
   bool replay = true;
   bool silent = true;
+  bool split = true;
 };
 
 class Adversary {
@@ -49,8 +54,10 @@ class Adversary {
                                   const consensus::LedgerView& ledger,
                                   std::vector<consensus::ReplicaId> targets,
                                   const core::Bytes& bytes, uint64_t now_ms);
-  // Remembers a message it received, for replay.
-  void Observe(const core::Bytes& bytes);
+  // Sees every message addressed to the Byzantine replica first. Returns true if the core
+  // must not see it; may add messages to send to *out.
+  bool Intercept(const consensus::Replica& core, const core::Bytes& bytes,
+                 std::vector<Outgoing>* out);
   // Unprompted mischief, called periodically.
   std::vector<Outgoing> Tick(const consensus::Replica& core, uint64_t now_ms);
 
@@ -69,6 +76,10 @@ class Adversary {
   ByzantineBehaviours b_;
   Rng rng_;
   std::deque<core::Bytes> seen_;
+  // Split attack: votes collected per view, and the views attacked.
+  std::map<core::View, std::map<consensus::ReplicaId, consensus::Vote>> votes_;
+  std::map<core::View, bool> split_views_;
+  core::View fork_after_;  // fork the proposal of view fork_after_ + 1
   uint64_t silent_until_ = 0;
   uint64_t next_silence_check_ = 0;
 };

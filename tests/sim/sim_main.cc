@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   SimOptions o;
   uint64_t seeds = 1;
   bool perf = false;
+  setenv("TL_SIM_BINARY", argv[0], 1);  // so failures print a replay command for this binary
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -39,22 +40,38 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--seed") o.seed = std::stoull(value());
-    else if (a == "--seeds") seeds = std::stoull(value());
-    else if (a == "--n") o.n = static_cast<uint32_t>(std::stoul(value()));
-    else if (a == "--byzantine") o.byzantine = static_cast<uint32_t>(std::stoul(value()));
-    else if (a == "--steps") o.max_steps = std::stoull(value());
-    else if (a == "--fault-ms") o.fault_ms = std::stoull(value());
-    else if (a == "--calm-ms") o.calm_ms = std::stoull(value());
-    else if (a == "--loss") o.loss = std::stod(value());
-    else if (a == "--duplicate") o.duplicate = std::stod(value());
-    else if (a == "--skew-ms") o.max_skew_ms = std::stoull(value());
-    else if (a == "--timeout-ms") o.base_timeout_ms = std::stoull(value());
-    else if (a == "--liveness-ms") o.liveness_bound_ms = std::stoull(value());
-    else if (a == "--no-partitions") o.partitions = false;
-    else if (a == "--no-crashes") o.crashes = false;
-    else if (a == "--perf") perf = true;
-    else if (a == "--verbose") o.verbose = true;
+    if (a == "--seed")
+      o.seed = std::stoull(value());
+    else if (a == "--seeds")
+      seeds = std::stoull(value());
+    else if (a == "--n")
+      o.n = static_cast<uint32_t>(std::stoul(value()));
+    else if (a == "--byzantine")
+      o.byzantine = static_cast<uint32_t>(std::stoul(value()));
+    else if (a == "--steps")
+      o.max_steps = std::stoull(value());
+    else if (a == "--fault-ms")
+      o.fault_ms = std::stoull(value());
+    else if (a == "--calm-ms")
+      o.calm_ms = std::stoull(value());
+    else if (a == "--loss")
+      o.loss = std::stod(value());
+    else if (a == "--duplicate")
+      o.duplicate = std::stod(value());
+    else if (a == "--skew-ms")
+      o.max_skew_ms = std::stoull(value());
+    else if (a == "--timeout-ms")
+      o.base_timeout_ms = std::stoull(value());
+    else if (a == "--liveness-ms")
+      o.liveness_bound_ms = std::stoull(value());
+    else if (a == "--no-partitions")
+      o.partitions = false;
+    else if (a == "--no-crashes")
+      o.crashes = false;
+    else if (a == "--perf")
+      perf = true;
+    else if (a == "--verbose")
+      o.verbose = true;
     else {
       Usage();
       return 2;
@@ -79,28 +96,38 @@ int main(int argc, char** argv) {
     std::printf(
         "n=%u blocks=%llu msgs/block=%.1f bytes/block=%.0f decide_latency=%.2f delays "
         "commit_latency=%.2f delays (mean delay %.0f ms, sim %llu ms, txs %llu)%s\n",
-        o.n, static_cast<unsigned long long>(s.max_height), static_cast<double>(s.messages) / blocks,
-        static_cast<double>(s.bytes) / blocks, s.mean_decide_latency_ms / mean_delay,
-        s.mean_commit_latency_ms / mean_delay, mean_delay,
+        o.n, static_cast<unsigned long long>(s.max_height),
+        static_cast<double>(s.messages) / blocks, static_cast<double>(s.bytes) / blocks,
+        s.mean_decide_latency_ms / mean_delay, s.mean_commit_latency_ms / mean_delay, mean_delay,
         static_cast<unsigned long long>(s.sim_time_ms),
         static_cast<unsigned long long>(s.transactions_committed), r.ok ? "" : " FAILED");
     if (!r.ok) std::printf("%s\n", tradeledger::sim::Summary(o, r).c_str());
     return r.ok ? 0 : 1;
   }
   uint64_t first = o.seed;
+  uint64_t worst_recovery = 0, worst_seed = 0, total_blocks = 0;
   for (uint64_t s = first; s < first + seeds; ++s) {
     o.seed = s;
     auto r = tradeledger::sim::RunSimulation(o);
+    total_blocks += r.stats.max_height;
+    if (r.stats.recovery_ms > worst_recovery) {
+      worst_recovery = r.stats.recovery_ms;
+      worst_seed = s;
+    }
     if (o.verbose || !r.ok || seeds <= 20) {
       std::printf("%s\n", tradeledger::sim::Summary(o, r).c_str());
       if (o.verbose) {
         for (const auto& [code, count] : r.stats.rejections) {
-          std::printf("  rejected %s: %llu\n", code.c_str(), static_cast<unsigned long long>(count));
+          std::printf("  rejected %s: %llu\n", code.c_str(),
+                      static_cast<unsigned long long>(count));
         }
       }
     }
     if (!r.ok) return 1;
   }
-  std::printf("all %llu seeds passed\n", static_cast<unsigned long long>(seeds));
+  std::printf(
+      "all %llu seeds passed; %llu blocks; slowest recovery after heal %llu ms (seed %llu)\n",
+      static_cast<unsigned long long>(seeds), static_cast<unsigned long long>(total_blocks),
+      static_cast<unsigned long long>(worst_recovery), static_cast<unsigned long long>(worst_seed));
   return 0;
 }

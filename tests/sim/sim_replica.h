@@ -56,7 +56,7 @@ class SimReplica final : public consensus::LedgerView {
   const crypto::KeyPair key_;
   storage::MemoryStore store_;  // the disk
   node::LedgerStore ledger_{store_};
-  core::Bytes persisted_;       // the safety state file
+  core::Bytes persisted_;  // the safety state file
   std::unique_ptr<node::Chain> chain_;
   std::unique_ptr<consensus::Replica> core_;
 };

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <ostream>
 #include <string>
 
 #include "simulation.h"
@@ -24,6 +25,11 @@ struct Chunk {
   uint64_t seeds;
 };
 
+void PrintTo(const Chunk& c, std::ostream* os) {
+  *os << "n=" << c.n << " byzantine=" << c.byzantine << " seeds " << c.first_seed << ".."
+      << c.first_seed + c.seeds - 1;
+}
+
 class SimSweep : public ::testing::TestWithParam<Chunk> {};
 
 // Each seed: the full fault model during the fault phase, then the liveness check.
@@ -41,16 +47,18 @@ TEST_P(SimSweep, InvariantsHoldAndProgressResumesAfterHeal) {
 
 // 240 seeds: 120 at n = 4 (f = 1) and 120 at n = 7 (f = 2). Seeds alternate between runs with
 // f Byzantine replicas and runs with fewer, so crash/partition-only runs are covered too.
-INSTANTIATE_TEST_SUITE_P(
-    N4, SimSweep,
-    ::testing::Values(Chunk{4, 1, 1, 30}, Chunk{4, 1, 31, 30}, Chunk{4, 0, 61, 30},
-                      Chunk{4, 1, 91, 30}),
-    [](const auto& info) { return "seeds_" + std::to_string(info.param.first_seed); });
-INSTANTIATE_TEST_SUITE_P(
-    N7, SimSweep,
-    ::testing::Values(Chunk{7, 2, 1001, 30}, Chunk{7, 2, 1031, 30}, Chunk{7, 1, 1061, 30},
-                      Chunk{7, 2, 1091, 30}),
-    [](const auto& info) { return "seeds_" + std::to_string(info.param.first_seed); });
+INSTANTIATE_TEST_SUITE_P(N4, SimSweep,
+                         ::testing::Values(Chunk{4, 1, 1, 30}, Chunk{4, 1, 31, 30},
+                                           Chunk{4, 0, 61, 30}, Chunk{4, 1, 91, 30}),
+                         [](const auto& p) {
+                           return "seeds_" + std::to_string(p.param.first_seed);
+                         });
+INSTANTIATE_TEST_SUITE_P(N7, SimSweep,
+                         ::testing::Values(Chunk{7, 2, 1001, 30}, Chunk{7, 2, 1031, 30},
+                                           Chunk{7, 1, 1061, 30}, Chunk{7, 2, 1091, 30}),
+                         [](const auto& p) {
+                           return "seeds_" + std::to_string(p.param.first_seed);
+                         });
 
 // The stated liveness bound: with every fault stopped at the heal (Byzantine replicas still
 // misbehaving), every correct replica executes a new block within 8 s of simulated time

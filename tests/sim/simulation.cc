@@ -1,6 +1,7 @@
 #include "simulation.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <queue>
@@ -44,6 +45,14 @@ struct Event {
   core::Bytes bytes;
 };
 
+Event MakeEvent(uint64_t time, Event::Kind kind, uint32_t replica = 0) {
+  Event ev;
+  ev.time = time;
+  ev.kind = kind;
+  ev.replica = replica;
+  return ev;
+}
+
 struct Later {
   bool operator()(const Event& a, const Event& b) const {
     return a.time != b.time ? a.time > b.time : a.seq > b.seq;
@@ -69,7 +78,8 @@ crypto::KeyPair DeterministicKey(uint64_t seed, const std::string& label, uint32
 
 class Simulator {
  public:
-  explicit Simulator(const SimOptions& o) : o_(o), rng_(o.seed) {}
+  explicit Simulator(const SimOptions& o)
+      : o_(o), rng_(o.seed), trace_(std::getenv("TL_SIM_TRACE") != nullptr) {}
 
   SimResult Run() {
     Setup();
@@ -82,7 +92,8 @@ class Simulator {
       Handle(ev);
       ++result_.stats.steps;
       if (o_.max_steps && result_.stats.steps >= o_.max_steps) break;
-      if (o_.liveness_bound_ms && healed_ && AllReachedTarget()) break;  // liveness shown; nothing more to learn
+      if (o_.liveness_bound_ms && healed_ && AllReachedTarget())
+        break;  // liveness shown; nothing more to learn
     }
     Finish();
     return result_;
@@ -98,12 +109,12 @@ class Simulator {
       keys.push_back(DeterministicKey(o_.seed, "validator", i));
       validators.push_back({"validator-" + std::to_string(i), keys.back().public_key});
     }
-    auto genesis = node::Genesis::Parse(
-        node::Genesis::Render("sim-" + std::to_string(o_.seed), core::TimestampMs(kGenesisTimeMs),
-                              validators));
+    auto genesis = node::Genesis::Parse(node::Genesis::Render(
+        "sim-" + std::to_string(o_.seed), core::TimestampMs(kGenesisTimeMs), validators));
     TL_CHECK(genesis.has_value());
     genesis_ = std::move(*genesis);
-    for (uint32_t i = 0; i < kClients; ++i) clients_.push_back(DeterministicKey(o_.seed, "client", i));
+    for (uint32_t i = 0; i < kClients; ++i)
+      clients_.push_back(DeterministicKey(o_.seed, "client", i));
     client_nonce_.assign(kClients, 0);
 
     consensus::ReplicaConfig config;
@@ -134,19 +145,19 @@ class Simulator {
       uint32_t i = order[k];
       nodes_[i].adversary = std::make_unique<Adversary>(ReplicaId(i), o_.n, genesis_.chain_id,
                                                         sorted[i], o_.behaviours, rng_.Next());
-      Schedule(Event{.time = kGenesisTimeMs + 100, .kind = Event::kByzantineTick, .replica = i});
+      Schedule(MakeEvent(kGenesisTimeMs + 100, Event::kByzantineTick, i));
     }
     for (uint32_t i = 0; i < o_.n; ++i) {
-      Schedule(Event{.time = kGenesisTimeMs + rng_.Below(20), .kind = Event::kStart, .replica = i});
+      Schedule(MakeEvent(kGenesisTimeMs + rng_.Below(20), Event::kStart, i));
     }
-    Schedule(Event{.time = kGenesisTimeMs + 50, .kind = Event::kClient});
-    Schedule(Event{.time = kGenesisTimeMs + o_.fault_ms, .kind = Event::kHeal});
+    Schedule(MakeEvent(kGenesisTimeMs + 50, Event::kClient));
+    Schedule(MakeEvent(kGenesisTimeMs + o_.fault_ms, Event::kHeal));
     chaos_ = true;
     if (o_.partitions) {
-      Schedule(Event{.time = kGenesisTimeMs + rng_.Between(500, 3000), .kind = Event::kPartition});
+      Schedule(MakeEvent(kGenesisTimeMs + rng_.Between(500, 3000), Event::kPartition));
     }
     if (o_.crashes) {
-      Schedule(Event{.time = kGenesisTimeMs + rng_.Between(500, 3000), .kind = Event::kCrash});
+      Schedule(MakeEvent(kGenesisTimeMs + rng_.Between(500, 3000), Event::kCrash));
     }
   }
 
@@ -173,7 +184,12 @@ class Simulator {
         Node& to = nodes_[ev.replica];
         if (!to.replica->up()) return;
         if (partitioned_ && group_[ev.from] != group_[ev.replica]) return;
-        if (to.adversary) to.adversary->Observe(ev.bytes);
+        if (to.adversary) {
+          std::vector<Outgoing> extra;
+          bool drop = to.adversary->Intercept(to.replica->core(), ev.bytes, &extra);
+          for (Outgoing& out : extra) Transmit(ev.replica, out.to.value, std::move(out.bytes));
+          if (drop) return;
+        }
         Step(ev.replica, consensus::PeerMessage{ReplicaId(ev.from), ev.bytes});
         break;
       }
@@ -185,7 +201,7 @@ class Simulator {
       }
       case Event::kClient:
         SubmitBatch();
-        Schedule(Event{.time = now_ + o_.client_interval_ms, .kind = Event::kClient});
+        Schedule(MakeEvent(now_ + o_.client_interval_ms, Event::kClient));
         break;
       case Event::kCrash:
         CrashSomeone();
@@ -199,7 +215,7 @@ class Simulator {
       case Event::kPartitionHeal:
         partitioned_ = false;
         if (chaos_ && o_.partitions) {
-          Schedule(Event{.time = now_ + rng_.Between(500, 3000), .kind = Event::kPartition});
+          Schedule(MakeEvent(now_ + rng_.Between(500, 3000), Event::kPartition));
         }
         break;
       case Event::kHeal:
@@ -212,9 +228,7 @@ class Simulator {
             Transmit(ev.replica, out.to.value, std::move(out.bytes));
           }
         }
-        Schedule(Event{.time = now_ + rng_.Between(50, 200),
-                       .kind = Event::kByzantineTick,
-                       .replica = ev.replica});
+        Schedule(MakeEvent(now_ + rng_.Between(50, 200), Event::kByzantineTick, ev.replica));
         break;
       }
     }
@@ -233,7 +247,7 @@ class Simulator {
     if (ones == 0) group_[rng_.Below(o_.n)] = 1;
     if (ones == o_.n) group_[rng_.Below(o_.n)] = 0;
     partitioned_ = true;
-    Schedule(Event{.time = now_ + rng_.Between(300, 3000), .kind = Event::kPartitionHeal});
+    Schedule(MakeEvent(now_ + rng_.Between(300, 3000), Event::kPartitionHeal));
   }
 
   void CrashSomeone() {
@@ -253,7 +267,7 @@ class Simulator {
         CrashNow(i);
       }
     }
-    Schedule(Event{.time = now_ + rng_.Between(1000, 4000), .kind = Event::kCrash});
+    Schedule(MakeEvent(now_ + rng_.Between(1000, 4000), Event::kCrash));
   }
 
   void CrashNow(uint32_t i) {
@@ -262,7 +276,7 @@ class Simulator {
     node.replica->Crash();
     ++node.timer_generation;
     node.restart_pending = true;
-    Schedule(Event{.time = now_ + rng_.Between(300, 3000), .kind = Event::kRestart, .replica = i});
+    Schedule(MakeEvent(now_ + rng_.Between(300, 3000), Event::kRestart, i));
   }
 
   void Restart(uint32_t i) {
@@ -306,9 +320,8 @@ class Simulator {
       p.type = "document.anchor";
       p.nonce = ++client_nonce_[c];
       std::string doc = "D-" + std::to_string(o_.seed) + "-" + std::to_string(tx_counter_++);
-      p.body = core::ToBytes(R"({"docId":")" + doc +
-                             R"(","docType":"INVOICE","contentHash":")" + std::string(64, 'a') +
-                             R"(","issuer":"ACME"})");
+      p.body = core::ToBytes(R"({"docId":")" + doc + R"(","docType":"INVOICE","contentHash":")" +
+                             std::string(64, 'a') + R"(","issuer":"ACME"})");
       auto tx = ledger::SignedTransaction::Sign(p, clients_[c]);
       submitted_.insert(tx.id());
       batch.transactions.push_back(std::move(tx));
@@ -326,10 +339,9 @@ class Simulator {
     if (chaos_ && rng_.Chance(o_.loss)) return;
     int copies = chaos_ && rng_.Chance(o_.duplicate) ? 2 : 1;
     for (int c = 0; c < copies; ++c) {
-      Event ev{.time = now_ + rng_.Between(o_.min_delay_ms, o_.max_delay_ms),
-               .kind = Event::kDeliver,
-               .replica = to,
-               .from = from};
+      Event ev =
+          MakeEvent(now_ + rng_.Between(o_.min_delay_ms, o_.max_delay_ms), Event::kDeliver, to);
+      ev.from = from;
       ev.bytes = c + 1 < copies ? bytes : std::move(bytes);
       Schedule(std::move(ev));
     }
@@ -365,7 +377,25 @@ class Simulator {
         s.transactions_committed = node.replica->tip().log_size;
       }
       if (node.replica->up()) {
-        for (const auto& [code, count] : node.replica->core().rejections()) s.rejections[code] += count;
+        for (const auto& [code, count] : node.replica->core().rejections())
+          s.rejections[code] += count;
+      }
+    }
+    if (o_.verbose) {
+      for (uint32_t i = 0; i < o_.n; ++i) {
+        const Node& node = nodes_[i];
+        if (!node.replica->up()) continue;
+        const auto& core = node.replica->core();
+        std::fprintf(stderr,
+                     "  replica %u%s: view %llu decided %llu executed %llu tree %zu locked %llu "
+                     "last_voted %llu\n",
+                     i, Correct(i) ? "" : " (byzantine)",
+                     static_cast<unsigned long long>(core.current_view().value),
+                     static_cast<unsigned long long>(core.decided_height().value),
+                     static_cast<unsigned long long>(node.replica->tip().height.value),
+                     core.tree().size(),
+                     static_cast<unsigned long long>(core.safety_state().high_qc.view.value),
+                     static_cast<unsigned long long>(core.safety_state().last_voted_view.value));
       }
     }
     if (decide_samples_) s.mean_decide_latency_ms = decide_latency_sum_ / decide_samples_;
@@ -388,6 +418,7 @@ class Simulator {
 
   const SimOptions o_;
   Rng rng_;
+  const bool trace_;
   node::Genesis genesis_;
   std::vector<Node> nodes_;
   std::vector<crypto::KeyPair> clients_;
@@ -425,6 +456,40 @@ void Simulator::Step(uint32_t i, InputEvent event) {
   if (!node.replica->up()) return;
   int64_t local = static_cast<int64_t>(now_) + node.skew;
   consensus::Input input{core::TimestampMs(static_cast<uint64_t>(local)), std::move(event)};
+  if (trace_) {
+    std::string what = std::visit(
+        [](const auto& e) -> std::string {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<T, consensus::PeerMessage>) {
+            auto m = consensus::DecodeMessage(e.bytes);
+            std::string name = m ? consensus::KindName(*m) : "garbage";
+            if (m) {
+              if (auto* p = std::get_if<consensus::Proposal>(&*m)) {
+                name += " v" + p->view.ToString() + " h" + p->header.height.ToString() + " qc" +
+                        p->justify.view.ToString() + (p->tc ? " tc" : "");
+              } else if (auto* v = std::get_if<consensus::Vote>(&*m)) {
+                name += " v" + v->view.ToString() + " by" + v->author.ToString();
+              } else if (auto* t = std::get_if<consensus::Timeout>(&*m)) {
+                name += " v" + t->view.ToString() + " by" + t->author.ToString();
+              }
+            }
+            return "from " + e.from.ToString() + " " + name;
+          } else if constexpr (std::is_same_v<T, consensus::TimerFired>) {
+            return "timer v" + e.view.ToString();
+          } else if constexpr (std::is_same_v<T, consensus::ClientBatch>) {
+            return "client";
+          } else {
+            return "start";
+          }
+        },
+        input.event);
+    if (what != "client") {
+      std::fprintf(stderr, "%6llu r%u view=%llu exec=%llu: %s\n",
+                   static_cast<unsigned long long>(now_ - kGenesisTimeMs), i,
+                   static_cast<unsigned long long>(node.replica->core().current_view().value),
+                   static_cast<unsigned long long>(node.replica->tip().height.value), what.c_str());
+    }
+  }
   std::vector<consensus::Action> actions = node.replica->core().Step(input);
   size_t cut = actions.size();
   bool crash = node.crash_in_next_step;
@@ -458,11 +523,10 @@ void Simulator::Apply(uint32_t i, consensus::Action& action) {
   } else if (auto* t = std::get_if<consensus::SetTimer>(&action)) {
     ++node.timer_generation;
     int64_t global = static_cast<int64_t>(t->deadline.value) - node.skew;
-    Schedule(Event{.time = std::max<uint64_t>(now_, static_cast<uint64_t>(global)),
-                   .kind = Event::kTimer,
-                   .replica = i,
-                   .generation = node.timer_generation,
-                   .view = t->view});
+    Event ev = MakeEvent(std::max<uint64_t>(now_, static_cast<uint64_t>(global)), Event::kTimer, i);
+    ev.generation = node.timer_generation;
+    ev.view = t->view;
+    Schedule(std::move(ev));
   } else if (auto* d = std::get_if<consensus::Decide>(&action)) {
     if (Correct(i)) OnDecide(i, *d);
   } else if (auto* c = std::get_if<consensus::Commit>(&action)) {
@@ -541,12 +605,19 @@ void Simulator::OnCommit(uint32_t i, const ledger::StoredBlock& block) {
 SimResult RunSimulation(const SimOptions& options) { return Simulator(options).Run(); }
 
 std::string ReplayCommand(const SimOptions& o) {
+  // The running `sim`/`sim_teeth` names itself in TL_SIM_BINARY; tests run under ctest,
+  // which sets TL_BINARY_DIR.
+  const char* binary = std::getenv("TL_SIM_BINARY");
   const char* dir = std::getenv("TL_BINARY_DIR");
   std::ostringstream cmd;
-  cmd << (dir ? std::string(dir) : std::string("build")) << "/tests/sim/sim --seed " << o.seed
-      << " --n " << o.n << " --byzantine " << o.byzantine << " --fault-ms " << o.fault_ms
-      << " --calm-ms " << o.calm_ms << " --loss " << o.loss << " --duplicate " << o.duplicate
-      << " --skew-ms " << o.max_skew_ms << " --timeout-ms " << o.base_timeout_ms
+  if (binary != nullptr) {
+    cmd << binary;
+  } else {
+    cmd << (dir ? std::string(dir) : std::string("build")) << "/tests/sim/sim";
+  }
+  cmd << " --seed " << o.seed << " --n " << o.n << " --byzantine " << o.byzantine << " --fault-ms "
+      << o.fault_ms << " --calm-ms " << o.calm_ms << " --loss " << o.loss << " --duplicate "
+      << o.duplicate << " --skew-ms " << o.max_skew_ms << " --timeout-ms " << o.base_timeout_ms
       << " --liveness-ms " << o.liveness_bound_ms;
   if (!o.partitions) cmd << " --no-partitions";
   if (!o.crashes) cmd << " --no-crashes";

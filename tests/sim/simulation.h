@@ -30,7 +30,7 @@ struct SimOptions {
   ByzantineBehaviours behaviours;
   // Simulated duration of the fault phase and of the calm phase that follows, in ms.
   uint64_t fault_ms = 8000;
-  uint64_t calm_ms = 8000;
+  uint64_t calm_ms = 12000;
   // Stop after this many steps (0: no limit).
   uint64_t max_steps = 0;
   // One-way message delay, uniform in [min, max] ms; the mean is the "network delay" unit.
@@ -46,11 +46,11 @@ struct SimOptions {
   // Client load: a batch of `txs_per_batch` transactions every `client_interval_ms`.
   uint64_t client_interval_ms = 200;
   uint32_t txs_per_batch = 2;
-  uint64_t base_timeout_ms = 600;
-  uint32_t max_backoff_exponent = 3;
+  uint64_t base_timeout_ms = 500;
+  uint32_t max_backoff_exponent = 2;
   // Liveness: within this long after the heal, every correct replica executes a block above
   // the highest height any correct replica had executed at the heal (0: not checked).
-  uint64_t liveness_bound_ms = 8000;
+  uint64_t liveness_bound_ms = 10000;
   bool verbose = false;
 };
 

@@ -5,12 +5,15 @@
 // passing sweep would prove little.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <string>
+
 #include "simulation.h"
 
 namespace tradeledger::sim {
 namespace {
 
-constexpr uint64_t kMaxSeeds = 60;
+constexpr uint64_t kMaxSeeds = 40;
 
 TEST(SimTeeth, FindsForkWhenLockCheckIsDisabled) {
   for (uint64_t s = 1; s <= kMaxSeeds; ++s) {
@@ -21,8 +24,10 @@ TEST(SimTeeth, FindsForkWhenLockCheckIsDisabled) {
     o.liveness_bound_ms = 0;  // only safety matters here
     SimResult r = RunSimulation(o);
     if (!r.ok && r.violation.find("liveness") == std::string::npos) {
-      std::printf("violation found at seed %llu: %s\n", static_cast<unsigned long long>(s),
-                  r.violation.c_str());
+      std::string replay = ReplayCommand(o);
+      replay.replace(replay.find("/sim "), 5, "/sim_teeth ");
+      std::printf("violation found at seed %llu: %s\nreplay: %s\n",
+                  static_cast<unsigned long long>(s), r.violation.c_str(), replay.c_str());
       SUCCEED();
       return;
     }
