@@ -125,6 +125,24 @@ void Gateway::Submit(const http::Request& request, http::Responder respond) {
     metrics_.CountRejection(e.code);
     respond(Error(e));
   };
+  // Everything about the request is checked before the transaction is admitted: a rejected
+  // request changes nothing.
+  bool wait = false;
+  std::chrono::milliseconds timeout = kDefaultWait;
+  if (auto w = request.query.find("wait"); w != request.query.end()) {
+    if (w->second != "commit") return fail({"REQUEST_INVALID", "wait must be 'commit'"});
+    wait = true;
+  }
+  if (auto t = request.query.find("timeout_ms"); t != request.query.end()) {
+    auto ms = ParseUint(t->second);
+    if (!ms) return fail({"REQUEST_INVALID", "timeout_ms must be a whole number"});
+    timeout = std::min<std::chrono::milliseconds>(std::chrono::milliseconds(*ms), kMaxWait);
+  }
+  // A base64 envelope is 4/3 of its size, plus the JSON around it.
+  if (request.body.size() > ledger::kMaxTransactionBytes * 4 / 3 + 1024) {
+    return fail({"TX_TOO_LARGE", "a transaction envelope is at most " +
+                                     std::to_string(ledger::kMaxTransactionBytes) + " bytes"});
+  }
   core::Bytes envelope;
   auto type = request.headers.find("content-type");
   if (type != request.headers.end() && type->second.starts_with("application/octet-stream")) {
@@ -147,16 +165,7 @@ void Gateway::Submit(const http::Request& request, http::Responder respond) {
   if (admitted->status == node::TxStatus::kCommitted) {
     return respond(Json(200, EntryJson(id, *admitted->entry)));
   }
-  auto wait = request.query.find("wait");
-  if (wait == request.query.end() || wait->second != "commit") {
-    return respond(Json(202, {{"tx_id", id.hex()}, {"status", "pending"}}));
-  }
-  std::chrono::milliseconds timeout = kDefaultWait;
-  if (auto t = request.query.find("timeout_ms"); t != request.query.end()) {
-    auto ms = ParseUint(t->second);
-    if (!ms) return fail({"REQUEST_INVALID", "timeout_ms must be a whole number"});
-    timeout = std::min<std::chrono::milliseconds>(std::chrono::milliseconds(*ms), kMaxWait);
-  }
+  if (!wait) return respond(Json(202, {{"tx_id", id.hex()}, {"status", "pending"}}));
   node_.WaitForCommit(id, std::chrono::steady_clock::now() + timeout,
                       [id, respond](std::optional<node::TxIndexEntry> entry) {
                         if (entry) {

@@ -124,16 +124,15 @@ TEST(CliProof, SubmitPrintsProofThatVerifiesAndRejectsEveryTamperedField) {
       }
     }
   }
-  EXPECT_TRUE(accepted.empty()) << accepted.size() << " tampered bundles verified, first: "
-                                << accepted.front();
+  EXPECT_TRUE(accepted.empty()) << accepted.size()
+                                << " tampered bundles verified, first: " << accepted.front();
 
   // The validators of another network: a different chain, and the same chain id with another
   // validator key.
   TestNetwork other;
   ASSERT_TRUE(other.ok()) << other.init_result().Describe();
-  auto foreign =
-      RunTradeledger({"verify", "--proof", out.string(), "--validators",
-                      other.validators_file().string()});
+  auto foreign = RunTradeledger(
+      {"verify", "--proof", out.string(), "--validators", other.validators_file().string()});
   EXPECT_EQ(foreign.exit_code, 1) << foreign.Describe();
   EXPECT_TRUE(foreign.out.starts_with("INVALID: ")) << foreign.Describe();
   EXPECT_EQ(LineCount(foreign.out), 1u) << foreign.Describe();
@@ -162,8 +161,7 @@ TEST(CliKeyFile, SubmitNamesMissingCorruptAndWorldReadableKeyFiles) {
   };
   auto expect_code = [](const CommandResult& r, const std::string& code) {
     EXPECT_NE(r.exit_code, 0) << r.Describe();
-    EXPECT_NE(r.err.find(code), std::string::npos) << "expected " << code << "\n"
-                                                    << r.Describe();
+    EXPECT_NE(r.err.find(code), std::string::npos) << "expected " << code << "\n" << r.Describe();
   };
 
   expect_code(submit(dir.path() / "missing.key"), "KEY_FILE_MISSING");
@@ -198,7 +196,7 @@ TEST(CliKeyFile, SubmitNamesMissingCorruptAndWorldReadableKeyFiles) {
 }
 
 TEST(NetLifecycle, InitRefusesExistingDirUpIsIdempotentDownStopsTheNode) {
-  TestNetwork net;
+  TestNetwork net(/*bare=*/false);  // with a customs authority, as `net init` makes by default
   ASSERT_TRUE(net.ok()) << net.init_result().Describe();
   const std::string genesis = ReadFileOrEmpty(net.dir() / "genesis.json");
   ASSERT_FALSE(genesis.empty());

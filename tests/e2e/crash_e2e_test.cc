@@ -84,7 +84,7 @@ TEST(CrashRecovery, KeepsEveryAcknowledgedCommitAfterSigkillUnderLoad) {
   auto start = std::chrono::steady_clock::now();
 
   // Kill moments: right after the first acknowledged commit, after a few dozen, and later.
-  const size_t kill_after[] = {1, 40, 150};
+  const size_t kill_after[] = {1, 50, 400};
   for (int round = 0; round < 3; ++round) {
     SCOPED_TRACE("round " + std::to_string(round) + ", kill after " +
                  std::to_string(kill_after[round]) + " acknowledged commits");
@@ -111,8 +111,8 @@ TEST(CrashRecovery, KeepsEveryAcknowledgedCommitAfterSigkillUnderLoad) {
     EXPECT_FALSE(ProcessAlive(*pid));
     load.Join();
     auto unexpected = load.unexpected();
-    EXPECT_TRUE(unexpected.empty()) << unexpected.size() << " unexpected answers, first "
-                                    << unexpected.front();
+    EXPECT_TRUE(unexpected.empty())
+        << unexpected.size() << " unexpected answers, first " << unexpected.front();
     auto acked = load.acknowledged();
     std::printf("[ info ] round %d: %zu commits acknowledged before SIGKILL\n", round,
                 acked.size());

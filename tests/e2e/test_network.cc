@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -76,8 +77,7 @@ std::string CommandResult::Describe() const {
   return s.str();
 }
 
-CommandResult RunCommand(const std::vector<std::string>& argv,
-                         std::chrono::milliseconds timeout) {
+CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
   CommandResult result;
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) return result;
@@ -140,21 +140,38 @@ CommandResult RunTradeledger(const std::vector<std::string>& args,
   return RunCommand(argv, timeout);
 }
 
-uint16_t FreePort() {
+namespace {
+
+// True if a listening socket could bind 127.0.0.1:`port` now (0: any); sets `port` to it.
+bool CanBind(uint16_t& port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 0;
+  if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
+  addr.sin_port = htons(port);
   socklen_t len = sizeof addr;
-  uint16_t port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+            ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  if (ok) port = ntohs(addr.sin_port);
   ::close(fd);
-  return port;
+  return ok;
+}
+
+}  // namespace
+
+uint16_t FreePort() {
+  // Below Linux's ephemeral range (32768-60999), so that no outgoing connection of any
+  // process can take the port between this check and the node's bind.
+  static std::mt19937 random(static_cast<uint32_t>(::getpid()) ^
+                             static_cast<uint32_t>(Clock::now().time_since_epoch().count()));
+  std::uniform_int_distribution<int> in_range(20000, 32000);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    auto port = static_cast<uint16_t>(in_range(random));
+    if (CanBind(port)) return port;
+  }
+  uint16_t any = 0;
+  return CanBind(any) ? any : 0;
 }
 
 TempDir::TempDir() {
@@ -187,14 +204,16 @@ bool ProcessAlive(pid_t pid) {
            stat[close_paren + 2] == 'Z');
 }
 
-TestNetwork::TestNetwork() {
+TestNetwork::TestNetwork(bool bare) {
   port_ = FreePort();
   if (root_.path().empty() || port_ == 0) {
     init_result_.err = "no temporary directory or free port";
     return;
   }
-  init_result_ = RunTradeledger({"net", "init", "--validators", "1", "--dir", dir().string(),
-                                 "--base-port", std::to_string(port_)});
+  std::vector<std::string> args = {"net",   "init",         "--validators", "1",
+                                   "--dir", dir().string(), "--base-port",  std::to_string(port_)};
+  if (bare) args.push_back("--bare");
+  init_result_ = RunTradeledger(args);
 }
 
 TestNetwork::~TestNetwork() {
@@ -213,7 +232,9 @@ TestNetwork::~TestNetwork() {
 }
 
 CommandResult TestNetwork::Up(std::chrono::milliseconds timeout) {
-  return RunTradeledger({"net", "up", "--dir", dir().string()}, timeout);
+  CommandResult r = RunTradeledger({"net", "up", "--dir", dir().string()}, timeout);
+  if (r.exit_code != 0) r.err += "--- node.log ---\n" + ReadFileOrEmpty(log_file());
+  return r;
 }
 
 CommandResult TestNetwork::Down(std::chrono::milliseconds timeout) {
@@ -268,6 +289,31 @@ std::optional<nlohmann::json> TestNetwork::Health(std::chrono::milliseconds time
   return body;
 }
 
+std::optional<nlohmann::json> TestNetwork::SettledHealth(std::chrono::milliseconds quiet,
+                                                         std::chrono::milliseconds timeout) const {
+  auto deadline = Clock::now() + timeout;
+  std::optional<nlohmann::json> last;
+  auto since = Clock::now();
+  while (Clock::now() < deadline) {
+    auto now = Health(2s);
+    if (!now) return std::nullopt;
+    if (!last || (*now)["height"] != (*last)["height"]) {
+      last = now;
+      since = Clock::now();
+    } else if (Clock::now() - since >= quiet) {
+      return last;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  return std::nullopt;
+}
+
+size_t TestNetwork::MaxBodyBytes() const {
+  auto j = nlohmann::json::parse(ReadFileOrEmpty(config_file()), nullptr, false);
+  if (j.is_discarded() || !j.contains("http") || !j["http"].contains("max_body_bytes")) return 0;
+  return j["http"]["max_body_bytes"].get<size_t>();
+}
+
 ledger::ChainId TestNetwork::chain_id() const {
   auto j = nlohmann::json::parse(ReadFileOrEmpty(validators_file()), nullptr, false);
   if (j.is_discarded() || !j.contains("chain_id")) return {};
@@ -282,11 +328,12 @@ ledger::SignedTransaction AnchorTransaction(const ledger::ChainId& chain,
   p.chain_id = chain;
   p.type = "document.anchor";
   p.nonce = nonce;
-  p.body = core::ToBytes(nlohmann::json{{"docId", doc_id},
-                                        {"docType", "CERT_OF_ORIGIN"},
-                                        {"contentHash", std::string(64, 'c')},
-                                        {"issuer", "E2E-EXPORTER"}}
-                             .dump());
+  p.body = core::ToBytes(nlohmann::json{
+      {"docId", doc_id},
+      {"docType", "CERT_OF_ORIGIN"},
+      {"contentHash", std::string(64, 'c')},
+      {"issuer",
+       "E2E-EXPORTER"}}.dump());
   return ledger::SignedTransaction::Sign(p, key);
 }
 

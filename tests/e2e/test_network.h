@@ -45,7 +45,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
 CommandResult RunTradeledger(const std::vector<std::string>& args,
                              std::chrono::milliseconds timeout = 60s);
 
-// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
+// A TCP port on 127.0.0.1 that was free a moment ago (bound, then released). It is chosen
+// below the kernel's ephemeral range, so no outgoing connection can take it meanwhile.
 uint16_t FreePort();
 
 // A fresh directory /tmp/tl-e2e-XXXXXX, removed with everything in it on destruction.
@@ -71,8 +72,9 @@ std::string ReadFileOrEmpty(const std::filesystem::path& path);
 // and removes the directory.
 class TestNetwork {
  public:
-  // Runs `net init`; check init_result() / ok().
-  TestNetwork();
+  // Runs `net init`; check init_result() / ok(). A bare network (`net init --bare`) names no
+  // customs authority or participants, so any key may anchor documents.
+  explicit TestNetwork(bool bare = true);
   ~TestNetwork();
   TestNetwork(const TestNetwork&) = delete;
   TestNetwork& operator=(const TestNetwork&) = delete;
@@ -107,6 +109,12 @@ class TestNetwork {
 
   // GET /health within `timeout`; 200 with a JSON body. Returns the body or nullopt.
   std::optional<nlohmann::json> Health(std::chrono::milliseconds timeout = 5s) const;
+  // /health once the height has not moved for `quiet` (the node follows a block that changed
+  // the state with an empty block certifying that state); nullopt if not settled in `timeout`.
+  std::optional<nlohmann::json> SettledHealth(std::chrono::milliseconds quiet = 600ms,
+                                              std::chrono::milliseconds timeout = 20s) const;
+  // http.max_body_bytes from the node's config.json (0 if absent).
+  size_t MaxBodyBytes() const;
   // The chain id named by validators.json.
   ledger::ChainId chain_id() const;
 
