@@ -241,9 +241,11 @@ core::Result<TxOutcome> ExecuteIprAssess(WorkingState& state, const TxContext& t
   auto parsed = ParseAssessLine(*body);
   if (!parsed) return IprFromError(parsed.error());
   const LineForAssessment& line = *parsed;
+  // The importer itself (IMPORTER key) or a broker (BROKER key) acting under its delegation.
+  bool role_ok = actor->org.org_id == line.importer ? actor->Has("IMPORTER") : actor->Has("BROKER");
   TL_ASSIGN_OR_RETURN(bool may_act, MayActForImporter(state, actor->org.org_id, line.importer,
                                                       kScopePresentLicense, now));
-  if (!may_act) {
+  if (!may_act || !role_ok) {
     return TxOutcome{"NOT_AUTHORIZED_FILER",
                      actor->org.org_id + " may not present licences for " + line.importer};
   }

@@ -13,7 +13,7 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
   static const std::map<std::string, Handler, std::less<>> kHandlers = [] {
     std::map<std::string, Handler, std::less<>> handlers = {
         {"document.anchor", ExecuteDocumentAnchor},
-      {"document.present", ExecuteDocumentPresent},
+        {"document.present", ExecuteDocumentPresent},
         {"org.admit", ExecuteOrgAdmit},
         {"org.set-status", ExecuteOrgSetStatus},
         {"org.set-roles", ExecuteOrgSetRoles},
