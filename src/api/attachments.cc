@@ -34,19 +34,24 @@ http::Response Attachments::Upload(const trade::Actor& reader, const http::Reque
   if (!claimed) return http::JsonError(400, "CONTENT_HASH_INVALID", "give ?sha256=<64 hex>");
   core::Hash32 actual = crypto::Sha256Of(core::AsBytes(request.body));
   std::string doc_id = Param(request, "docId");
+  json record;
+  if (!doc_id.empty()) {
+    auto raw = queries_.state().Get(trade::DocumentKey(doc_id));
+    if (!raw) return ErrorResponse(raw.error());
+    if (!*raw) return http::JsonError(404, "DOCUMENT_NOT_FOUND", "no document " + doc_id);
+    record = json::parse(core::AsStringView(**raw), nullptr, false);
+  }
+  // A refused presentation is logged under the document's owner, who sees it in its audit view.
+  std::string owner = record.is_object() ? record.value("anchoredByOrg", "") : "";
   auto refuse = [&](const std::string& why) {
     (void)queries_.audit_log().Append({queries_.clock().Now().value, reader.org.org_id,
-                                       reader.key.public_key, "document", doc_id, "",
+                                       reader.key.public_key, "document", doc_id, owner,
                                        "DOCUMENT_HASH_MISMATCH", why});
     return http::JsonError(409, "DOCUMENT_HASH_MISMATCH", why);
   };
   if (actual != *claimed) return refuse("the body's SHA-256 is " + actual.hex());
   if (!doc_id.empty()) {
-    auto raw = queries_.state().Get(trade::DocumentKey(doc_id));
-    if (!raw) return ErrorResponse(raw.error());
-    if (!*raw) return http::JsonError(404, "DOCUMENT_NOT_FOUND", "no document " + doc_id);
-    json record = json::parse(core::AsStringView(**raw), nullptr, false);
-    if (record.value("contentHash", "") != actual.hex()) {
+    if (!record.is_object() || record.value("contentHash", "") != actual.hex()) {
       return refuse("the file's SHA-256 " + actual.hex() + " differs from the anchor of " + doc_id);
     }
   }

@@ -43,9 +43,14 @@ int Get(const std::string& key_file, const std::string& node_url, const std::str
 int Verify(const std::string& proof_file, const std::string& validators_file);
 int AuditCommand(const std::string& data_dir, const std::string& genesis_file);
 
+// The ledger basics and the DOMAIN.md §8 stories against a running ledger-clock network
+// (stories.h). customs_key_file: empty = <dir of validators_file>/customs/admin.key; only: a
+// comma-separated list of sections ("basics", "1".."13", "proof", "access"), empty = all.
 struct DemoOptions {
   std::string node_url;
   std::string validators_file;
+  std::string customs_key_file;
+  std::string only;
   int transactions = 300;
   int signers = 6;
 };

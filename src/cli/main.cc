@@ -78,11 +78,16 @@ int main(int argc, char** argv) {
   audit->callback([&] { exit_code = cli::AuditCommand(data_dir, genesis_file); });
 
   cli::DemoOptions demo;
-  auto* demo_cmd = app.add_subcommand("demo", "Run the demo load against a running network");
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "Run the ledger basics and the DOMAIN stories against a ledger-clock network");
   demo_cmd->add_option("--node", demo.node_url, "Node API URL")->required();
   demo_cmd->add_option("--validators", demo.validators_file, "Validators file")->required();
-  demo_cmd->add_option("--transactions", demo.transactions, "Documents to anchor");
-  demo_cmd->add_option("--signers", demo.signers, "Distinct client keys");
+  demo_cmd->add_option("--customs-key", demo.customs_key_file,
+                       "Customs administrator key (default: <validators dir>/customs/admin.key)");
+  demo_cmd->add_option("--only", demo.only,
+                       "Comma-separated sections: basics,1..13,proof,access (default: all)");
+  demo_cmd->add_option("--transactions", demo.transactions, "Documents to anchor (basics)");
+  demo_cmd->add_option("--signers", demo.signers, "Member keys that sign them (basics)");
   demo_cmd->callback([&] { exit_code = cli::Demo(demo); });
 
   try {

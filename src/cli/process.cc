@@ -57,7 +57,8 @@ bool IsRunningTradeledger(pid_t pid) {
   }
   std::ifstream cmd("/proc/" + std::to_string(pid) + "/cmdline");
   std::string cmdline((std::istreambuf_iterator<char>(cmd)), {});
-  return cmdline.find("tradeledger") != std::string::npos;
+  // An empty command line is a process between fork and exec: a node we are starting.
+  return cmdline.empty() || cmdline.find("tradeledger") != std::string::npos;
 }
 
 bool StopProcess(pid_t pid, std::chrono::milliseconds grace) {

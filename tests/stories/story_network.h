@@ -1,0 +1,48 @@
+// A throw-away ledger-clock network for the story tests: `tradeledger net init --ledger-clock`
+// in a fresh /tmp directory on a free port, then `net up`. The destructor runs `net down`
+// (killing the node by its pid file if that fails) and removes the directory, so a failing
+// test leaves no process or directory behind. Every command is bounded in time.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tradeledger::stories_test {
+
+struct CommandResult {
+  int exit_code = -1;  // exit status, or 128+signal
+  bool timed_out = false;
+  std::string output;  // stdout and stderr, interleaved
+};
+
+// Runs `argv` with stdin from /dev/null; kills it after `timeout`.
+CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::milliseconds timeout);
+
+// $TL_BINARY_DIR/src/cli/tradeledger.
+std::string TradeledgerBinary();
+
+class StoryNetwork {
+ public:
+  // Creates and starts the network; check ok() / error().
+  explicit StoryNetwork(const std::string& ledger_clock_start);
+  ~StoryNetwork();
+  StoryNetwork(const StoryNetwork&) = delete;
+  StoryNetwork& operator=(const StoryNetwork&) = delete;
+
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  const std::string& url() const { return url_; }
+  std::filesystem::path dir() const { return root_ / "net"; }
+  std::string validators_file() const { return (dir() / "validators.json").string(); }
+  std::string customs_key_file() const { return (dir() / "customs" / "admin.key").string(); }
+
+ private:
+  std::filesystem::path root_;
+  std::string url_;
+  std::string error_;
+  bool started_ = false;
+};
+
+}  // namespace tradeledger::stories_test
