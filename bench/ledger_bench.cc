@@ -1,10 +1,9 @@
 // Ledger hot paths: envelope decoding, block commit (execution, state tree, one synced RocksDB
 // write) and the data disk's synced-write rate, the bound on blocks per second.
+#include <benchmark/benchmark.h>
 #include <unistd.h>
 
 #include <filesystem>
-
-#include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
 
 #include "node/chain.h"
@@ -83,7 +82,8 @@ void BM_BlockCommit(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     std::vector<ledger::SignedTransaction> txs;
-    for (size_t i = 0; i < per_block; ++i) txs.push_back(Anchor(genesis->chain_id, client, ++nonce));
+    for (size_t i = 0; i < per_block; ++i)
+      txs.push_back(Anchor(genesis->chain_id, client, ++nonce));
     ledger::StoredBlock block;
     block.header = (*chain)->BuildHeader(txs, core::TimestampMs(2), validator.public_key);
     block.transactions = std::move(txs);
@@ -99,7 +99,12 @@ void BM_BlockCommit(benchmark::State& state) {
   store->reset();
   std::filesystem::remove_all(dir);
 }
-BENCHMARK(BM_BlockCommit)->Arg(1)->Arg(100)->Arg(1000)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BlockCommit)
+    ->Arg(1)
+    ->Arg(100)
+    ->Arg(1000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace tradeledger

@@ -53,7 +53,8 @@ core::Result<core::Bytes> AttachmentStore::Get(const core::Hash32& hash) const {
   TL_ASSIGN_OR_RETURN(std::string data, ReadFile(path, kMaxAttachmentBytes));
   core::Bytes bytes = core::ToBytes(data);
   if (crypto::Sha256Of(bytes) != hash) {
-    return core::Fail("STORAGE_CORRUPT", "attachment " + hash.hex() + " no longer matches its hash");
+    return core::Fail("STORAGE_CORRUPT",
+                      "attachment " + hash.hex() + " no longer matches its hash");
   }
   return bytes;
 }
