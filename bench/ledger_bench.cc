@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "crypto/sha256.h"
 #include "node/chain.h"
 #include "storage/rocksdb_store.h"
 
@@ -25,11 +26,12 @@ ledger::SignedTransaction Anchor(const ledger::ChainId& chain, const crypto::Key
   p.chain_id = chain;
   p.type = "document.anchor";
   p.nonce = nonce;
-  p.body = core::ToBytes(nlohmann::json{{"docId", "BENCH-" + std::to_string(nonce)},
-                                        {"docType", "CERT_OF_ORIGIN"},
-                                        {"contentHash", std::string(64, 'a')},
-                                        {"issuer", "BENCH EXPORTER S.A."},
-                                        {"metadata", {{"agreement", "USMCA"}}}}
+  p.body = core::ToBytes(nlohmann::json{
+      {"docId", "BENCH-" + std::to_string(nonce)},
+      {"docType", "CERT_OF_ORIGIN"},
+      {"contentHash", crypto::Sha256Of(core::AsBytes("invoice " + std::to_string(nonce))).hex()},
+      {"issuer", "BENCH EXPORTER S.A."},
+      {"metadata", {{"agreement", "USMCA"}}}}
                              .dump());
   return ledger::SignedTransaction::Sign(p, key);
 }

@@ -66,22 +66,14 @@ http::Response Attachments::Upload(const trade::Actor& reader, const http::Reque
 http::Response Attachments::Download(const trade::Actor& reader, std::string_view hash_hex) {
   auto hash = core::Hash32::FromHex(hash_hex);
   if (!hash) return http::JsonError(400, "CONTENT_HASH_INVALID", "a file is named by 64 hex");
-  bool entitled = reader.is_customs;
-  std::string owner;
-  auto listed = queries_.state().Get(trade::DocumentsByHashKey(hash->hex()));
-  if (!listed) return ErrorResponse(listed.error());
-  if (*listed) {
-    json ids = json::parse(core::AsStringView(**listed), nullptr, false);
-    for (const json& id : ids.is_array() ? ids : json::array()) {
-      if (!id.is_string()) continue;
-      auto raw = queries_.state().Get(trade::DocumentKey(id.get<std::string>()));
-      if (!raw || !*raw) continue;
-      json record = json::parse(core::AsStringView(**raw), nullptr, false);
-      std::string org = record.is_object() ? record.value("anchoredByOrg", "") : "";
-      if (owner.empty()) owner = org;
-      if (!org.empty() && org == reader.org.org_id) entitled = true;
-    }
-  }
+  // Entitled: customs, or an organisation that anchored a document with this content.
+  auto first = queries_.state().Get(trade::DocumentHashKey(hash->hex()));
+  if (!first) return ErrorResponse(first.error());
+  std::string owner = *first ? std::string(core::AsStringView(**first)) : std::string();
+  auto mine = queries_.state().Get(trade::DocumentHashOrgKey(hash->hex(), reader.org.org_id));
+  if (!mine) return ErrorResponse(mine.error());
+  bool entitled = reader.is_customs || mine->has_value();
+  if (mine->has_value()) owner = reader.org.org_id;
   auto log = [&](const char* outcome) {
     if (reader.org.org_id == owner) return core::Status();
     return queries_.audit_log().Append({queries_.clock().Now().value, reader.org.org_id,

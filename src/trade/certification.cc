@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "trade/claim_transitions.h"
+#include "trade/document_anchor.h"
 #include "trade/origin_common.h"
 #include "trade/origin_reasons.h"
 #include "trade/state_keys.h"
@@ -67,15 +68,9 @@ core::Status Anchor(WorkingState& state, const TxContext& tx, const Json& cert) 
   if (cert.contains("supersedes")) doc["supersedes"] = cert["supersedes"];
   state.Put(DocumentKey(cert["certId"].get<std::string>()), ToStateValue(doc));
   // The content-hash index of document.anchor, so attachment access works for certifications.
-  core::Bytes by_hash = DocumentsByHashKey(cert["contentHash"].get<std::string>());
-  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> listed, state.Get(by_hash));
-  Json ids = Json::array();
-  if (listed) {
-    TL_ASSIGN_OR_RETURN(ids, FromStateValue(*listed));
-    if (!ids.is_array()) return core::Fail("STATE_CORRUPT", "document hash index");
-  }
-  ids.push_back(cert["certId"]);
-  state.Put(by_hash, ToStateValue(ids));
+  TL_RETURN_IF_ERROR(IndexDocumentHash(state, cert["contentHash"].get<std::string>(),
+                                       cert["certifierOrg"].get<std::string>(),
+                                       cert["certId"].get<std::string>()));
   return core::Ok();
 }
 

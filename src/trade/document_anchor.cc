@@ -102,17 +102,19 @@ core::Result<TxOutcome> ExecuteDocumentAnchor(WorkingState& state, const TxConte
   };
   if (!owner_org.empty()) record["anchoredByOrg"] = owner_org;
   state.Put(key, core::ToBytes(record.dump()));
-  // Index by content hash: who may download a file is decided by the documents anchoring it.
-  core::Bytes by_hash = DocumentsByHashKey(a.content_hash);
-  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> listed, state.Get(by_hash));
-  nlohmann::json ids = nlohmann::json::array();
-  if (listed) {
-    ids = nlohmann::json::parse(core::AsStringView(*listed), nullptr, false);
-    if (!ids.is_array()) return core::Fail("STATE_CORRUPT", "document hash index");
-  }
-  ids.push_back(a.doc_id);
-  state.Put(by_hash, core::ToBytes(ids.dump()));
+  TL_RETURN_IF_ERROR(IndexDocumentHash(state, a.content_hash, owner_org, a.doc_id));
   return TxOutcome{};
+}
+
+core::Status IndexDocumentHash(WorkingState& state, std::string_view content_hash,
+                               std::string_view org_id, std::string_view doc_id) {
+  core::Bytes first = DocumentHashKey(content_hash);
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> owner, state.Get(first));
+  if (!owner) state.Put(first, core::ToBytes(org_id));
+  core::Bytes mine = DocumentHashOrgKey(content_hash, org_id);
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> listed, state.Get(mine));
+  if (!listed) state.Put(mine, core::ToBytes(doc_id));
+  return core::Ok();
 }
 
 core::Result<TxOutcome> ExecuteDocumentPresent(WorkingState& state, const TxContext& tx) {

@@ -38,6 +38,11 @@ core::Result<DocumentAnchor> ParseDocumentAnchor(core::ByteSpan body);
 // and adds the id to the content-hash index.
 core::Result<TxOutcome> ExecuteDocumentAnchor(WorkingState& state, const TxContext& tx);
 
+// Records that `org_id` anchored `doc_id` with `content_hash` in the content-hash index
+// (state_keys.h), which decides who may download the file. Constant work per anchor.
+core::Status IndexDocumentHash(WorkingState& state, std::string_view content_hash,
+                               std::string_view org_id, std::string_view doc_id);
+
 // document.present {docId, presentedHash}: a party presents a copy of an anchored document
 // (DOMAIN rule 21). DOCUMENT_NOT_FOUND, or DOCUMENT_HASH_MISMATCH when the presented file's
 // SHA-256 differs from the anchor; either way the presentation and its presenter are on the

@@ -14,8 +14,12 @@ core::Bytes DocumentKey(std::string_view doc_id) {
   return key;
 }
 
-core::Bytes DocumentsByHashKey(std::string_view content_hash_hex) {
+core::Bytes DocumentHashKey(std::string_view content_hash_hex) {
   return core::ToBytes("doc-hash/" + std::string(content_hash_hex));
+}
+
+core::Bytes DocumentHashOrgKey(std::string_view content_hash_hex, std::string_view org_id) {
+  return core::ToBytes("doc-hash/" + std::string(content_hash_hex) + "/" + std::string(org_id));
 }
 
 }  // namespace tradeledger::trade

@@ -13,7 +13,11 @@ namespace tradeledger::trade {
 core::Bytes NonceKey(const crypto::PublicKey& signer);
 // "doc/" + document id -> the document record (JSON, see document_anchor.h).
 core::Bytes DocumentKey(std::string_view doc_id);
-// "doc-hash/" + content hash (hex) -> JSON array of the document ids anchoring that content.
-core::Bytes DocumentsByHashKey(std::string_view content_hash_hex);
+// "doc-hash/" + content hash (hex) -> the organisation that first anchored that content.
+core::Bytes DocumentHashKey(std::string_view content_hash_hex);
+// "doc-hash/" + content hash + "/" + org -> the first document id that org anchored with that
+// content: one key per (content, organisation), so anchoring costs the same however many
+// documents share a content hash.
+core::Bytes DocumentHashOrgKey(std::string_view content_hash_hex, std::string_view org_id);
 
 }  // namespace tradeledger::trade
