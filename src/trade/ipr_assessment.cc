@@ -5,6 +5,7 @@
 #include <set>
 
 #include "trade/delegation.h"
+#include "trade/entry.h"
 #include "trade/identifiers.h"
 #include "trade/ipr_common.h"
 #include "trade/licence.h"
@@ -248,6 +249,28 @@ core::Result<TxOutcome> ExecuteIprAssess(WorkingState& state, const TxContext& t
   if (!may_act || !role_ok) {
     return TxOutcome{"NOT_AUTHORIZED_FILER",
                      actor->org.org_id + " may not present licences for " + line.importer};
+  }
+  // A line whose entry summary is on the ledger must be assessed as filed. A line may also be
+  // assessed before its entry is filed (advance IPR data, as in CBP's 2014 test); the entry
+  // module then sees the assessment under the same entry number and line.
+  TL_ASSIGN_OR_RETURN(std::optional<Json> entry, LoadEntry(state, line.entry_number));
+  if (entry) {
+    const Json* filed = FindLine(*entry, line.line_no);
+    if (!filed) {
+      return TxOutcome{"IPR_LINE_MISMATCH", "entry " + line.entry_number + " has no line " +
+                                                std::to_string(line.line_no)};
+    }
+    bool same = entry->value("importer", "") == line.importer &&
+                filed->value("hts10", "") == line.hts10 &&
+                filed->value("countryOfOrigin", "") == line.country_of_origin &&
+                filed->value("mid", "") == line.mid &&
+                filed->value("quantity", uint64_t{0}) == line.quantity &&
+                entry->value("importDate", int64_t{-1}) == line.import_date;
+    if (!same) {
+      return TxOutcome{"IPR_LINE_MISMATCH", "the assessed line differs from line " +
+                                                std::to_string(line.line_no) + " of entry " +
+                                                line.entry_number + " as filed"};
+    }
   }
   core::Bytes key = AssessmentKey(line.entry_number, line.line_no);
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> existing, state.Get(key));

@@ -1,6 +1,8 @@
 #include "trade/ipr_assessment.h"
 
 #include "trade/delegation.h"
+#include "trade/entry.h"
+#include "trade/entry_number.h"
 #include "trade/ipr_test_fixture.h"
 #include "trade/licence.h"
 
@@ -207,6 +209,41 @@ TEST_F(IprAssessmentTest, AssessLineIsAPureFunctionOfState) {
   EXPECT_TRUE(first->counts_quantity);
   EXPECT_EQ(state_.writes().size(), writes);
   EXPECT_EQ(Used("L1-LIC"), 0u);
+}
+
+}  // namespace
+}  // namespace tradeledger::trade
+
+namespace tradeledger::trade {
+namespace {
+
+class IprEntryLinkTest : public IprAssessmentTest {
+ protected:
+  // Files (directly in the state) entry `number` with line 1 as L1 imported it.
+  void FileEntry(const std::string& number) {
+    SaveEntry(state_, {{"entryNumber", number},
+                       {"importer", "L1"},
+                       {"importDate", Day("2025-03-10")},
+                       {"lines",
+                        {{{"lineNo", 1},
+                          {"hts10", "6109100012"},
+                          {"countryOfOrigin", "VN"},
+                          {"mid", "VNFACTON12HAN"},
+                          {"quantity", 4000}}}}});
+  }
+};
+
+TEST_F(IprEntryLinkTest, AFiledLineIsAssessedOnlyAsFiled) {
+  std::string number = MakeEntryNumber("ABC", "7654321");
+  FileEntry(number);
+  ASSERT_TRUE(*LoadEntry(state_, number));
+  Json inflated = With(Line(number, 400), {});  // the entry says 4,000
+  EXPECT_EQ(Run(l1_, "ipr.assess", inflated, t_).code, "IPR_LINE_MISMATCH");
+  Json other_mid = With(Line(number, 4000), {{"mid", "CNOTHMAK88SHE"}});
+  EXPECT_EQ(Run(l1_, "ipr.assess", other_mid, t_).code, "IPR_LINE_MISMATCH");
+  Json no_such_line = With(Line(number, 4000), {{"lineNo", 2}});
+  EXPECT_EQ(Run(l1_, "ipr.assess", no_such_line, t_).code, "IPR_LINE_MISMATCH");
+  EXPECT_EQ(Assess(l1_, Line(number, 4000), t_)["result"], "FACILITATE");
 }
 
 }  // namespace
