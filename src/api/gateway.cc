@@ -6,6 +6,7 @@
 #include "api/attachments.h"
 #include "api/queries.h"
 #include "node/proof_bundle.h"
+#include "trade/validator_set.h"
 
 namespace tradeledger::api {
 namespace {
@@ -106,6 +107,7 @@ void Gateway::Handle(http::Request request, http::Responder respond) {
   if (path == "/v1/proofs/consistency") return reply(ConsistencyProof(request));
   if (path == "/v1/events") return respond(Events());
   if (path == "/health") return reply(Health());
+  if (path == "/v1/validators") return reply(Validators());
   if (path == "/metrics") {
     http::Response r;
     r.content_type = "text/plain; version=0.0.4";
@@ -255,12 +257,38 @@ http::Response Gateway::ConsistencyProof(const http::Request& request) {
   return Json(200, *bundle);
 }
 
+http::Response Gateway::Validators() {
+  auto file = json::parse(node::RenderValidatorsFile(chain_.genesis()));
+  auto history = trade::ValidatorSetHistory(store_.flat_state());
+  if (!history) return Error(history.error());
+  file["history"] = json::array();
+  for (const trade::ValidatorSetRecord& r : *history) {
+    json members = json::array();
+    for (const trade::ValidatorEntry& v : r.validators) {
+      members.push_back({{"name", v.name},
+                         {"public_key", v.public_key.hex()},
+                         {"address", v.host + ":" + std::to_string(v.port)}});
+    }
+    file["history"].push_back({{"epoch", r.epoch},
+                               {"from_height", r.from_height},
+                               {"tx_id", r.tx_id},
+                               {"validators", std::move(members)}});
+  }
+  return Json(200, file);
+}
+
 http::Response Gateway::Health() {
   node::ChainTip tip = chain_.tip();
   json body = {{"status", node_.healthy() ? "ok" : "failed"},
                {"chain_id", chain_.genesis().chain_id.hex()},
                {"height", tip.height.value},
-               {"log_size", tip.log_size}};
+               {"block_hash", tip.hash.hex()},
+               {"state_root", tip.state_root.hex()},
+               {"log_size", tip.log_size},
+               {"view", node_.view()},
+               {"validator", node_.public_key().hex()}};
+  const auto& validators = chain_.genesis().validator_set.validators();
+  body["leader"] = validators[node_.view() % validators.size()].hex();
   return Json(node_.healthy() ? 200 : 503, body);
 }
 

@@ -49,6 +49,9 @@ class Gateway {
   http::Response InclusionProof(std::string_view id_hex);
   http::Response ConsistencyProof(const http::Request& request);
   http::Response Health();
+  // The validators file (node/genesis.h) with every validator set change: what
+  // `tradeledger verify` needs to check certificates at any height.
+  http::Response Validators();
   http::Response Events();
 
   node::Node& node_;

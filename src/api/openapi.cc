@@ -78,6 +78,13 @@ constexpr std::string_view kBase = R"json({
         }
       }
     },
+    "/v1/validators": {
+      "get": {
+        "tags": ["ledger"],
+        "summary": "The validators file: chain id, genesis validator set and every later set with the first height it certifies (input of tradeledger verify)",
+        "responses": {"200": {"description": "{chain_id, validators: [{name, public_key}], history: [{epoch, from_height, tx_id, validators: [{name, public_key, address}]}]}"}}
+      }
+    },
     "/v1/blocks/{height}": {
       "get": {
         "tags": ["ledger"],
@@ -110,7 +117,7 @@ constexpr std::string_view kBase = R"json({
       }
     },
     "/v1/events": {"get": {"tags": ["ledger"], "summary": "Server-sent events: one 'block' event per committed block", "responses": {"200": {"description": "text/event-stream; each event's data is {height, hash, tx_count, transactions[]}", "content": {"text/event-stream": {"schema": {"type": "string"}}}}}}},
-    "/health": {"get": {"tags": ["node"], "summary": "Liveness and height", "responses": {"200": {"description": "ok: {status, chain_id, height, log_size}", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}, "503": {"description": "the node stopped after a storage failure (status 'failed')", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}}}},
+    "/health": {"get": {"tags": ["node"], "summary": "Liveness and height", "responses": {"200": {"description": "ok: {status, chain_id, height, block_hash, state_root, log_size, view, validator, leader}", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}, "503": {"description": "the node stopped after a storage failure (status 'failed')", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}}}},
     "/metrics": {"get": {"tags": ["node"], "summary": "Prometheus metrics", "responses": {"200": {"description": "text/plain; version=0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
     "/v1/openapi.json": {"get": {"tags": ["node"], "summary": "This document", "responses": {"200": {"description": "OpenAPI 3", "content": {"application/json": {"schema": {"type": "object"}}}}}}}
   },
@@ -414,7 +421,7 @@ constexpr std::string_view kSchemas = R"json({
     "height": {"type": "integer"}, "position": {"type": "integer"}, "leaf_index": {"type": "integer"},
     "result_code": {"type": "string", "description": "OK or the reason code the rules gave"}}},
   "Block": {"type": "object", "properties": {"hash": {"type": "string"}, "header": {"type": "object"}, "transactions": {"type": "array", "items": {"type": "string"}}, "certificate": {"type": "object"}, "encoded_header": {"type": "string"}, "encoded_certificate": {"type": "string"}}},
-  "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok", "failed"]}, "chain_id": {"type": "string"}, "height": {"type": "integer"}, "log_size": {"type": "integer"}}},
+  "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok", "failed"]}, "chain_id": {"type": "string"}, "height": {"type": "integer"}, "block_hash": {"type": "string", "description": "header hash of the tip"}, "state_root": {"type": "string", "description": "state root after executing the tip"}, "log_size": {"type": "integer"}, "view": {"type": "integer", "description": "the consensus view this validator is in"}, "validator": {"type": "string", "description": "this node's validator key"}, "leader": {"type": "string", "description": "the key of the leader of that view"}}},
   "InclusionBundle": {"type": "object", "required": ["kind", "chain_id", "tx_id", "transaction", "header", "certificate", "inclusion"], "properties": {
     "kind": {"type": "string", "enum": ["tradeledger.proof.inclusion.v1"]}, "chain_id": {"type": "string"}, "tx_id": {"type": "string"},
     "transaction": {"type": "string", "format": "byte"}, "height": {"type": "integer"}, "position": {"type": "integer"},

@@ -3,6 +3,7 @@
 // every transaction type of trade::Handlers() has a body schema in x-transaction-types, and
 // every $ref resolves.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <functional>
@@ -115,7 +116,10 @@ class OpenApiRoutesTest : public ::testing::Test {
     genesis_ = *node::Genesis::Parse(
         node::Genesis::Render("oa", core::TimestampMs(1), {{"v1", validator_.public_key}}));
     chain_ = std::move(*node::Chain::Open(ledger_, genesis_));
-    node_ = std::move(*node::Node::Create(ledger_, *chain_, validator_, clock_, {}, metrics_));
+    std::filesystem::remove(safety_path_);
+    safety_ = std::make_unique<node::SafetyFile>(safety_path_);
+    node_ = std::move(
+        *node::Node::Create(ledger_, *chain_, validator_, clock_, {}, metrics_, *safety_, nullptr));
     audit_ = std::move(*node::ReadAuditLog::Open(audit_store_));
     queries_ = std::make_unique<Queries>(*chain_, ledger_, *audit_, clock_);
     AddDomainRoutes(*queries_);
@@ -153,6 +157,9 @@ class OpenApiRoutesTest : public ::testing::Test {
   node::LedgerStore ledger_{store_};
   node::Genesis genesis_;
   std::unique_ptr<node::Chain> chain_;
+  std::string safety_path_ =
+      ::testing::TempDir() + "openapi_test.safety." + std::to_string(::getpid());
+  std::unique_ptr<node::SafetyFile> safety_;
   std::unique_ptr<node::Node> node_;
   std::unique_ptr<node::ReadAuditLog> audit_;
   std::unique_ptr<Queries> queries_;
@@ -179,6 +186,7 @@ const std::vector<Route>& ServedRoutes() {
       {"get", "/v1/proofs/consistency", "/v1/proofs/consistency", false},
       {"get", "/v1/events", "/v1/events", false},
       {"get", "/health", "/health", false},
+      {"get", "/v1/validators", "/v1/validators", false},
       {"get", "/metrics", "/metrics", false},
       {"get", "/v1/openapi.json", "/v1/openapi.json", false},
       {"get", "/v1/me", "/v1/me", true},

@@ -123,6 +123,11 @@ constexpr std::string_view kGovernanceSchemas = R"json({
     "publicKey": {"$ref": "#/components/schemas/PublicKeyHex"}}},
   "TxBody_clock_advance": {"type": "object", "description": "clock.advance (ledger_clock.cc): moves the ledger clock of a ledger-clock network forward. Codes: NOT_AUTHORIZED, CLOCK_NOT_LEDGER, PAYLOAD_INVALID, DATE_INVALID, CLOCK_BACKWARDS.", "required": ["to"], "properties": {
     "to": {"$ref": "#/components/schemas/Instant"}}},
+  "TxBody_validator_set": {"type": "object", "description": "validator.set (validator_set.cc, ADR 0018): replaces the validator set (add, remove, rotate) from the next block on; that block and later ones need 2f+1 commit signatures of the new set. Codes: NOT_AUTHORIZED, PAYLOAD_INVALID, VALIDATOR_SET_INVALID (not 1 or 4..64 members, duplicate or malformed key or address).", "required": ["validators"], "properties": {
+    "validators": {"type": "array", "minItems": 1, "maxItems": 64, "items": {"type": "object", "required": ["name", "publicKey", "address"], "properties": {
+      "name": {"type": "string", "minLength": 1, "maxLength": 64},
+      "publicKey": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+      "address": {"type": "string", "description": "host:port of the validator's transport listener"}}}}}},
   "TxBody_delegation_grant": {"type": "object", "description": "delegation.grant (delegation.cc, rule 25): the signer's organisation (principal) authorises a broker (agent). Codes: NOT_AUTHORIZED, PAYLOAD_INVALID (unknown scope, empty scope, agent = principal), DATE_INVALID, VALIDITY_INVALID, ORG_NOT_FOUND, DELEGATION_EXISTS.", "required": ["delegationId", "agent", "scope", "validFrom", "validTo"], "properties": {
     "delegationId": {"type": "string", "minLength": 1, "maxLength": 128},
     "agent": {"$ref": "#/components/schemas/OrgId"},
@@ -284,6 +289,7 @@ constexpr std::string_view kTypes = R"json({
   "member.rotate": {"schema": {"$ref": "#/components/schemas/TxBody_member_rotate"}, "roles": [], "signer": "the key itself, an admin key of its organisation, or a CBP_ADMIN key of customs"},
   "member.revoke": {"schema": {"$ref": "#/components/schemas/TxBody_member_revoke"}, "roles": [], "signer": "the key itself, an admin key of its organisation, or a CBP_ADMIN key of customs"},
   "clock.advance": {"schema": {"$ref": "#/components/schemas/TxBody_clock_advance"}, "roles": ["CBP_ADMIN"], "signer": "a CBP_ADMIN key of the customs organisation, on a ledger-clock network"},
+  "validator.set": {"schema": {"$ref": "#/components/schemas/TxBody_validator_set"}, "roles": ["CBP_ADMIN"], "signer": "a CBP_ADMIN key of the customs organisation"},
   "delegation.grant": {"schema": {"$ref": "#/components/schemas/TxBody_delegation_grant"}, "roles": ["IMPORTER"], "signer": "an IMPORTER key of the principal"},
   "delegation.revoke": {"schema": {"$ref": "#/components/schemas/TxBody_delegation_revoke"}, "roles": ["IMPORTER", "CBP_ADMIN"], "signer": "an IMPORTER key of the principal, or a CBP_ADMIN key of customs"},
   "cert.issue": {"schema": {"$ref": "#/components/schemas/TxBody_cert_issue"}, "roles": ["IMPORTER", "EXPORTER", "PRODUCER"], "signer": "the certifier: a key holding the role named by certifierRole; its organisation becomes certifierOrg (rule 11)"},

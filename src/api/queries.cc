@@ -5,6 +5,7 @@
 #include "api/gateway.h"
 #include "api/read_auth.h"
 #include "node/proof_bundle.h"
+#include "trade/ledger_clock.h"
 #include "trade/state_keys.h"
 
 namespace tradeledger::api {
@@ -86,12 +87,17 @@ void Queries::AddStateAccess(std::string prefix, StateAccessFn fn) {
   state_access_.emplace_back(std::move(prefix), std::move(fn));
 }
 
+int64_t Queries::ledger_time() const {
+  int64_t tip_time = static_cast<int64_t>(chain_.tip().time.value);
+  auto time = trade::TradeTime(store_.flat_state(), chain_.tip().time);
+  return time ? *time : tip_time;
+}
+
 core::Result<trade::Actor> Queries::Authenticate(const http::Request& request) const {
   TL_ASSIGN_OR_RETURN(crypto::PublicKey key,
                       VerifyReadSignature(request, chain_.genesis().chain_id, clock_.Now().value));
-  int64_t ledger_time = static_cast<int64_t>(chain_.tip().time.value);
   TL_ASSIGN_OR_RETURN(std::optional<trade::Actor> actor,
-                      trade::ResolveActor(store_.flat_state(), key, ledger_time));
+                      trade::ResolveActor(store_.flat_state(), key, ledger_time()));
   if (!actor) {
     return core::Fail("AUTH_UNKNOWN_KEY",
                       "the key is not an active member of an active "

@@ -63,8 +63,9 @@ class Queries {
 
   const trade::StateReader& state() const { return store_.flat_state(); }
   node::ReadAuditLog& audit_log() { return audit_; }
-  // The ledger's latest agreed time (ms): what views use as "now".
-  int64_t ledger_time() const { return static_cast<int64_t>(chain_.tip().time.value); }
+  // The ledger's latest agreed time (ms), as the next block would execute at it: the ledger
+  // clock on a ledger-clock network, else the tip's block time. What views use as "now".
+  int64_t ledger_time() const;
   const node::Clock& clock() const { return clock_; }
 
   // Verifies the request's signature and resolves the reader at the ledger's latest time.

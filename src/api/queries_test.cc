@@ -2,6 +2,7 @@
 #include "api/queries.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <future>
@@ -32,7 +33,10 @@ class QueriesTest : public ::testing::Test {
     genesis_ = *node::Genesis::Parse(node::Genesis::Render("queries", core::TimestampMs(1),
                                                            {{"v1", validator_.public_key}}, extra));
     chain_ = std::move(*node::Chain::Open(ledger_, genesis_));
-    node_ = std::move(*node::Node::Create(ledger_, *chain_, validator_, clock_, {}, metrics_));
+    std::filesystem::remove(safety_path_);
+    safety_ = std::make_unique<node::SafetyFile>(safety_path_);
+    node_ = std::move(
+        *node::Node::Create(ledger_, *chain_, validator_, clock_, {}, metrics_, *safety_, nullptr));
     audit_ = std::move(*node::ReadAuditLog::Open(store_));
     queries_ = std::make_unique<Queries>(*chain_, ledger_, *audit_, clock_);
     AddDomainRoutes(*queries_);
@@ -121,6 +125,9 @@ class QueriesTest : public ::testing::Test {
   node::LedgerStore ledger_{store_};
   node::Genesis genesis_;
   std::unique_ptr<node::Chain> chain_;
+  std::string safety_path_ =
+      ::testing::TempDir() + "queries_test.safety." + std::to_string(::getpid());
+  std::unique_ptr<node::SafetyFile> safety_;
   std::unique_ptr<node::Node> node_;
   std::unique_ptr<node::ReadAuditLog> audit_;
   std::unique_ptr<Queries> queries_;

@@ -14,12 +14,17 @@ struct NetInitOptions {
   int validators = 1;
   std::string dir;
   uint16_t base_port = 7711;
+  // Validator transport port of the first node; 0: base_port + 100.
+  uint16_t p2p_base_port = 0;
   std::string chain_name = "tradeledger-local";
   // No customs authority and no participants: a notary that anchors documents from any key.
   bool bare = false;
   // Run on a ledger clock starting at this instant ("YYYY-MM-DDTHH:MM:SSZ"), advanced by the
   // customs administrator's clock.advance transactions; empty: validator clocks.
   std::string ledger_clock;
+  // Serve each node's API over HTTPS with a certificate from a CA made for the network
+  // (cli/tls_certs.h: WriteNetworkTls).
+  bool tls = false;
 };
 int NetInit(const NetInitOptions& options);
 int NetUp(const std::string& dir);

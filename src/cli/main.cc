@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <exception>
 
+#include "cli/bench.h"
 #include "cli/commands.h"
+#include "cli/node_client.h"
 
 int main(int argc, char** argv) {
   namespace cli = tradeledger::cli;
@@ -16,6 +18,14 @@ int main(int argc, char** argv) {
   node->add_option("--config", config, "Node configuration file (JSON)")->required();
   node->callback([&] { exit_code = cli::RunNode(config); });
 
+  // For every command that talks to a node: https:// URLs are verified against this CA file.
+  auto add_ca_file = [](CLI::App* command) {
+    command->add_option_function<std::string>(
+        "--ca-file", [](const std::string& path) { cli::SetCaFile(path); },
+        "CA certificates (PEM) to verify an https:// node against (default: $TL_CA_FILE, else "
+        "the system's trust store)");
+  };
+
   auto* net = app.add_subcommand("net", "Create, start and stop a local network");
   net->require_subcommand(1);
   cli::NetInitOptions init;
@@ -23,11 +33,15 @@ int main(int argc, char** argv) {
   net_init->add_option("--validators", init.validators, "Number of validators")->required();
   net_init->add_option("--dir", init.dir, "Directory to create")->required();
   net_init->add_option("--base-port", init.base_port, "HTTP port of the first node");
+  net_init->add_option("--p2p-base-port", init.p2p_base_port,
+                       "Validator transport port of the first node (default: base port + 100)");
   net_init->add_option("--chain-name", init.chain_name, "Name written into the genesis");
   net_init->add_flag("--bare", init.bare,
                      "No customs authority or participants: anchor documents from any key");
   net_init->add_option("--ledger-clock", init.ledger_clock,
                        "Run on a ledger clock starting at this UTC instant (test/demo networks)");
+  net_init->add_flag("--tls", init.tls,
+                     "Serve the API over HTTPS with certificates from a CA made for the network");
   net_init->callback([&] { exit_code = cli::NetInit(init); });
   std::string net_dir;
   auto* net_up = net->add_subcommand("up", "Start every node of the network in the background");
@@ -54,6 +68,7 @@ int main(int argc, char** argv) {
       ->required();
   tx_submit->add_option("--nonce", submit.nonce, "Nonce (default: microseconds since epoch)");
   tx_submit->add_option("--timeout-ms", submit.timeout_ms, "How long to wait for the commit");
+  add_ca_file(tx_submit);
   tx_submit->callback([&] { exit_code = cli::TxSubmit(submit); });
 
   std::string get_key, get_node, get_target;
@@ -62,6 +77,7 @@ int main(int argc, char** argv) {
   get->add_option("--node", get_node, "Node API URL")->required();
   get->add_option("path", get_target, "e.g. /v1/documents/CO-1 or /v1/state/proof?key=doc/CO-1")
       ->required();
+  add_ca_file(get);
   get->callback([&] { exit_code = cli::Get(get_key, get_node, get_target); });
 
   std::string proof_file, validators_file;
@@ -88,7 +104,15 @@ int main(int argc, char** argv) {
                        "Comma-separated sections: basics,1..13,proof,access (default: all)");
   demo_cmd->add_option("--transactions", demo.transactions, "Documents to anchor (basics)");
   demo_cmd->add_option("--signers", demo.signers, "Member keys that sign them (basics)");
+  add_ca_file(demo_cmd);
   demo_cmd->callback([&] { exit_code = cli::Demo(demo); });
+
+  cli::BenchOptions bench;
+  auto* bench_cmd = app.add_subcommand(
+      "bench", "Load generator: committed tx/s and submit-to-commit latency vs machine limits");
+  cli::AddBenchOptions(bench_cmd, bench);
+  add_ca_file(bench_cmd);
+  bench_cmd->callback([&] { exit_code = cli::Bench(bench); });
 
   try {
     app.parse(argc, argv);

@@ -13,6 +13,7 @@
 #include "api/http/http_client.h"
 #include "cli/commands.h"
 #include "cli/process.h"
+#include "cli/tls_certs.h"
 #include "crypto/key_file.h"
 #include "node/clock.h"
 #include "node/config.h"
@@ -52,8 +53,10 @@ std::vector<fs::path> NodeDirs(const std::string& dir) {
   return out;
 }
 
-bool Healthy(const std::string& host, uint16_t port) {
-  api::http::Client client(host, port);
+// GET /health; over HTTPS, verified against the network's CA, if the node serves TLS.
+bool Healthy(const node::NodeConfig& config, const std::string& network_dir) {
+  api::http::Client client(config.http_address, config.http_port,
+                           {!config.http_tls_cert.empty(), NetworkCaFile(network_dir)});
   auto r = client.Send("GET", "/health", {}, "application/json", std::chrono::seconds(2));
   return r && r->status == 200;
 }
@@ -61,10 +64,16 @@ bool Healthy(const std::string& host, uint16_t port) {
 }  // namespace
 
 int NetInit(const NetInitOptions& o) {
-  if (o.validators != 1) {
+  if (o.validators < 1 || o.validators == 2 || o.validators == 3 || o.validators > 64) {
     std::fprintf(stderr,
-                 "tradeledger net init: this build runs single-validator networks "
-                 "(--validators 1); multi-validator BFT networks are not available yet\n");
+                 "tradeledger net init: --validators must be 1 (a network of one) or 4 to 64 "
+                 "(n = 3f+1 tolerates f faulty validators; 2 or 3 tolerate none)\n");
+    return 1;
+  }
+  const uint16_t p2p_base =
+      o.p2p_base_port != 0 ? o.p2p_base_port : static_cast<uint16_t>(o.base_port + 100);
+  if (o.base_port + o.validators > 65536 || p2p_base + o.validators > 65536) {
+    std::fprintf(stderr, "tradeledger net init: ports out of range\n");
     return 1;
   }
   fs::path dir(o.dir);
@@ -88,16 +97,33 @@ int NetInit(const NetInitOptions& o) {
       return 1;
     }
     validators.push_back({"validator-" + std::to_string(i), key.public_key});
+  }
+  for (int i = 1; i <= o.validators; ++i) {
+    fs::path node_dir = dir / ("node" + std::to_string(i));
     node::NodeConfig config;
     config.data_dir = "data";
     config.key_file = "validator.key";
     config.genesis_file = "../genesis.json";
     config.http_port = static_cast<uint16_t>(o.base_port + i - 1);
+    config.p2p_port = static_cast<uint16_t>(p2p_base + i - 1);
+    for (int j = 1; j <= o.validators && o.validators > 1; ++j) {
+      if (j == i) continue;
+      config.peers.push_back({validators[j - 1].name, validators[j - 1].public_key, "127.0.0.1",
+                              static_cast<uint16_t>(p2p_base + j - 1)});
+    }
     if (!WriteText(node_dir / "config.json", config.Render())) {
       std::fprintf(stderr, "tradeledger net init: cannot write %s\n",
                    (node_dir / "config.json").c_str());
       return 1;
     }
+  }
+  if (o.tls) {
+    auto ca_file = WriteNetworkTls(o.dir);
+    if (!ca_file) {
+      std::fprintf(stderr, "tradeledger net init: %s\n", ca_file.error().ToString().c_str());
+      return 1;
+    }
+    std::printf("API over HTTPS; clients verify the nodes with --ca-file %s\n", ca_file->c_str());
   }
   nlohmann::ordered_json extra = nlohmann::ordered_json::object();
   if (!o.bare) {
@@ -127,7 +153,6 @@ int NetInit(const NetInitOptions& o) {
       return 1;
     }
     extra["ledger_clock"] = {{"start", o.ledger_clock}};
-    genesis_time = core::TimestampMs(static_cast<uint64_t>(*start));
   }
   std::string genesis_text = node::Genesis::Render(o.chain_name, genesis_time, validators, extra);
   auto genesis = node::Genesis::Parse(genesis_text);
@@ -182,7 +207,7 @@ int NetUp(const std::string& dir) {
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   for (const Started& s : started) {
-    while (!Healthy(s.config.http_address, s.config.http_port)) {
+    while (!Healthy(s.config, dir)) {
       if (!IsRunningTradeledger(s.pid) || std::chrono::steady_clock::now() > deadline) {
         std::fprintf(stderr, "tradeledger net up: %s did not start; see %s\n", s.dir.c_str(),
                      (s.dir / "node.log").c_str());
@@ -190,7 +215,8 @@ int NetUp(const std::string& dir) {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    std::printf("%s http://%s:%u\n", s.dir.filename().c_str(), s.config.http_address.c_str(),
+    std::printf("%s %s://%s:%u\n", s.dir.filename().c_str(),
+                s.config.http_tls_cert.empty() ? "http" : "https", s.config.http_address.c_str(),
                 s.config.http_port);
   }
   return 0;

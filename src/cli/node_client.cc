@@ -1,23 +1,52 @@
 #include "cli/node_client.h"
 
+#include <cstdlib>
+#include <utility>
+
 #include "api/read_auth.h"
 
 namespace tradeledger::cli {
+namespace {
+
+// Set once by main before any command runs; read by the command's threads afterwards.
+std::string& CaFileOverride() {
+  static std::string path;
+  return path;
+}
+
+}  // namespace
+
+void SetCaFile(std::string path) { CaFileOverride() = std::move(path); }
+
+api::http::ClientTls NodeTls(const api::http::ParsedUrl& url) {
+  api::http::ClientTls tls;
+  tls.enabled = url.tls();
+  if (!tls.enabled) return tls;
+  tls.ca_file = CaFileOverride();
+  if (tls.ca_file.empty()) {
+    if (const char* env = std::getenv("TL_CA_FILE")) tls.ca_file = env;
+  }
+  return tls;
+}
 
 core::Result<NodeClient> NodeClient::Connect(const std::string& url) {
   auto parsed = api::http::ParseUrl(url);
   if (!parsed) return core::Fail("INVALID_URL", url + ": " + parsed.error().detail);
-  if (parsed->tls()) return core::Fail("INVALID_URL", "https is not supported yet: " + url);
-  return NodeClient(std::make_unique<api::http::Client>(parsed->host, parsed->port),
-                    parsed->prefix);
+  return NodeClient(
+      std::make_unique<api::http::Client>(parsed->host, parsed->port, NodeTls(*parsed)),
+      parsed->prefix);
 }
 
 core::Result<JsonResponse> NodeClient::Send(const std::string& method, const std::string& path,
                                             const std::string& body,
                                             std::chrono::milliseconds timeout,
                                             const api::http::Headers& headers) {
-  TL_ASSIGN_OR_RETURN(api::http::Response r, client_->Send(method, prefix_ + path, body,
-                                                           "application/json", timeout, headers));
+  auto sent = client_->Send(method, prefix_ + path, body, "application/json", timeout, headers);
+  if (!sent && sent.error().code == "HTTP_TLS_FAILED") {
+    return core::Fail("HTTP_TLS_FAILED",
+                      sent.error().detail + "; name the CA to trust with --ca-file or TL_CA_FILE");
+  }
+  TL_ASSIGN_OR_RETURN(api::http::Response r, std::move(sent));
   JsonResponse out{r.status, nlohmann::json::parse(r.body, nullptr, false)};
   if (out.body.is_discarded()) {
     return core::Fail("HTTP_PROTOCOL", "the node answered " + std::to_string(r.status) +

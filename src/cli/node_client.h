@@ -1,4 +1,10 @@
 // A small client of the node API for the CLI: JSON requests, chain id discovery, signing.
+//
+// Node URLs are http:// or https://. An https:// node must present a certificate that verifies
+// against the CA file the CLI was given (--ca-file, else $TL_CA_FILE) or, with neither, the
+// system's trust store, and that names the URL's host; otherwise calls fail with
+// HTTP_TLS_FAILED. Every command that talks to a node goes through NodeTls(), so they all
+// resolve the CA file the same way.
 #pragma once
 
 #include <memory>
@@ -17,9 +23,17 @@ struct JsonResponse {
   nlohmann::json body;
 };
 
+// The CA certificates (PEM) that https:// node URLs are verified against, overriding
+// $TL_CA_FILE; empty: back to $TL_CA_FILE. Called by main for --ca-file before any command runs.
+void SetCaFile(std::string path);
+
+// How to reach the node at `url`: TLS for https, verified against SetCaFile()'s file, else
+// $TL_CA_FILE's, else the system's trust store.
+api::http::ClientTls NodeTls(const api::http::ParsedUrl& url);
+
 class NodeClient {
  public:
-  // INVALID_URL if `url` is not http://host:port[/prefix].
+  // INVALID_URL if `url` is not http[s]://host[:port][/prefix]. Connects lazily.
   static core::Result<NodeClient> Connect(const std::string& url);
 
   core::Result<JsonResponse> Get(const std::string& path);

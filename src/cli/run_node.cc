@@ -13,10 +13,34 @@
 #include "api/queries.h"
 #include "cli/commands.h"
 #include "crypto/key_file.h"
+#include "net/transport.h"
 #include "node/config.h"
 #include "storage/rocksdb_store.h"
 
 namespace tradeledger::cli {
+namespace {
+
+// The node's peer links over the authenticated transport.
+class TransportLinks final : public node::PeerLinks {
+ public:
+  explicit TransportLinks(net::Transport& transport) : transport_(transport) {}
+  void Send(const crypto::PublicKey& to, core::Bytes frame) override {
+    transport_.Send(to, std::move(frame));
+  }
+  void Broadcast(const core::Bytes& frame) override { transport_.Broadcast(frame); }
+  void SetPeers(std::vector<node::PeerEndpoint> peers) override {
+    std::vector<net::PeerAddress> addresses;
+    for (auto& p : peers) addresses.push_back({p.key, std::move(p.host), p.port});
+    transport_.SetPeers(std::move(addresses));
+  }
+  size_t ConnectedPeers() const override { return transport_.ConnectedPeers(); }
+  std::map<std::string, uint64_t> Rejections() const override { return transport_.Rejections(); }
+
+ private:
+  net::Transport& transport_;
+};
+
+}  // namespace
 
 int RunNode(const std::string& config_path) {
   auto fail = [](const std::string& what, const core::Error& e) {
@@ -50,8 +74,35 @@ int RunNode(const std::string& config_path) {
   node::NodeOptions options;
   options.max_block_transactions = config->max_block_transactions;
   options.mempool = config->mempool;
-  auto validator = node::Node::Create(ledger, **chain, *key, clock, options, metrics);
+  options.pacemaker.base_timeout_ms = config->base_timeout_ms;
+  options.heartbeat_ms = config->heartbeat_ms;
+
+  // The validator transport, for networks of more than one. Frames reach the node once it
+  // exists; until then (and after it stops) they are dropped, which consensus tolerates.
+  std::atomic<node::Node*> receiver{nullptr};
+  std::unique_ptr<net::Transport> transport;
+  std::unique_ptr<TransportLinks> links;
+  if (genesis->validator_set.size() > 1) {
+    net::TransportOptions t;
+    t.key = *key;
+    t.chain_id = genesis->chain_id.hash;
+    t.listen_address = config->p2p_address;
+    t.listen_port = config->p2p_port;
+    for (const node::PeerConfig& p : config->peers)
+      t.peers.push_back({p.public_key, p.host, p.port});
+    auto created =
+        net::Transport::Create(std::move(t), [&](const crypto::PublicKey& from, core::Bytes frame) {
+          if (node::Node* n = receiver.load()) n->OnPeerFrame(from, std::move(frame));
+        });
+    if (!created) return fail("validator transport", created.error());
+    transport = std::move(*created);
+    links = std::make_unique<TransportLinks>(*transport);
+  }
+  node::SafetyFile safety(config->safety_file);
+  auto validator =
+      node::Node::Create(ledger, **chain, *key, clock, options, metrics, safety, links.get());
   if (!validator) return fail("node", validator.error());
+  receiver = validator->get();
   auto audit_log = node::ReadAuditLog::Open(**store);
   if (!audit_log) return fail("read audit log", audit_log.error());
   api::Queries queries(**chain, ledger, **audit_log, clock);
@@ -67,25 +118,34 @@ int RunNode(const std::string& config_path) {
   http_options.port = config->http_port;
   http_options.threads = config->http_threads;
   http_options.max_body_bytes = config->http_max_body_bytes;
+  if (!config->http_tls_cert.empty()) {
+    http_options.tls = api::http::ServerTls{config->http_tls_cert, config->http_tls_key};
+  }
   api::http::Server server(http_options, [&](api::http::Request req, api::http::Responder res) {
     gateway.Handle(std::move(req), std::move(res));
   });
   (*validator)->Start();
+  if (transport) transport->Start();
+  auto stop_network = [&] {
+    if (transport) transport->Stop();
+    receiver = nullptr;
+    (*validator)->Stop();
+  };
   auto port = server.Start();
   if (!port) {
-    (*validator)->Stop();
+    stop_network();
     return fail("HTTP listener", port.error());
   }
   node::ChainTip tip = (*chain)->tip();
-  spdlog::info("tradeledger node: chain {} ({}), height {}, API http://{}:{}", genesis->chain_name,
-               genesis->chain_id.hex().substr(0, 16), tip.height.value, config->http_address,
-               *port);
+  spdlog::info("tradeledger node: chain {} ({}), height {}, API {}://{}:{}", genesis->chain_name,
+               genesis->chain_id.hex().substr(0, 16), tip.height.value,
+               http_options.tls ? "https" : "http", config->http_address, *port);
 
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("tradeledger node: signal {}, stopping", signal);
   server.Stop();
-  (*validator)->Stop();
+  stop_network();
   spdlog::info("tradeledger node: stopped at height {}", (*chain)->tip().height.value);
   return 0;
 }

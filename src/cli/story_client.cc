@@ -73,7 +73,7 @@ core::Result<std::unique_ptr<StoryClient>> StoryClient::Open(const std::string& 
   TL_ASSIGN_OR_RETURN(NodeClient client, NodeClient::Connect(node_url));
   c->node_ = std::make_unique<NodeClient>(std::move(client));
   TL_ASSIGN_OR_RETURN(api::http::ParsedUrl parsed, api::http::ParseUrl(node_url));
-  c->raw_ = std::make_unique<api::http::Client>(parsed.host, parsed.port);
+  c->raw_ = std::make_unique<api::http::Client>(parsed.host, parsed.port, NodeTls(parsed));
   c->prefix_ = parsed.prefix;
   TL_ASSIGN_OR_RETURN(c->chain_, c->node_->ChainId());
   if (c->chain_ != c->trusted_.chain_id) {

@@ -9,7 +9,9 @@ namespace tradeledger::consensus {
 namespace {
 
 // Most committed blocks served per SyncRequest.
-constexpr uint32_t kSyncBatch = 4;
+constexpr uint32_t kSyncBatch = kMaxSyncBlocks;
+// A sync request without an answer is sent again (to the next peer) after this long.
+constexpr uint64_t kSyncRetryMs = 500;
 // A block is requested again only after this long without an answer.
 constexpr uint64_t kRefetchMs = 200;
 // Cap on the verified-certificate cache; it is cleared when full.
@@ -63,7 +65,30 @@ Replica::Replica(ReplicaConfig config, crypto::KeyPair key, ReplicaId id, const 
   emitted_hash_ = tree_.root().hash;
   decided_height_ = emitted_height_;
   max_seen_height_ = emitted_height_;
+  if (config_.first_view.value > 1) {
+    // A new epoch starts from the executed block at which the validator set changed.
+    epoch_root_qc_ = QuorumCert{core::View(config_.first_view.value - 1),
+                                tree_.root().header.height,
+                                tree_.root().hash,
+                                {}};
+    tree_.AddQc(*epoch_root_qc_);
+    safety_.ObserveQc(*epoch_root_qc_);
+  }
 }
+
+namespace {
+
+// The view a message speaks for, if it speaks for one.
+std::optional<core::View> ViewOf(const Message& m) {
+  if (const auto* p = std::get_if<Proposal>(&m)) return p->view;
+  if (const auto* v = std::get_if<Vote>(&m)) return v->view;
+  if (const auto* t = std::get_if<Timeout>(&m)) return t->view;
+  if (const auto* c = std::get_if<CommitVote>(&m)) return c->view;
+  if (const auto* s = std::get_if<ViewSync>(&m)) return core::View(s->high_qc.view.value + 1);
+  return std::nullopt;
+}
+
+}  // namespace
 
 BlockNode Replica::RootFromLedger(const ReplicaConfig& config, const LedgerView& ledger) {
   BlockNode root;
@@ -92,8 +117,8 @@ std::vector<Action> Replica::Step(const Input& input) {
   proposed_this_step_ = false;
   SyncWithLedger();
   if (std::holds_alternative<Start>(input.event)) {
-    core::View first(std::max<uint64_t>(
-        {1, safety_.high_qc().view.value + 1, safety_.state().last_voted_view.value}));
+    core::View first(std::max<uint64_t>({config_.first_view.value, safety_.high_qc().view.value + 1,
+                                         safety_.state().last_voted_view.value}));
     if (pacemaker_.Advance(first, true, now_)) OnNewView();
   } else if (const auto* m = std::get_if<PeerMessage>(&input.event)) {
     if (m->from.value >= config_.validators.size() || m->from == id_) {
@@ -110,6 +135,7 @@ std::vector<Action> Replica::Step(const Input& input) {
     if (t->view == pacemaker_.current_view()) LocalTimeout();
   } else if (const auto* b = std::get_if<ClientBatch>(&input.event)) {
     HandleClientBatch(*b);
+    TryPropose();  // a waiting leader proposes new transactions at once; a tick re-checks idling
   }
   while (!local_.empty()) {
     Local l = std::move(local_.front());
@@ -159,6 +185,9 @@ void Replica::SyncWithLedger() {
 }
 
 void Replica::Dispatch(ReplicaId from, Message message, core::Bytes bytes, bool trusted) {
+  if (std::optional<core::View> view = ViewOf(message); view && *view < config_.first_view) {
+    return Reject("MESSAGE_STALE_EPOCH");
+  }
   std::visit(
       [&](auto& m) {
         using T = std::decay_t<decltype(m)>;
@@ -177,14 +206,18 @@ void Replica::Dispatch(ReplicaId from, Message message, core::Bytes bytes, bool 
         } else if constexpr (std::is_same_v<T, ViewSync>) {
           HandleViewSync(m, trusted);
         } else {
-          HandleSyncResponse(m);
+          HandleSyncResponse(from, m);
         }
       },
       message);
 }
 
 bool Replica::VerifyQc(const QuorumCert& qc) {
-  if (qc.IsGenesis()) return qc.Verify(config_.chain_id, config_.validators).has_value();
+  if (epoch_root_qc_ && qc == *epoch_root_qc_) return true;
+  if (qc.IsGenesis()) {  // certifies the genesis root, so only in the first epoch
+    return config_.first_view.value == 1 &&
+           qc.Verify(config_.chain_id, config_.validators).has_value();
+  }
   core::Hash32 digest = DigestOf(qc);
   if (verified_certs_.contains(digest)) return true;
   if (!qc.Verify(config_.chain_id, config_.validators)) return false;
@@ -240,9 +273,13 @@ void Replica::HandleProposal(ReplicaId from, Proposal p, core::Bytes bytes, bool
       orphan_count_ = 0;
       Reject("BUFFER_OVERFLOW");
     }
+    core::Height justified = p.justify.height;
     orphans_[parent_hash].push_back(Buffered{from, std::move(p), std::move(bytes)});
     ++orphan_count_;
-    if (from != id_) SendTo(from, BlockRequest{parent_hash});
+    if (from == id_) return;
+    // Far behind, fetching parents one by one would crawl: ask for committed blocks instead.
+    if (justified.value > emitted_height_.value + 2) return MaybeSync(from);
+    SendTo(from, BlockRequest{parent_hash});
     return;
   }
 
@@ -250,7 +287,7 @@ void Replica::HandleProposal(ReplicaId from, Proposal p, core::Bytes bytes, bool
   if (!check) return Reject(check.error().code);
   if (*check == Check::kWaitForState) {
     // We have not executed the state the proposer claims: catch up, then check again.
-    if (from != id_) RequestSync(from);
+    if (from != id_) MaybeSync(from);
     Buffer(waiting_state_, Buffered{from, std::move(p), std::move(bytes)});
     return;
   }
@@ -616,7 +653,23 @@ void Replica::HandleSyncRequest(ReplicaId from, const SyncRequest& r) {
   if (!resp.blocks.empty()) SendTo(from, resp);
 }
 
-void Replica::HandleSyncResponse(const SyncResponse& r) {
+void Replica::HandleSyncResponse(ReplicaId from, const SyncResponse& r) {
+  const core::Height before = emitted_height_;
+  ApplySyncedBlocks(r);
+  // Still behind after a useful answer: ask the same peer for the next batch at once.
+  if (emitted_height_ > before && max_seen_height_.value > emitted_height_.value + 1) {
+    sync_retry_at_ = core::TimestampMs(now_.value + kSyncRetryMs);
+    RequestSync(from);
+  }
+}
+
+void Replica::MaybeSync(ReplicaId peer) {
+  if (now_ < sync_retry_at_) return;
+  sync_retry_at_ = core::TimestampMs(now_.value + kSyncRetryMs);
+  RequestSync(peer);
+}
+
+void Replica::ApplySyncedBlocks(const SyncResponse& r) {
   for (const ledger::StoredBlock& block : r.blocks) {
     if (block.header.height.value != emitted_height_.value + 1) continue;
     const ledger::BlockHash hash = block.header.Hash();
@@ -651,7 +704,7 @@ void Replica::HandleClientBatch(const ClientBatch& batch) {
       continue;
     }
     if (mempool_ids_.contains(tx.id()) || ledger_.IsCommitted(tx.id())) continue;
-    if (!tx.VerifySignature()) {
+    if (!batch.signatures_verified && !tx.VerifySignature()) {
       Reject("TX_BAD_SIGNATURE");
       continue;
     }
@@ -719,6 +772,12 @@ void Replica::TryPropose() {
   std::optional<core::Hash32> executed_root = ledger_.StateRoot(executed);
   TL_CHECK(executed_root.has_value());
   StateClaim state = ChooseStateClaim(*parent, executed, *executed_root);
+  if (txs.empty() && !config_.propose_when_idle && !Eventful(*parent) &&
+      parent->header.state_root == state.root &&
+      (config_.heartbeat_ms == 0 ||
+       now_.value < parent->header.timestamp.value + config_.heartbeat_ms)) {
+    return;  // idle: nothing to order, decide or certify; a later input proposes
+  }
   Proposal p;
   p.view = view;
   p.author = id_;
@@ -737,6 +796,29 @@ void Replica::TryPropose() {
   // leader that crashes after proposing restarts past the view and never proposes twice.
   HandleProposal(id_, p, bytes, true);
   Emit(Broadcast{std::move(bytes)});
+}
+
+bool Replica::Eventful(const BlockNode& parent) const {
+  // A block with transactions needs two certified descendants to be decided, and one whose
+  // header claims a new state root needs the same to certify it; so an empty block is still
+  // owed while the parent or the grandparent carried transactions or a new state claim.
+  auto changed = [&](const ledger::BlockHeader& h) -> std::optional<bool> {
+    if (h.height.value == 0) return false;
+    if (h.tx_count > 0) return true;
+    const BlockNode* up = tree_.Find(h.prev_hash);
+    if (up != nullptr) return up->header.state_root != h.state_root;
+    if (h.height.value == 1) return false;
+    std::optional<ledger::StoredBlock> b = ledger_.CommittedBlock(core::Height(h.height.value - 1));
+    if (!b) return std::nullopt;
+    return b->header.state_root != h.state_root;
+  };
+  if (changed(parent.header).value_or(true)) return true;
+  const BlockNode* grand = tree_.Find(parent.header.prev_hash);
+  if (grand != nullptr) return changed(grand->header).value_or(true);
+  if (parent.header.height.value <= 1) return false;
+  std::optional<ledger::StoredBlock> g =
+      ledger_.CommittedBlock(core::Height(parent.header.height.value - 1));
+  return !g || changed(g->header).value_or(true);
 }
 
 void Replica::Buffer(std::vector<Buffered>& into, Buffered b) {

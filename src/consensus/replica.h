@@ -70,6 +70,11 @@ class LedgerView {
 struct ReplicaConfig {
   ledger::ChainId chain_id;
   ledger::ValidatorSet validators;
+  // The first view of this validator set's epoch (ADR 0018): 1 for the genesis set, epoch << 32
+  // after a validator set change. Messages from earlier views are rejected (MESSAGE_STALE_EPOCH),
+  // and the executed block the epoch starts from is certified to this epoch by an unsigned
+  // "epoch root" QC at first_view - 1, as the genesis QC certifies the genesis root.
+  core::View first_view{1};
   core::TimestampMs genesis_time;
   PacemakerConfig pacemaker;
   // Most transactions a proposal may carry. Default 500.
@@ -82,6 +87,14 @@ struct ReplicaConfig {
   size_t max_buffered_proposals = 256;
   // Votes and timeouts for views further ahead than this are rejected. Default 1000.
   uint64_t view_window = 1000;
+  // True: a leader always proposes, empty blocks included (the simulator). False: a leader
+  // with no transactions proposes an empty block only while one is owed (to decide a block
+  // with transactions, or to certify a new state root) or, with a heartbeat, once its parent
+  // is heartbeat_ms old; otherwise it lets the view time out. The driver then feeds an empty
+  // ClientBatch now and then as a tick so that an idle leader looks again.
+  bool propose_when_idle = true;
+  // 0: no heartbeat blocks. Must stay well below pacemaker.base_timeout_ms.
+  uint64_t heartbeat_ms = 0;
 };
 
 struct PeerMessage {
@@ -91,8 +104,11 @@ struct PeerMessage {
 struct TimerFired {
   core::View view;
 };
+// Transactions for the mempool; empty, a tick. With `signatures_verified` the driver vouches
+// that it checked every signature (as a node does on admission) and the core skips the check.
 struct ClientBatch {
   std::vector<ledger::SignedTransaction> transactions;
+  bool signatures_verified = false;
 };
 // The first input after Create: enters the first view and arms the timer.
 struct Start {};
@@ -145,6 +161,10 @@ class Replica {
   const BlockTree& tree() const { return tree_; }
   const std::optional<TimeoutCert>& last_tc() const { return last_tc_; }
   core::Height decided_height() const { return decided_height_; }
+  // Client transactions held for proposing.
+  size_t mempool_size() const { return mempool_.size(); }
+  // The last view this replica proposed in (0 if none since it started).
+  core::View last_proposed_view() const { return proposed_view_; }
   ReplicaId Leader(core::View view) const { return pacemaker_.Leader(view); }
   const ReplicaConfig& config() const { return config_; }
 
@@ -174,7 +194,13 @@ class Replica {
   void HandleCommitVote(const CommitVote& c, bool trusted);
   void HandleBlockRequest(ReplicaId from, const BlockRequest& r);
   void HandleSyncRequest(ReplicaId from, const SyncRequest& r);
-  void HandleSyncResponse(const SyncResponse& r);
+  void HandleSyncResponse(ReplicaId from, const SyncResponse& r);
+  void ApplySyncedBlocks(const SyncResponse& r);
+  // Requests committed blocks from `peer` unless a request went out within the retry interval.
+  void MaybeSync(ReplicaId peer);
+  // True while the branch ending at `parent` still owes an empty block (see
+  // ReplicaConfig::propose_when_idle).
+  bool Eventful(const BlockNode& parent) const;
   void HandleClientBatch(const ClientBatch& batch);
   void HandleViewSync(const ViewSync& m, bool trusted);
   void SendViewSync(ReplicaId to);
@@ -254,9 +280,11 @@ class Replica {
   std::deque<ledger::SignedTransaction> mempool_;
   std::unordered_set<ledger::TxId> mempool_ids_;
 
-  std::set<core::Hash32> verified_certs_;  // digests of verified QCs and TCs
+  std::set<core::Hash32> verified_certs_;    // digests of verified QCs and TCs
+  std::optional<QuorumCert> epoch_root_qc_;  // for first_view > 1
   core::Height max_seen_height_;
   uint32_t sync_cursor_ = 0;
+  core::TimestampMs sync_retry_at_;
   ledger::BlockHash last_fetch_;
   core::TimestampMs last_fetch_time_;
   size_t fetch_cursor_ = 0;

@@ -147,5 +147,83 @@ TEST_F(ReplicaTest, TimerTimesOutAndRestartKeepsTheVote) {
   EXPECT_FALSE(Replica::Create(config_, keys_[0], ledger_, core::Bytes{9}));
 }
 
+// The proposal a step broadcast, if any.
+std::optional<Proposal> ProposalIn(const std::vector<Action>& actions) {
+  for (const Action& a : actions) {
+    if (const auto* b = std::get_if<Broadcast>(&a)) {
+      auto m = DecodeMessage(b->bytes);
+      if (m && std::holds_alternative<Proposal>(*m)) return std::get<Proposal>(*m);
+    }
+  }
+  return std::nullopt;
+}
+
+TEST_F(ReplicaTest, AnIdleLeaderProposesOnlyOnItsHeartbeatOrForTransactions) {
+  config_.propose_when_idle = false;
+  config_.heartbeat_ms = 500;
+  auto leader = Make(1);  // genesis (time 1000) is old by 499 ms: nothing to propose yet
+  EXPECT_FALSE(ProposalIn(leader->Step(At(1499, Start{}))));
+  EXPECT_FALSE(ProposalIn(leader->Step(At(1499, ClientBatch{}))));
+  auto heartbeat = ProposalIn(leader->Step(At(1500, ClientBatch{})));
+  ASSERT_TRUE(heartbeat);
+  EXPECT_EQ(heartbeat->header.tx_count, 0u);
+
+  config_.heartbeat_ms = 0;  // no heartbeat: only transactions make it propose
+  auto quiet = Make(1);
+  EXPECT_FALSE(ProposalIn(quiet->Step(At(100'000, Start{}))));
+  EXPECT_FALSE(ProposalIn(quiet->Step(At(200'000, ClientBatch{}))));
+  ledger::TxPayload payload;
+  payload.chain_id = config_.chain_id;
+  payload.type = "document.anchor";
+  payload.nonce = 1;
+  payload.body = core::ToBytes("{}");
+  auto tx = ledger::SignedTransaction::Sign(payload, crypto::KeyPair::Generate());
+  auto with_tx = ProposalIn(quiet->Step(At(200'001, ClientBatch{{tx}, false})));
+  ASSERT_TRUE(with_tx);
+  EXPECT_EQ(with_tx->header.tx_count, 1u);
+}
+
+TEST_F(ReplicaTest, ANewEpochStartsAtItsFirstViewFromTheEpochRootQc) {
+  config_.first_view = core::View(uint64_t{3} << 32);
+  uint32_t leader_id = static_cast<uint32_t>(config_.first_view.value % 4);
+  auto leader = Make(leader_id);
+  auto p = ProposalIn(leader->Step(At(2000, Start{})));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->view, config_.first_view);
+  EXPECT_EQ(p->justify.view.value, config_.first_view.value - 1);
+  EXPECT_TRUE(p->justify.signatures.empty());
+  EXPECT_EQ(p->header.height, core::Height(1));
+
+  // A follower of the same epoch votes for it (the root QC is valid in this epoch only).
+  auto follower = Make((leader_id + 2) % 4);
+  follower->Step(At(2000, Start{}));
+  auto actions = follower->Step(At(2001, PeerMessage{ReplicaId(leader_id), EncodeMessage(*p)}));
+  bool voted = false;
+  for (const Action& a : actions) voted = voted || std::holds_alternative<Send>(a);
+  EXPECT_TRUE(voted);
+  EXPECT_EQ(follower->rejections().count("PROPOSAL_BAD_QC"), 0u);
+}
+
+TEST_F(ReplicaTest, MessagesOfAnEarlierEpochAreRejected) {
+  auto old_leader = Make(1);
+  auto old = ProposalIn(old_leader->Step(At(2000, Start{})));
+  ASSERT_TRUE(old);  // view 1, justified by the genesis QC
+  config_.first_view = core::View(uint64_t{1} << 32);
+  auto replica = Make(2);
+  replica->Step(At(2000, Start{}));
+  replica->Step(At(2001, PeerMessage{ReplicaId(1), EncodeMessage(*old)}));
+  EXPECT_EQ(replica->rejections().at("MESSAGE_STALE_EPOCH"), 1u);
+  // The genesis QC does not justify a proposal in a later epoch either.
+  Proposal forged = *old;
+  forged.view = core::View(config_.first_view.value + 1);
+  for (const auto& k : keys_) {
+    if (k.public_key == config_.validators.validators()[1]) forged.Sign(config_.chain_id, k);
+  }
+  replica->Step(At(2002, PeerMessage{ReplicaId(1), EncodeMessage(forged)}));
+  EXPECT_EQ(replica->rejections().at("PROPOSAL_BAD_QC"), 1u);
+  EXPECT_EQ(replica->current_view(), config_.first_view);
+  EXPECT_EQ(replica->tree().Find(forged.header.Hash()), nullptr);
+}
+
 }  // namespace
 }  // namespace tradeledger::consensus

@@ -30,10 +30,6 @@ core::Result<std::unique_ptr<Chain>> Chain::Open(LedgerStore& store, const Genes
     auto json = trade::Json::parse(genesis.file_bytes, nullptr, false);
     TL_RETURN_IF_ERROR(trade::ApplyGenesis(json, initial));
     TL_RETURN_IF_ERROR(trade::ApplyLedgerClockGenesis(json, initial));
-    TL_ASSIGN_OR_RETURN(std::optional<int64_t> clock, trade::LedgerClockNow(initial));
-    if (clock && *clock < static_cast<int64_t>(genesis.genesis_time.value)) {
-      return core::Fail("GENESIS_INVALID", "the ledger clock starts before the genesis time");
-    }
     std::vector<state::StateUpdate> updates;
     for (const auto& [key, value] : initial.writes()) updates.push_back({key, value});
     std::vector<state::NodeWrite> nodes;
@@ -85,10 +81,6 @@ ledger::BlockHeader Chain::BuildHeader(const std::vector<ledger::SignedTransacti
   h.height = core::Height(t.height.value + 1);
   h.prev_hash = t.hash;
   h.timestamp = std::max(time, t.time);
-  // On a ledger-clock network the block time is the clock in the state the block builds on.
-  if (auto clock = trade::LedgerClockNow(store_.flat_state()); clock && *clock) {
-    h.timestamp = core::TimestampMs(static_cast<uint64_t>(**clock));
-  }
   h.proposer = proposer;
   h.tx_count = static_cast<uint32_t>(transactions.size());
   std::vector<core::Hash32> leaves;
@@ -107,6 +99,16 @@ ledger::BlockHeader Chain::BuildHeader(const std::vector<ledger::SignedTransacti
   return h;
 }
 
+core::Result<Chain::Validators> Chain::NextValidators() const {
+  TL_ASSIGN_OR_RETURN(std::optional<trade::ValidatorSetRecord> record,
+                      trade::CurrentValidatorSet(store_.flat_state()));
+  if (!record) return Validators{0, genesis_.validator_set, {}};
+  std::vector<ledger::PublicKey> keys;
+  for (const auto& v : record->validators) keys.push_back(v.public_key);
+  TL_ASSIGN_OR_RETURN(ledger::ValidatorSet set, ledger::ValidatorSet::Create(std::move(keys)));
+  return Validators{record->epoch, std::move(set), std::move(record->validators)};
+}
+
 core::Status Chain::CheckBlock(const ledger::StoredBlock& block, const ChainTip& t,
                                bool verify_signatures) const {
   const ledger::BlockHeader& h = block.header;
@@ -116,11 +118,6 @@ core::Status Chain::CheckBlock(const ledger::StoredBlock& block, const ChainTip&
   }
   if (h.prev_hash != t.hash) return Invalid(h.height, "previous hash does not match the chain");
   if (h.timestamp < t.time) return Invalid(h.height, "block time goes backwards");
-  auto ledger_clock = trade::LedgerClockNow(store_.flat_state());
-  if (!ledger_clock) return core::Fail(ledger_clock.error());
-  if (*ledger_clock && h.timestamp.value != static_cast<uint64_t>(**ledger_clock)) {
-    return Invalid(h.height, "block time differs from the ledger clock");
-  }
   // The header commits the state after some executed height below it: the proposer's latest
   // executed block, which may trail the parent when consensus pipelines proposals.
   if (h.state_height > t.height || h.state_height < t.state_height_of_tip) {
@@ -138,7 +135,8 @@ core::Status Chain::CheckBlock(const ledger::StoredBlock& block, const ChainTip&
   if (block.certificate.height != h.height || block.certificate.block_hash != h.Hash()) {
     return Invalid(h.height, "certificate is for another block");
   }
-  if (auto cert = block.certificate.Verify(genesis_.chain_id, genesis_.validator_set); !cert) {
+  TL_ASSIGN_OR_RETURN(Validators validators, NextValidators());
+  if (auto cert = block.certificate.Verify(genesis_.chain_id, validators.set); !cert) {
     return Invalid(h.height, cert.error().ToString());
   }
   std::set<ledger::TxId> seen;
@@ -163,14 +161,17 @@ core::Result<std::vector<TxIndexEntry>> Chain::Commit(const ledger::StoredBlock&
   BlockWrite write;
   ledger::MerkleLog log = log_;
   trade::WorkingState state(store_.flat_state());
+  TL_ASSIGN_OR_RETURN(int64_t trade_time, trade::TradeTime(state, h.timestamp));
   std::vector<TxIndexEntry> entries;
   entries.reserve(block.transactions.size());
   for (uint32_t i = 0; i < block.transactions.size(); ++i) {
     const ledger::SignedTransaction& tx = block.transactions[i];
     TL_ASSIGN_OR_RETURN(std::optional<TxIndexEntry> existing, store_.ReadTxIndex(tx.id()));
     if (existing) return Invalid(h.height, "transaction " + tx.id().hex() + " already committed");
-    trade::TxContext ctx{tx.id().hash,      tx.signer(), tx.payload().type, tx.payload().nonce,
-                         tx.payload().body, h.timestamp, h.height};
+    trade::TxContext ctx{tx.id().hash,      tx.signer(),
+                         tx.payload().type, tx.payload().nonce,
+                         tx.payload().body, core::TimestampMs(static_cast<uint64_t>(trade_time)),
+                         h.height};
     TL_ASSIGN_OR_RETURN(trade::TxOutcome outcome, trade::Execute(state, ctx));
     TxIndexEntry entry{h.height, i, log.size(), outcome.code};
     log.Append(ledger::LeafHash(tx.id().hash.span()), &write.log_nodes);

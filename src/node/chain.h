@@ -19,6 +19,7 @@
 #include "ledger/merkle_log.h"
 #include "node/genesis.h"
 #include "node/ledger_store.h"
+#include "trade/validator_set.h"
 
 namespace tradeledger::node {
 
@@ -48,9 +49,18 @@ class Chain {
   ledger::BlockHeader BuildHeader(const std::vector<ledger::SignedTransaction>& transactions,
                                   core::TimestampMs time, const ledger::PublicKey& proposer) const;
 
-  // Checks `block` against the tip and the validator set, executes it and writes it with its
-  // index, log nodes and state in one synced batch. With `verify_signatures`, also checks every
-  // transaction signature (a node that verified them on admission passes false).
+  // The validator set that must certify the next block: the genesis set (epoch 0) until a
+  // validator.set transaction changes it (trade/validator_set.h).
+  struct Validators {
+    uint64_t epoch = 0;
+    ledger::ValidatorSet set;
+    std::vector<trade::ValidatorEntry> entries;  // with addresses; empty for the genesis set
+  };
+  core::Result<Validators> NextValidators() const;
+
+  // Checks `block` against the tip and the validator set in force at its height, executes it and
+  // writes it with its index, log nodes and state in one synced batch. With `verify_signatures`,
+  // also checks every transaction signature (a node that verified them on admission passes false).
   // Fails with BLOCK_INVALID (and changes nothing) if any check fails; STORAGE_* errors are
   // passed through.
   core::Result<std::vector<TxIndexEntry>> Commit(const ledger::StoredBlock& block,

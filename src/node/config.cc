@@ -33,6 +33,51 @@ core::Status Number(const json& j, const char* field, T* out, T min, T max) {
   return core::Ok();
 }
 
+core::Status ParseNetwork(const json& j, const std::string& base_dir, NodeConfig* c) {
+  if (j.contains("safety_file")) {
+    TL_ASSIGN_OR_RETURN(c->safety_file, Path(j, "safety_file", base_dir));
+  } else {
+    c->safety_file = (std::filesystem::path(base_dir) / "consensus-safety").lexically_normal();
+  }
+  if (j.contains("p2p")) {
+    const json& p = j["p2p"];
+    if (!p.is_object()) return core::Fail("CONFIG_INVALID", "p2p must be an object");
+    if (p.contains("address")) {
+      if (!p["address"].is_string()) return core::Fail("CONFIG_INVALID", "p2p.address");
+      c->p2p_address = p["address"].get<std::string>();
+    }
+    TL_RETURN_IF_ERROR(Number<uint16_t>(p, "port", &c->p2p_port, 0, 65535));
+  }
+  if (j.contains("peers")) {
+    if (!j["peers"].is_array()) return core::Fail("CONFIG_INVALID", "peers must be an array");
+    for (const json& e : j["peers"]) {
+      if (!e.is_object() || !e.contains("public_key") || !e["public_key"].is_string() ||
+          !e.contains("host") || !e["host"].is_string()) {
+        return core::Fail("CONFIG_INVALID", "each peer needs public_key and host");
+      }
+      PeerConfig peer;
+      peer.name = e.value("name", "");
+      auto key = crypto::PublicKey::FromHex(e["public_key"].get<std::string>());
+      if (!key) return core::Fail("CONFIG_INVALID", "peers: public_key is not 64 hex digits");
+      peer.public_key = *key;
+      peer.host = e["host"].get<std::string>();
+      TL_RETURN_IF_ERROR(Number<uint16_t>(e, "port", &peer.port, 1, 65535));
+      if (peer.port == 0) return core::Fail("CONFIG_INVALID", "peers: port is required");
+      c->peers.push_back(std::move(peer));
+    }
+  }
+  if (j.contains("consensus")) {
+    const json& k = j["consensus"];
+    if (!k.is_object()) return core::Fail("CONFIG_INVALID", "consensus must be an object");
+    TL_RETURN_IF_ERROR(Number<uint64_t>(k, "base_timeout_ms", &c->base_timeout_ms, 50, 600'000));
+    TL_RETURN_IF_ERROR(Number<uint64_t>(k, "heartbeat_ms", &c->heartbeat_ms, 0, 600'000));
+    if (c->heartbeat_ms >= c->base_timeout_ms) {
+      return core::Fail("CONFIG_INVALID", "consensus.heartbeat_ms must be below base_timeout_ms");
+    }
+  }
+  return core::Ok();
+}
+
 }  // namespace
 
 core::Result<NodeConfig> NodeConfig::Parse(std::string_view text, const std::string& base_dir) {
@@ -55,9 +100,17 @@ core::Result<NodeConfig> NodeConfig::Parse(std::string_view text, const std::str
     TL_RETURN_IF_ERROR(Number<int>(h, "threads", &c.http_threads, 1, 64));
     TL_RETURN_IF_ERROR(
         Number<size_t>(h, "max_body_bytes", &c.http_max_body_bytes, 1024, size_t{64} << 20));
+    if (h.contains("tls_cert") != h.contains("tls_key")) {
+      return core::Fail("CONFIG_INVALID", "http.tls_cert and http.tls_key must be given together");
+    }
+    if (h.contains("tls_cert")) {
+      TL_ASSIGN_OR_RETURN(c.http_tls_cert, Path(h, "tls_cert", base_dir));
+      TL_ASSIGN_OR_RETURN(c.http_tls_key, Path(h, "tls_key", base_dir));
+    }
   }
   TL_RETURN_IF_ERROR(
       Number<size_t>(j, "max_block_transactions", &c.max_block_transactions, 1, 10'000));
+  TL_RETURN_IF_ERROR(ParseNetwork(j, base_dir, &c));
   if (j.contains("mempool")) {
     const json& m = j["mempool"];
     if (!m.is_object()) return core::Fail("CONFIG_INVALID", "mempool must be an object");
@@ -86,6 +139,18 @@ std::string NodeConfig::Render() const {
                {"port", http_port},
                {"threads", http_threads},
                {"max_body_bytes", http_max_body_bytes}};
+  if (!http_tls_cert.empty()) {
+    j["http"]["tls_cert"] = http_tls_cert;
+    j["http"]["tls_key"] = http_tls_key;
+  }
+  if (!safety_file.empty()) j["safety_file"] = safety_file;
+  j["p2p"] = {{"address", p2p_address}, {"port", p2p_port}};
+  j["peers"] = nlohmann::ordered_json::array();
+  for (const PeerConfig& p : peers) {
+    j["peers"].push_back(
+        {{"name", p.name}, {"public_key", p.public_key.hex()}, {"host", p.host}, {"port", p.port}});
+  }
+  j["consensus"] = {{"base_timeout_ms", base_timeout_ms}, {"heartbeat_ms", heartbeat_ms}};
   j["max_block_transactions"] = max_block_transactions;
   j["mempool"] = {{"max_transactions", mempool.max_transactions},
                   {"max_bytes", mempool.max_bytes},

@@ -6,7 +6,15 @@
 //     "key_file": "validator.key",        // this validator's Ed25519 key (mode 0600)
 //     "genesis_file": "../genesis.json",
 //     "http": {"address": "127.0.0.1", "port": 7711, "threads": 2,
-//              "max_body_bytes": 8388608},  // the largest attachment
+//              "max_body_bytes": 8388608,   // the largest attachment
+//              "tls_cert": "tls_cert.pem",  // optional, both or neither: serve HTTPS only, with
+//              "tls_key": "tls_key.pem"},   // this PEM certificate chain and private key
+//     "safety_file": "consensus-safety",  // consensus safety state (default as shown), kept
+//                                         // outside data_dir: see node/safety_file.h
+//     "p2p": {"address": "127.0.0.1", "port": 7811},   // validator transport listener
+//     "peers": [{"name": "validator-2", "public_key": "<64 hex>", "host": "127.0.0.1",
+//                "port": 7812}, ...],    // every other validator (none for a network of one)
+//     "consensus": {"base_timeout_ms": 1000, "heartbeat_ms": 500},
 //     "max_block_transactions": 2000,     // default 2000
 //     "mempool": {"max_transactions": 100000, "max_bytes": 268435456, "max_per_signer": 10000}
 //   }
@@ -14,11 +22,21 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
+#include "crypto/ed25519.h"
 #include "node/mempool.h"
 
 namespace tradeledger::node {
+
+// Another validator's transport endpoint.
+struct PeerConfig {
+  std::string name;
+  crypto::PublicKey public_key;
+  std::string host;
+  uint16_t port = 0;
+};
 
 struct NodeConfig {
   std::string data_dir;
@@ -28,8 +46,16 @@ struct NodeConfig {
   uint16_t http_port = 0;  // 0: any free port (printed at start)
   int http_threads = 2;
   size_t http_max_body_bytes = 8 << 20;  // attachments up to 8 MiB
+  std::string http_tls_cert;             // PEM certificate chain; empty: plain HTTP
+  std::string http_tls_key;              // PEM private key; set exactly when http_tls_cert is
   size_t max_block_transactions = 2000;
   MempoolLimits mempool;
+  std::string safety_file;  // default: "consensus-safety" beside the configuration file
+  std::string p2p_address = "127.0.0.1";
+  uint16_t p2p_port = 0;  // 0: any free port
+  std::vector<PeerConfig> peers;
+  uint64_t base_timeout_ms = 1000;
+  uint64_t heartbeat_ms = 500;  // empty block when idle, several validators only; 0: none
 
   // CONFIG_INVALID with the offending field, or FILE_READ_FAILED.
   static core::Result<NodeConfig> Load(const std::string& path);

@@ -103,7 +103,32 @@ core::Result<TrustedValidators> ParseValidatorsFile(std::string_view text) {
   TL_ASSIGN_OR_RETURN(auto validators, ParseValidators(json.value("validators", nlohmann::json()),
                                                        "VALIDATORS_FILE_INVALID"));
   TL_ASSIGN_OR_RETURN(t.set, SetOf(validators, "VALIDATORS_FILE_INVALID"));
+  if (json.contains("history")) {
+    if (!json["history"].is_array()) return core::Fail("VALIDATORS_FILE_INVALID", "history");
+    for (const auto& h : json["history"]) {
+      if (!h.is_object() || !h.contains("from_height") || !h["from_height"].is_number_unsigned()) {
+        return core::Fail("VALIDATORS_FILE_INVALID", "history entries need from_height");
+      }
+      TrustedValidators::Later later;
+      later.from_height = h["from_height"].get<uint64_t>();
+      if (!t.later.empty() && later.from_height < t.later.back().from_height) {
+        return core::Fail("VALIDATORS_FILE_INVALID", "history is not in height order");
+      }
+      TL_ASSIGN_OR_RETURN(auto members, ParseValidators(h.value("validators", nlohmann::json()),
+                                                        "VALIDATORS_FILE_INVALID"));
+      TL_ASSIGN_OR_RETURN(later.set, SetOf(members, "VALIDATORS_FILE_INVALID"));
+      t.later.push_back(std::move(later));
+    }
+  }
   return t;
+}
+
+const ledger::ValidatorSet& TrustedValidators::SetAt(core::Height height) const {
+  const ledger::ValidatorSet* in_force = &set;
+  for (const Later& l : later) {
+    if (l.from_height <= height.value) in_force = &l.set;
+  }
+  return *in_force;
 }
 
 core::Result<std::string> ReadFile(const std::string& path, size_t max_bytes) {

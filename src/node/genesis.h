@@ -49,12 +49,24 @@ struct Genesis {
                             const nlohmann::ordered_json& extra = nlohmann::ordered_json::object());
 };
 
-// The validators file that `tradeledger verify` takes: the chain id and the validator set.
-//   {"chain_id": "<hex>", "validators": [{"name": "...", "public_key": "<hex>"}]}
+// The validators file that `tradeledger verify` takes: the chain id, the genesis validator set
+// and, optionally, each later set with the first height it certifies (validator.set
+// transactions; GET /v1/validators serves the file with its history):
+//   {"chain_id": "<hex>", "validators": [{"name": "...", "public_key": "<hex>"}],
+//    "history": [{"epoch": 1, "from_height": 812, "tx_id": "<hex>",
+//                 "validators": [{"name": "...", "public_key": "<hex>"}]}]}
+// The file is the verifier's root of trust, as the genesis file is a node's.
 std::string RenderValidatorsFile(const Genesis& genesis);
 struct TrustedValidators {
+  struct Later {
+    uint64_t from_height = 0;
+    ledger::ValidatorSet set;
+  };
   ledger::ChainId chain_id;
-  ledger::ValidatorSet set;
+  ledger::ValidatorSet set;  // the genesis set
+  std::vector<Later> later;  // ascending from_height
+  // The set that certifies blocks at `height`.
+  const ledger::ValidatorSet& SetAt(core::Height height) const;
 };
 core::Result<TrustedValidators> ParseValidatorsFile(std::string_view text);
 

@@ -45,6 +45,16 @@ void Metrics::CountRejection(const std::string& reason) {
   ++rejected_[reason];
 }
 
+void Metrics::CountPeerRejection(const std::string& reason) {
+  std::lock_guard lock(mu_);
+  ++peer_rejected_["node"][reason];
+}
+
+void Metrics::SetPeerRejections(const std::string& source, std::map<std::string, uint64_t> totals) {
+  std::lock_guard lock(mu_);
+  peer_rejected_[source] = std::move(totals);
+}
+
 std::string Metrics::Render() const {
   std::string out;
   Line(&out, "tradeledger_height", "gauge", "Height of the latest committed block.", height);
@@ -58,7 +68,12 @@ std::string Metrics::Render() const {
        "Transactions admitted to the mempool.", transactions_received);
   Line(&out, "tradeledger_mempool_transactions", "gauge", "Transactions waiting to be committed.",
        mempool_size);
+  Line(&out, "tradeledger_mempool_bytes", "gauge", "Bytes of transactions waiting in the mempool.",
+       mempool_bytes);
   Line(&out, "tradeledger_http_requests_total", "counter", "HTTP requests served.", http_requests);
+  Line(&out, "tradeledger_consensus_view", "gauge", "The consensus core's current view.", view);
+  Line(&out, "tradeledger_peers_connected", "gauge",
+       "Other validators this node has an authenticated connection to.", peers_connected);
   {
     std::lock_guard lock(mu_);
     out +=
@@ -67,6 +82,16 @@ std::string Metrics::Render() const {
     for (const auto& [reason, n] : rejected_) {
       out += "tradeledger_requests_rejected_total{reason=\"" + reason + "\"} " + std::to_string(n) +
              "\n";
+    }
+    out +=
+        "# HELP tradeledger_peer_messages_rejected_total Messages from other validators "
+        "rejected, by component and reason code.\n# TYPE tradeledger_peer_messages_rejected_total "
+        "counter\n";
+    for (const auto& [source, totals] : peer_rejected_) {
+      for (const auto& [reason, n] : totals) {
+        out += "tradeledger_peer_messages_rejected_total{source=\"" + source + "\",reason=\"" +
+               reason + "\"} " + std::to_string(n) + "\n";
+      }
     }
   }
   block_commit_seconds.Render("tradeledger_block_commit_seconds",

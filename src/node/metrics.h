@@ -39,15 +39,24 @@ class Metrics {
   std::atomic<uint64_t> transactions_received{0};
   std::atomic<uint64_t> mempool_size{0};
   std::atomic<uint64_t> http_requests{0};
+  std::atomic<uint64_t> view{0};             // the consensus core's current view
+  std::atomic<uint64_t> peers_connected{0};  // validators with an authenticated link
+  std::atomic<uint64_t> mempool_bytes{0};
   Histogram block_commit_seconds;    // execution + durable write of one block
   Histogram commit_latency_seconds;  // admission to commit, per transaction
 
   void CountRejection(const std::string& reason);
+  // Peer messages rejected by the node or its consensus core, by reason code.
+  void CountPeerRejection(const std::string& reason);
+  // Replaces the counters owned by another component (the consensus core, the transport),
+  // which keeps its own running totals: `source` is a label ("consensus", "transport").
+  void SetPeerRejections(const std::string& source, std::map<std::string, uint64_t> totals);
   std::string Render() const;
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, uint64_t> rejected_;  // by reason code
+  std::map<std::string, uint64_t> rejected_;                              // by reason code
+  std::map<std::string, std::map<std::string, uint64_t>> peer_rejected_;  // source -> reason
 };
 
 }  // namespace tradeledger::node

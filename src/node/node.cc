@@ -2,33 +2,86 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "node/peer_frames.h"
+
 namespace tradeledger::node {
 
-using Clock_ = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+// Most consecutive steps a network of one takes without new input: it certifies its own
+// blocks at once, and each step may propose once (consensus/replica.h).
+constexpr int kMaxSelfSteps = 8;
+// How often the core's and the transport's rejection totals are copied into the metrics.
+constexpr auto kPublishEvery = std::chrono::seconds(1);
+
+}  // namespace
 
 core::Result<std::unique_ptr<Node>> Node::Create(LedgerStore& store, Chain& chain,
                                                  crypto::KeyPair key, const Clock& clock,
-                                                 NodeOptions options, Metrics& metrics) {
-  const ledger::ValidatorSet& set = chain.genesis().validator_set;
-  if (!set.Contains(key.public_key)) {
-    return core::Fail("NODE_NOT_VALIDATOR", "the node key is not in the genesis validator set");
-  }
-  if (set.size() != 1) {
+                                                 NodeOptions options, Metrics& metrics,
+                                                 SafetyFile& safety, PeerLinks* links) {
+  TL_ASSIGN_OR_RETURN(Chain::Validators validators, chain.NextValidators());
+  if (!validators.set.Contains(key.public_key)) {
     return core::Fail("NODE_NOT_VALIDATOR",
-                      "this build runs single-validator networks only; the genesis names " +
-                          std::to_string(set.size()) + " validators");
+                      "the node key is not in the validator set in force (epoch " +
+                          std::to_string(validators.epoch) + ")");
   }
-  return std::unique_ptr<Node>(new Node(store, chain, std::move(key), clock, options, metrics));
+  if (validators.set.size() > 1 && links == nullptr) {
+    return core::Fail("NODE_NOT_VALIDATOR", "a network of several validators needs peer links");
+  }
+  std::unique_ptr<Node> node(new Node(store, chain, key, clock, options, metrics, safety, links));
+  TL_RETURN_IF_ERROR(node->EnterEpoch(std::move(validators)));
+  return node;
+}
+
+core::Status Node::EnterEpoch(Chain::Validators validators) {
+  TL_ASSIGN_OR_RETURN(core::Bytes persisted, safety_.Read());
+  consensus::ReplicaConfig config;
+  config.chain_id = chain_.genesis().chain_id;
+  config.validators = validators.set;
+  config.first_view = core::View(validators.epoch == 0 ? 1 : validators.epoch << 32);
+  config.genesis_time = chain_.genesis().genesis_time;
+  config.pacemaker = options_.pacemaker;
+  config.max_block_transactions = static_cast<uint32_t>(options_.max_block_transactions);
+  config.max_mempool = std::max<size_t>(20'000, 4 * options_.max_block_transactions);
+  config.propose_when_idle = false;
+  // A network of one needs no heartbeat: it leads every view, so a view that times out idle
+  // costs nothing, and its chain stays still while nothing happens.
+  config.heartbeat_ms = validators.set.size() > 1 ? options_.heartbeat_ms : 0;
+  TL_ASSIGN_OR_RETURN(
+      core_, consensus::Replica::Create(std::move(config), key_, view_of_chain_, persisted));
+  epoch_ = validators.epoch;
+  {
+    std::lock_guard lock(validators_mu_);
+    validators_ =
+        std::make_shared<const std::vector<crypto::PublicKey>>(validators.set.validators());
+    validators_epoch_ = validators.epoch;
+  }
+  if (links_ != nullptr && !validators.entries.empty()) {
+    std::vector<PeerEndpoint> peers;
+    for (const trade::ValidatorEntry& v : validators.entries) {
+      if (v.public_key != key_.public_key) peers.push_back({v.public_key, v.host, v.port});
+    }
+    links_->SetPeers(std::move(peers));
+  }
+  return core::Ok();
 }
 
 Node::Node(LedgerStore& store, Chain& chain, crypto::KeyPair key, const Clock& clock,
-           NodeOptions options, Metrics& metrics)
+           NodeOptions options, Metrics& metrics, SafetyFile& safety, PeerLinks* links)
     : store_(store),
       chain_(chain),
       key_(std::move(key)),
       clock_(clock),
       options_(options),
       metrics_(metrics),
+      safety_(safety),
+      links_(links),
+      view_of_chain_(store, chain),
       mempool_(options.mempool) {
   metrics_.height = chain_.tip().height.value;
 }
@@ -37,13 +90,13 @@ Node::~Node() { Stop(); }
 
 void Node::Start() {
   if (running_.exchange(true)) return;
-  producer_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] { Run(); });
 }
 
 void Node::Stop() {
   running_ = false;
-  mempool_.Interrupt();
-  if (producer_.joinable()) producer_.join();
+  inbox_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
   ExpireWaiters(/*all=*/true);
 }
 
@@ -59,7 +112,7 @@ core::Result<Node::Admission> Node::Submit(ledger::SignedTransaction tx) {
   ledger::TxId id = tx.id();
   {
     std::lock_guard lock(mu_);
-    since_.try_emplace(id, Clock_::now());
+    since_.try_emplace(id, Steady::now());
   }
   auto added = mempool_.Add(std::move(tx));
   if (!added) {
@@ -70,11 +123,14 @@ core::Result<Node::Admission> Node::Submit(ledger::SignedTransaction tx) {
   if (*added == Mempool::AddResult::kAdded) {
     ++metrics_.transactions_received;
     metrics_.mempool_size = mempool_.size();
+    std::lock_guard lock(inbox_mu_);
+    wake_ = true;
+    inbox_cv_.notify_one();
   }
   return Admission{};
 }
 
-void Node::WaitForCommit(const ledger::TxId& id, Clock_::time_point deadline, CommitCallback done) {
+void Node::WaitForCommit(const ledger::TxId& id, Steady::time_point deadline, CommitCallback done) {
   {
     std::lock_guard lock(mu_);
     if (running_) {
@@ -112,53 +168,152 @@ core::Result<std::pair<TxStatus, std::optional<TxIndexEntry>>> Node::Status(
   return std::pair{TxStatus::kUnknown, std::optional<TxIndexEntry>()};
 }
 
-void Node::Run() {
-  while (running_) {
-    auto txs = mempool_.Take(options_.max_block_transactions, options_.idle_wait);
-    metrics_.mempool_size = mempool_.size();
-    // A header commits the state of the block before it, so after a block that changed the
-    // state, an empty block follows when nothing else arrives: it certifies that state.
-    ChainTip tip = chain_.tip();
-    bool state_uncertified = tip.height.value > 0 &&
-                             tip.state_height_of_tip.value < tip.height.value &&
-                             tip.log_size > tip_log_size_certified_;
-    if (!txs.empty()) {
-      ProduceBlock(std::move(txs), /*allow_empty=*/false);
-    } else if (state_uncertified) {
-      ProduceBlock({}, /*allow_empty=*/true);
-    }
-    ExpireWaiters(/*all=*/false);
+void Node::OnPeerFrame(const crypto::PublicKey& from, core::Bytes frame) {
+  std::shared_ptr<const std::vector<crypto::PublicKey>> validators;
+  uint64_t epoch = 0;
+  {
+    std::lock_guard lock(validators_mu_);
+    validators = validators_;
+    epoch = validators_epoch_;
   }
+  auto it = std::find(validators->begin(), validators->end(), from);
+  if (it == validators->end() || *it == key_.public_key) {
+    return metrics_.CountPeerRejection("PEER_NOT_VALIDATOR");
+  }
+  consensus::ReplicaId id(static_cast<uint32_t>(it - validators->begin()));
+  auto parsed = ParsePeerFrame(frame);
+  if (!parsed) return metrics_.CountPeerRejection(parsed.error().code);
+  Inbound in{id, epoch, {}, {}};
+  if (parsed->channel == PeerChannel::kConsensus) {
+    in.message.assign(parsed->body.begin(), parsed->body.end());
+  } else {
+    auto txs = DecodeTransactions(parsed->body);
+    if (!txs) return metrics_.CountPeerRejection("GOSSIP_MALFORMED");
+    for (auto& tx : *txs) {
+      if (tx.payload().chain_id != chain_.genesis().chain_id) {
+        metrics_.CountPeerRejection("GOSSIP_WRONG_CHAIN");
+      } else if (!tx.VerifySignature()) {
+        metrics_.CountPeerRejection("GOSSIP_BAD_SIGNATURE");
+      } else {
+        in.gossip.push_back(std::move(tx));
+      }
+    }
+    if (in.gossip.empty()) return;
+  }
+  std::lock_guard lock(inbox_mu_);
+  if (inbox_bytes_ + frame.size() > options_.max_inbox_bytes) {
+    return metrics_.CountPeerRejection("INBOX_FULL");
+  }
+  inbox_bytes_ += frame.size();
+  inbox_.push_back(std::move(in));
+  inbox_cv_.notify_one();
 }
 
-void Node::ProduceBlock(std::vector<ledger::SignedTransaction> txs, bool allow_empty) {
-  // A transaction resubmitted while its first copy was being committed is dropped here.
-  std::erase_if(txs, [&](const ledger::SignedTransaction& tx) {
-    auto entry = store_.ReadTxIndex(tx.id());
-    return !entry || entry->has_value();
-  });
-  if (txs.empty() && !allow_empty) return;
-  auto started = Clock_::now();
-  if (txs.empty()) tip_log_size_certified_ = chain_.tip().log_size;
+void Node::Run() {
+  if (!Step({clock_.Now(), consensus::Start{}})) return;
+  auto last_publish = Steady::now();
+  while (running_) {
+    std::deque<Inbound> batch;
+    {
+      std::unique_lock lock(inbox_mu_);
+      auto wait = options_.tick;
+      if (timer_) {
+        uint64_t now = clock_.Now().value;
+        uint64_t until = timer_->deadline.value > now ? timer_->deadline.value - now : 0;
+        wait = std::min<std::chrono::milliseconds>(wait, std::chrono::milliseconds(until));
+      }
+      inbox_cv_.wait_for(lock, wait, [&] { return !inbox_.empty() || wake_ || !running_; });
+      batch.swap(inbox_);
+      inbox_bytes_ = 0;
+      wake_ = false;
+    }
+    if (!running_) break;
+    bool ok = true;
+    for (Inbound& in : batch) {
+      if (!ok) break;
+      if (in.epoch != epoch_) continue;  // the sender's index was of the previous validator set
+      if (in.gossip.empty()) {
+        ok = Step({clock_.Now(), consensus::PeerMessage{in.from, std::move(in.message)}});
+      } else {
+        ok = Step({clock_.Now(), consensus::ClientBatch{std::move(in.gossip), true}});
+      }
+    }
+    // Local transactions: forward them once to every other validator, then to the core.
+    size_t room =
+        core_->config().max_mempool - std::min(core_->config().max_mempool, core_->mempool_size());
+    if (ok && room > 0) {
+      auto txs =
+          mempool_.Take(std::min<size_t>(room, kMaxGossipBatch), std::chrono::milliseconds(0));
+      metrics_.mempool_size = mempool_.size();
+      metrics_.mempool_bytes = mempool_.bytes();
+      if (!txs.empty() && links_ != nullptr) links_->Broadcast(TransactionsFrame(txs));
+      if (!txs.empty()) ok = Step({clock_.Now(), consensus::ClientBatch{std::move(txs), true}});
+    }
+    if (ok && timer_ && clock_.Now() >= timer_->deadline) {
+      core::View timer_view = timer_->view;
+      timer_.reset();
+      ok = Step({clock_.Now(), consensus::TimerFired{timer_view}});
+    }
+    // A tick: an idle leader looks again; a network of one goes on certifying its own blocks.
+    for (int i = 0; ok && i < kMaxSelfSteps; ++i) {
+      core::View before = core_->last_proposed_view();
+      ok = Step({clock_.Now(), consensus::ClientBatch{}});
+      if (core_->config().validators.size() > 1 || core_->last_proposed_view() == before) break;
+    }
+    if (!ok) break;
+    ExpireWaiters(/*all=*/false);
+    if (Steady::now() - last_publish >= kPublishEvery) {
+      PublishRejections();
+      last_publish = Steady::now();
+    }
+  }
+  PublishRejections();
+  if (!healthy_) ExpireWaiters(/*all=*/true);
+}
 
-  ledger::StoredBlock block;
-  block.header = chain_.BuildHeader(txs, clock_.Now(), key_.public_key);
-  block.transactions = std::move(txs);
-  block.certificate.height = block.header.height;
-  block.certificate.view = core::View(block.header.height.value);
-  block.certificate.block_hash = block.header.Hash();
-  block.certificate.AddSignature(chain_.genesis().chain_id, key_);
+bool Node::Step(consensus::Input input) {
+  std::vector<consensus::Action> actions = core_->Step(input);
+  for (consensus::Action& action : actions) {
+    if (!Apply(action)) return false;
+    if (epoch_changed_) {
+      // The block just executed changed the validator set: what the old epoch's core still
+      // asked for (later commits, votes) is void. A new core takes over from this block.
+      epoch_changed_ = false;
+      return Reconfigure();
+    }
+  }
+  view_ = core_->current_view().value;
+  metrics_.view = view_.load();
+  return true;
+}
 
+bool Node::Apply(consensus::Action& action) {
+  if (auto* p = std::get_if<consensus::Persist>(&action)) {
+    if (auto written = safety_.Write(p->safety_state); !written) {
+      Fail("writing the consensus safety state", written.error());
+      return false;
+    }
+  } else if (auto* s = std::get_if<consensus::Send>(&action)) {
+    const auto& keys = core_->config().validators.validators();
+    if (links_ != nullptr) links_->Send(keys[s->to.value], ConsensusFrame(s->bytes));
+  } else if (auto* b = std::get_if<consensus::Broadcast>(&action)) {
+    if (links_ != nullptr) links_->Broadcast(ConsensusFrame(b->bytes));
+  } else if (auto* t = std::get_if<consensus::SetTimer>(&action)) {
+    timer_ = *t;
+  } else if (auto* c = std::get_if<consensus::Commit>(&action)) {
+    return CommitBlock(c->block);
+  }
+  return true;
+}
+
+bool Node::CommitBlock(const ledger::StoredBlock& block) {
+  auto started = Steady::now();
   auto entries = chain_.Commit(block, /*verify_signatures=*/false);
   if (!entries) {
-    spdlog::critical("commit of block {} failed: {}; the node stops producing blocks",
-                     block.header.height.value, entries.error().ToString());
-    healthy_ = false;
-    running_ = false;
-    ExpireWaiters(/*all=*/true);
-    return;
+    Fail("commit of block " + block.header.height.ToString(), entries.error());
+    return false;
   }
-  auto committed = Clock_::now();
+  auto committed = Steady::now();
   metrics_.block_commit_seconds.Observe(std::chrono::duration<double>(committed - started).count());
   metrics_.height = block.header.height.value;
   ++metrics_.blocks_committed;
@@ -184,10 +339,55 @@ void Node::ProduceBlock(std::vector<ledger::SignedTransaction> txs, bool allow_e
   }
   for (auto& [waiter, entry] : ready) waiter.done(entry);
   if (listener_) listener_(block);
+  auto next = chain_.NextValidators();
+  if (!next) {
+    Fail("reading the validator set", next.error());
+    return false;
+  }
+  epoch_changed_ = next->epoch != epoch_;
+  return true;
+}
+
+bool Node::Reconfigure() {
+  auto next = chain_.NextValidators();
+  if (!next) {
+    Fail("reading the validator set", next.error());
+    return false;
+  }
+  uint64_t epoch = next->epoch;
+  if (!next->set.Contains(key_.public_key)) {
+    spdlog::warn(
+        "validator set epoch {} from height {} does not include this node; it stops validating",
+        epoch, chain_.tip().height.value + 1);
+    running_ = false;
+    return false;
+  }
+  timer_.reset();
+  if (auto entered = EnterEpoch(std::move(*next)); !entered) {
+    Fail("entering validator epoch " + std::to_string(epoch), entered.error());
+    return false;
+  }
+  spdlog::info("validator set epoch {} in force from height {}: {} validators", epoch,
+               chain_.tip().height.value + 1, core_->config().validators.size());
+  return Step({clock_.Now(), consensus::Start{}});
+}
+
+void Node::Fail(const std::string& what, const core::Error& error) {
+  spdlog::critical("{} failed: {}; the node stops", what, error.ToString());
+  healthy_ = false;
+  running_ = false;
+}
+
+void Node::PublishRejections() {
+  metrics_.SetPeerRejections("consensus", core_->rejections());
+  if (links_ != nullptr) {
+    metrics_.peers_connected = links_->ConnectedPeers();
+    metrics_.SetPeerRejections("transport", links_->Rejections());
+  }
 }
 
 void Node::ExpireWaiters(bool all) {
-  auto now = Clock_::now();
+  auto now = Steady::now();
   std::vector<Waiter> expired;
   {
     std::lock_guard lock(mu_);

@@ -1,38 +1,81 @@
-// A validator node: admits signed transactions, orders them into blocks, certifies, executes
-// and commits them, and tells waiting clients when their transactions commit.
+// A validator node: admits signed transactions, runs the consensus core (consensus/replica.h)
+// with the other validators, executes and stores every block the network commits, and tells
+// waiting clients when their transactions commit.
 //
-// This is the single-validator driver: the node is the whole validator set, so it proposes
-// every block and its own signature is the quorum of the commit certificate. The block
-// format and certificate are those of the multi-validator network.
+// The same driver runs a network of one (the node is the whole validator set and certifies its
+// own blocks) and of n = 3f+1. It carries out the core's actions in order: Persist writes the
+// safety file durably before anything later in the same step is sent; Send/Broadcast go to the
+// PeerLinks; SetTimer arms the view timer; Commit executes the block through Chain::Commit
+// (one synced RocksDB batch) before the next input.
 //
-// Threads: Start() runs one producer thread that owns block building and the Chain's writer
-// side. Submit/WaitForCommit/Status are safe from any thread (the HTTP threads call them).
+// Transactions: Submit() checks the chain id and signature, then queues the transaction in a
+// bounded Mempool (MEMPOOL_FULL / MEMPOOL_SIGNER_LIMIT when full). The consensus thread moves
+// queued transactions to the core, forwarding each once to every other validator; transactions
+// forwarded by peers are verified on the receiving thread (OnPeerFrame) and offered to the
+// core directly. Each validator therefore verifies each transaction's signature once.
+//
+// Threads: Start() runs the consensus thread, the only one that touches the core and writes
+// the chain. Submit/WaitForCommit/Status/OnPeerFrame are safe from any thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 
+#include "consensus/replica.h"
 #include "crypto/ed25519.h"
 #include "node/chain.h"
+#include "node/chain_view.h"
 #include "node/clock.h"
 #include "node/mempool.h"
 #include "node/metrics.h"
+#include "node/safety_file.h"
 
 namespace tradeledger::node {
+
+// Another validator's transport address.
+struct PeerEndpoint {
+  crypto::PublicKey key;
+  std::string host;
+  uint16_t port = 0;
+};
+
+// The node's side of the validator network (net::Transport in production, direct links in
+// tests). Sends are fire-and-forget: consensus tolerates loss, and a full link drops.
+class PeerLinks {
+ public:
+  virtual ~PeerLinks() = default;
+  // After a validator set change: connect to exactly these validators.
+  virtual void SetPeers(std::vector<PeerEndpoint> peers) = 0;
+  virtual void Send(const crypto::PublicKey& to, core::Bytes frame) = 0;
+  virtual void Broadcast(const core::Bytes& frame) = 0;
+  // For metrics: validators with an authenticated link, and what the links rejected.
+  virtual size_t ConnectedPeers() const = 0;
+  virtual std::map<std::string, uint64_t> Rejections() const = 0;
+};
 
 struct NodeOptions {
   // Most transactions per block.
   size_t max_block_transactions = 2000;
-  // How long the producer waits for a first transaction before looking again (also the
-  // granularity of wait deadlines).
-  std::chrono::milliseconds idle_wait{20};
   MempoolLimits mempool;
+  consensus::PacemakerConfig pacemaker;
+  // With several validators, an idle leader proposes an empty block this long after the last
+  // one, so that views keep their leaders (consensus::ReplicaConfig::heartbeat_ms); 0: never.
+  // A network of one never does.
+  uint64_t heartbeat_ms = 500;
+  // The consensus thread wakes at least this often (idle ticks, waiter deadlines).
+  std::chrono::milliseconds tick{20};
+  // Most peer input (frames) queued for the consensus thread; beyond it frames are dropped
+  // and counted as INBOX_FULL.
+  size_t max_inbox_bytes = 256u << 20;
 };
 
 enum class TxStatus { kUnknown, kPending, kCommitted };
@@ -41,17 +84,19 @@ class Node {
  public:
   using CommitCallback = std::function<void(std::optional<TxIndexEntry>)>;
 
-  // Borrows everything but the key; they must outlive the Node. Fails with
-  // NODE_NOT_VALIDATOR if `key` is not the genesis validator set's only member.
+  // Borrows everything but the key and options; they must outlive the Node. `links` may be
+  // null for a network of one. Fails with NODE_NOT_VALIDATOR if `key` is not in the genesis
+  // validator set, SAFETY_FILE_IO / SAFETY_STATE_CORRUPT if the safety file cannot be used.
   static core::Result<std::unique_ptr<Node>> Create(LedgerStore& store, Chain& chain,
                                                     crypto::KeyPair key, const Clock& clock,
-                                                    NodeOptions options, Metrics& metrics);
+                                                    NodeOptions options, Metrics& metrics,
+                                                    SafetyFile& safety, PeerLinks* links);
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
   void Start();
-  // Stops the producer after the block in progress; wakes every waiter with nullopt.
+  // Stops the consensus thread after the step in progress; wakes every waiter with nullopt.
   void Stop();
 
   // Admits a transaction. Checks its chain id (WRONG_CHAIN) and signature (BAD_SIGNATURE);
@@ -71,25 +116,49 @@ class Node {
   core::Result<std::pair<TxStatus, std::optional<TxIndexEntry>>> Status(
       const ledger::TxId& id) const;
 
-  // Called on the producer thread after each block is durably committed. Set before Start().
+  // A frame from validator `from`, as authenticated by the transport. Malformed frames, frames
+  // from keys outside the validator set and transactions with bad signatures are counted as
+  // rejections and dropped. Cheap for consensus frames (queued); gossip is verified here.
+  void OnPeerFrame(const crypto::PublicKey& from, core::Bytes frame);
+
+  // Called on the consensus thread after each block is durably committed. Set before Start().
   void SetCommitListener(std::function<void(const ledger::StoredBlock&)> listener) {
     listener_ = std::move(listener);
   }
 
-  // False once the node has hit a storage failure and stopped producing blocks.
+  // False once the node has hit a storage failure and stopped.
   bool healthy() const { return healthy_.load(); }
+  // The consensus core's current view (for metrics and tests).
+  uint64_t view() const { return view_.load(); }
+  const crypto::PublicKey& public_key() const { return key_.public_key; }
 
  private:
   Node(LedgerStore& store, Chain& chain, crypto::KeyPair key, const Clock& clock,
-       NodeOptions options, Metrics& metrics);
-  void Run();
-  void ProduceBlock(std::vector<ledger::SignedTransaction> txs, bool allow_empty);
-  void ExpireWaiters(bool all);
+       NodeOptions options, Metrics& metrics, SafetyFile& safety, PeerLinks* links);
 
+  struct Inbound {
+    consensus::ReplicaId from;
+    uint64_t epoch = 0;                             // of the validator set `from` indexes
+    core::Bytes message;                            // a consensus message, or
+    std::vector<ledger::SignedTransaction> gossip;  // verified transactions from a peer
+  };
   struct Waiter {
     std::chrono::steady_clock::time_point deadline;
     CommitCallback done;
   };
+
+  void Run();
+  // One input through the core, then its actions in order. False after a fatal failure.
+  bool Step(consensus::Input input);
+  bool Apply(consensus::Action& action);
+  bool CommitBlock(const ledger::StoredBlock& block);
+  // A core for the validator set `validators` (consensus thread, or Create).
+  core::Status EnterEpoch(Chain::Validators validators);
+  // After a block changed the validator set: replaces the core. False if the node stops.
+  bool Reconfigure();
+  void Fail(const std::string& what, const core::Error& error);
+  void ExpireWaiters(bool all);
+  void PublishRejections();
 
   LedgerStore& store_;
   Chain& chain_;
@@ -97,13 +166,30 @@ class Node {
   const Clock& clock_;
   const NodeOptions options_;
   Metrics& metrics_;
+  SafetyFile& safety_;
+  PeerLinks* const links_;
+  ChainView view_of_chain_;
   Mempool mempool_;
+  std::unique_ptr<consensus::Replica> core_;  // consensus thread only
+  uint64_t epoch_ = 0;                        // consensus thread only: the core's epoch
+  bool epoch_changed_ = false;                // consensus thread only
+  mutable std::mutex validators_mu_;
+  std::shared_ptr<const std::vector<crypto::PublicKey>> validators_;  // guarded; core's order
+  uint64_t validators_epoch_ = 0;                                     // guarded
 
   std::atomic<bool> running_{false};
   std::atomic<bool> healthy_{true};
-  std::thread producer_;
+  std::atomic<uint64_t> view_{0};
+  std::thread thread_;
   std::function<void(const ledger::StoredBlock&)> listener_;
-  uint64_t tip_log_size_certified_ = 0;  // producer thread only: log size whose state is certified
+  // Consensus thread only: the armed view timer.
+  std::optional<consensus::SetTimer> timer_;
+
+  std::mutex inbox_mu_;
+  std::condition_variable inbox_cv_;
+  std::deque<Inbound> inbox_;  // guarded by inbox_mu_
+  size_t inbox_bytes_ = 0;     // guarded by inbox_mu_
+  bool wake_ = false;          // guarded by inbox_mu_: local transactions are waiting
 
   mutable std::mutex mu_;
   std::unordered_map<ledger::TxId, std::vector<Waiter>> waiters_;                  // guarded

@@ -49,7 +49,7 @@ core::Result<ledger::BlockHeader> VerifyCertifiedHeader(const nlohmann::json& j,
   if (cert.height != header.height || cert.block_hash != header.Hash()) {
     return core::Fail("PROOF_INVALID", "certificate does not certify this header");
   }
-  if (auto ok = cert.Verify(trusted.chain_id, trusted.set); !ok) {
+  if (auto ok = cert.Verify(trusted.chain_id, trusted.SetAt(header.height)); !ok) {
     return core::Fail("PROOF_INVALID", ok.error().detail);
   }
   return header;
@@ -84,8 +84,8 @@ core::Result<VerifiedProof> VerifyInclusionBundle(const nlohmann::json& bundle,
                        "transaction " + tx->id().hex() + " is in block " +
                            header.height.ToString() + " at position " +
                            std::to_string(proof.leaf_index - first) + ", certified by " +
-                           std::to_string(trusted.set.quorum()) + "+ of " +
-                           std::to_string(trusted.set.size()) + " validators"};
+                           std::to_string(trusted.SetAt(header.height).quorum()) + "+ of " +
+                           std::to_string(trusted.SetAt(header.height).size()) + " validators"};
 }
 
 core::Result<VerifiedProof> VerifyConsistencyBundle(const nlohmann::json& bundle,

@@ -29,6 +29,11 @@ core::Status ApplyLedgerClockGenesis(const Json& genesis, WorkingState& state) {
   return core::Ok();
 }
 
+core::Result<int64_t> TradeTime(const StateReader& state, core::TimestampMs header_time) {
+  TL_ASSIGN_OR_RETURN(std::optional<int64_t> clock, LedgerClockNow(state));
+  return clock ? *clock : static_cast<int64_t>(header_time.value);
+}
+
 core::Result<TxOutcome> ExecuteClockAdvance(WorkingState& state, const TxContext& tx) {
   int64_t now = static_cast<int64_t>(tx.block_time.value);
   TL_ASSIGN_OR_RETURN(std::optional<Actor> actor, ResolveActor(state, tx.signer, now));

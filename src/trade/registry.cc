@@ -6,6 +6,7 @@
 #include "trade/ledger_clock.h"
 #include "trade/origin_handlers.h"
 #include "trade/participants.h"
+#include "trade/validator_set.h"
 
 namespace tradeledger::trade {
 
@@ -21,6 +22,7 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
         {"member.rotate", ExecuteMemberRotate},
         {"member.revoke", ExecuteMemberRevoke},
         {"clock.advance", ExecuteClockAdvance},
+        {"validator.set", ExecuteValidatorSet},
         {"delegation.grant", ExecuteDelegationGrant},
         {"delegation.revoke", ExecuteDelegationRevoke},
     };

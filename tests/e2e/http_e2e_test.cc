@@ -165,11 +165,11 @@ TEST_F(HostileHttp, RejectsMalformedRequestsWithReasonCodesAndChangesNothing) {
   }
 
   ExpectUnchanged();
-  // ... and it still commits a good transaction, one block higher.
+  // ... and it still commits a good transaction, in a later block.
   auto good = SubmitAndWait(client_, AnchorTransaction(chain_, key_, 4, "E2E-HTTP-GOOD"));
   EXPECT_EQ(good.status, 200) << good.body.dump() << good.error;
   EXPECT_EQ(good.body.value("result_code", ""), "OK");
-  EXPECT_EQ(good.body.value("height", uint64_t{0}), height_ + 1);
+  EXPECT_GT(good.body.value("height", uint64_t{0}), height_);
 }
 
 // gateway.h: "a handler ... never changes state on a rejected request".

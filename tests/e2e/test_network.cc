@@ -245,32 +245,33 @@ CommandResult TestNetwork::Audit(std::chrono::milliseconds timeout) {
   return RunTradeledger({"audit", "--data", data_dir().string()}, timeout);
 }
 
-std::optional<pid_t> TestNetwork::StartNode(std::chrono::milliseconds timeout) {
-  if (child_) return std::nullopt;
-  int log = ::open(log_file().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+std::optional<pid_t> NodeProcess::Start(const fs::path& config, const fs::path& log_path,
+                                        uint16_t http_port, std::chrono::milliseconds timeout) {
+  if (pid_) return std::nullopt;
+  int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log < 0) return std::nullopt;
-  pid_t pid = Spawn({TradeledgerBinary(), "node", "--config", config_file().string()}, log, log);
+  pid_t pid = Spawn({TradeledgerBinary(), "node", "--config", config.string()}, log, log);
   ::close(log);
   if (pid < 0) return std::nullopt;
-  child_ = pid;
+  pid_ = pid;
   auto deadline = Clock::now() + timeout;
   while (Clock::now() < deadline) {
-    if (Health(1s)) return pid;
+    if (HealthOf(http_port, 1s)) return pid;
     int status = 0;
     if (::waitpid(pid, &status, WNOHANG) == pid) {  // the node exited
-      child_.reset();
+      pid_.reset();
       return std::nullopt;
     }
     std::this_thread::sleep_for(50ms);
   }
-  StopNode(SIGKILL);
+  Stop(SIGKILL);
   return std::nullopt;
 }
 
-int TestNetwork::StopNode(int signal, std::chrono::milliseconds timeout) {
-  if (!child_) return -1;
-  pid_t pid = *child_;
-  child_.reset();
+int NodeProcess::Stop(int signal, std::chrono::milliseconds timeout) {
+  if (!pid_) return -1;
+  pid_t pid = *pid_;
+  pid_.reset();
   ::kill(pid, signal);
   std::optional<int> status = WaitUntil(pid, Clock::now() + timeout);
   if (!status) {
@@ -280,13 +281,25 @@ int TestNetwork::StopNode(int signal, std::chrono::milliseconds timeout) {
   return status ? ExitCodeOf(*status) : -1;
 }
 
-std::optional<nlohmann::json> TestNetwork::Health(std::chrono::milliseconds timeout) const {
-  api::http::Client client("127.0.0.1", port_);
+std::optional<nlohmann::json> HealthOf(uint16_t port, std::chrono::milliseconds timeout) {
+  api::http::Client client("127.0.0.1", port);
   auto r = client.Send("GET", "/health", {}, "application/json", timeout);
   if (!r || r->status != 200) return std::nullopt;
   auto body = nlohmann::json::parse(r->body, nullptr, false);
   if (body.is_discarded()) return std::nullopt;
   return body;
+}
+
+std::optional<pid_t> TestNetwork::StartNode(std::chrono::milliseconds timeout) {
+  return child_.Start(config_file(), log_file(), port_, timeout);
+}
+
+int TestNetwork::StopNode(int signal, std::chrono::milliseconds timeout) {
+  return child_.Stop(signal, timeout);
+}
+
+std::optional<nlohmann::json> TestNetwork::Health(std::chrono::milliseconds timeout) const {
+  return HealthOf(port_, timeout);
 }
 
 std::optional<nlohmann::json> TestNetwork::SettledHealth(std::chrono::milliseconds quiet,

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -66,6 +67,31 @@ class TempDir {
 bool WriteFile(const std::filesystem::path& path, const std::string& text);
 std::string ReadFileOrEmpty(const std::filesystem::path& path);
 
+// `tradeledger node --config FILE` as a child of the test, its output appended to a log file.
+// The destructor kills it (SIGKILL) if it still runs.
+class NodeProcess {
+ public:
+  NodeProcess() = default;
+  ~NodeProcess() { Stop(SIGKILL); }
+  NodeProcess(const NodeProcess&) = delete;
+  NodeProcess& operator=(const NodeProcess&) = delete;
+
+  // Starts the node and waits until GET /health on `http_port` answers 200. Returns the pid,
+  // or nullopt (the child is killed) if it exits or is not healthy within `timeout`.
+  std::optional<pid_t> Start(const std::filesystem::path& config, const std::filesystem::path& log,
+                             uint16_t http_port, std::chrono::milliseconds timeout = 60s);
+  // Sends `signal` and reaps the child (SIGKILL after `timeout`). Returns its exit code
+  // (128+signal if killed), or -1 if there is no child.
+  int Stop(int signal, std::chrono::milliseconds timeout = 30s);
+  std::optional<pid_t> pid() const { return pid_; }
+
+ private:
+  std::optional<pid_t> pid_;
+};
+
+// GET /health on 127.0.0.1:`port` within `timeout`: the JSON body of a 200, or nullopt.
+std::optional<nlohmann::json> HealthOf(uint16_t port, std::chrono::milliseconds timeout = 5s);
+
 // A one-validator network made by `tradeledger net init` in its own temporary directory, on a
 // free port. The node runs either through `net up` / `net down`, or as a direct child of the
 // test (StartNode) when the test needs its pid. The destructor kills any node still running
@@ -105,7 +131,7 @@ class TestNetwork {
   // Sends `signal` to the child started by StartNode and reaps it (SIGKILL after `timeout`).
   // Returns its exit code (128+signal if killed), or -1 if there is no child.
   int StopNode(int signal, std::chrono::milliseconds timeout = 30s);
-  std::optional<pid_t> child_pid() const { return child_; }
+  std::optional<pid_t> child_pid() const { return child_.pid(); }
 
   // GET /health within `timeout`; 200 with a JSON body. Returns the body or nullopt.
   std::optional<nlohmann::json> Health(std::chrono::milliseconds timeout = 5s) const;
@@ -122,7 +148,7 @@ class TestNetwork {
   TempDir root_;
   uint16_t port_ = 0;
   CommandResult init_result_;
-  std::optional<pid_t> child_;
+  NodeProcess child_;
 };
 
 // True if a process with this pid exists and is not a zombie.

@@ -20,6 +20,7 @@ void Usage() {
   std::cerr << "usage: sim [--seed S] [--seeds N] [--n N] [--byzantine B] [--steps K]\n"
                "           [--fault-ms MS] [--calm-ms MS] [--loss P] [--duplicate P]\n"
                "           [--skew-ms MS] [--timeout-ms MS] [--liveness-ms MS]\n"
+               "           [--client-ms MS] [--idle-heartbeat-ms MS]\n"
                "           [--no-partitions] [--no-crashes] [--perf] [--verbose]\n";
 }
 
@@ -64,6 +65,10 @@ int main(int argc, char** argv) {
       o.base_timeout_ms = std::stoull(value());
     else if (a == "--liveness-ms")
       o.liveness_bound_ms = std::stoull(value());
+    else if (a == "--client-ms")
+      o.client_interval_ms = std::stoull(value());
+    else if (a == "--idle-heartbeat-ms")
+      o.idle_heartbeat_ms = std::stoull(value());
     else if (a == "--no-partitions")
       o.partitions = false;
     else if (a == "--no-crashes")

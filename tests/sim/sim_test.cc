@@ -23,6 +23,9 @@ struct Chunk {
   uint32_t byzantine;
   uint64_t first_seed;
   uint64_t seeds;
+  // The node's idle rule (heartbeat 250 ms, half the base timeout) with sparse client load
+  // (a batch a second), so that idle views, heartbeats and owed empty blocks all occur.
+  bool idle = false;
 };
 
 void PrintTo(const Chunk& c, std::ostream* os) {
@@ -40,6 +43,10 @@ TEST_P(SimSweep, InvariantsHoldAndProgressResumesAfterHeal) {
     o.seed = SeedBase() + s;
     o.n = c.n;
     o.byzantine = c.byzantine;
+    if (c.idle) {
+      o.idle_heartbeat_ms = 250;
+      o.client_interval_ms = 1000;
+    }
     SimResult r = RunSimulation(o);
     ASSERT_TRUE(r.ok) << Summary(o, r);
   }
@@ -53,6 +60,9 @@ INSTANTIATE_TEST_SUITE_P(N4, SimSweep,
                          [](const auto& p) {
                            return "seeds_" + std::to_string(p.param.first_seed);
                          });
+INSTANTIATE_TEST_SUITE_P(
+    Idle, SimSweep, ::testing::Values(Chunk{4, 1, 2001, 30, true}, Chunk{7, 2, 3001, 20, true}),
+    [](const auto& p) { return "seeds_" + std::to_string(p.param.first_seed); });
 INSTANTIATE_TEST_SUITE_P(N7, SimSweep,
                          ::testing::Values(Chunk{7, 2, 1001, 30}, Chunk{7, 2, 1031, 30},
                                            Chunk{7, 1, 1061, 30}, Chunk{7, 2, 1091, 30}),

@@ -28,6 +28,7 @@ struct Event {
     kDeliver,
     kTimer,
     kClient,
+    kTick,
     kCrash,
     kRestart,
     kPartition,
@@ -123,6 +124,10 @@ class Simulator {
     config.genesis_time = genesis_.genesis_time;
     config.pacemaker.base_timeout_ms = o_.base_timeout_ms;
     config.pacemaker.max_backoff_exponent = o_.max_backoff_exponent;
+    if (o_.idle_heartbeat_ms > 0) {
+      config.propose_when_idle = false;
+      config.heartbeat_ms = o_.idle_heartbeat_ms;
+    }
 
     // Replica i is the i-th key of the sorted validator set.
     std::vector<crypto::KeyPair> sorted;
@@ -151,6 +156,7 @@ class Simulator {
       Schedule(MakeEvent(kGenesisTimeMs + rng_.Below(20), Event::kStart, i));
     }
     Schedule(MakeEvent(kGenesisTimeMs + 50, Event::kClient));
+    if (o_.idle_heartbeat_ms > 0) Schedule(MakeEvent(kGenesisTimeMs + o_.tick_ms, Event::kTick));
     Schedule(MakeEvent(kGenesisTimeMs + o_.fault_ms, Event::kHeal));
     chaos_ = true;
     if (o_.partitions) {
@@ -202,6 +208,12 @@ class Simulator {
       case Event::kClient:
         SubmitBatch();
         Schedule(MakeEvent(now_ + o_.client_interval_ms, Event::kClient));
+        break;
+      case Event::kTick:
+        for (uint32_t i = 0; i < o_.n; ++i) {
+          if (nodes_[i].replica->up()) Step(i, consensus::ClientBatch{});
+        }
+        Schedule(MakeEvent(now_ + o_.tick_ms, Event::kTick));
         break;
       case Event::kCrash:
         CrashSomeone();
@@ -618,7 +630,8 @@ std::string ReplayCommand(const SimOptions& o) {
   cmd << " --seed " << o.seed << " --n " << o.n << " --byzantine " << o.byzantine << " --fault-ms "
       << o.fault_ms << " --calm-ms " << o.calm_ms << " --loss " << o.loss << " --duplicate "
       << o.duplicate << " --skew-ms " << o.max_skew_ms << " --timeout-ms " << o.base_timeout_ms
-      << " --liveness-ms " << o.liveness_bound_ms;
+      << " --liveness-ms " << o.liveness_bound_ms << " --client-ms " << o.client_interval_ms;
+  if (o.idle_heartbeat_ms > 0) cmd << " --idle-heartbeat-ms " << o.idle_heartbeat_ms;
   if (!o.partitions) cmd << " --no-partitions";
   if (!o.crashes) cmd << " --no-crashes";
   if (o.max_steps) cmd << " --steps " << o.max_steps;

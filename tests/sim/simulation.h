@@ -48,6 +48,12 @@ struct SimOptions {
   uint32_t txs_per_batch = 2;
   uint64_t base_timeout_ms = 500;
   uint32_t max_backoff_exponent = 2;
+  // The node's idle behaviour (consensus::ReplicaConfig::propose_when_idle, heartbeat_ms):
+  // with idle_heartbeat_ms > 0 leaders propose empty blocks only when owed or on the
+  // heartbeat, and every replica gets an empty ClientBatch (a tick) every tick_ms, as the
+  // node driver does. 0: leaders always propose (the core's default).
+  uint64_t idle_heartbeat_ms = 0;
+  uint64_t tick_ms = 20;
   // Liveness: within this long after the heal, every correct replica executes a block above
   // the highest height any correct replica had executed at the heal (0: not checked).
   uint64_t liveness_bound_ms = 10000;

@@ -1,23 +1,23 @@
-// The clients block by running a private io_context until the one operation they started
-// completes; deadlines come from beast::tcp_stream's timers (which close the socket when they
-// fire), except in EventStreamClient::Next(), which uses a separate timer and cancels the read
-// so that a timeout leaves the stream usable.
+// Client and EventStreamClient on top of detail::Connection (client_connection.h), which owns
+// the socket, the TLS stream if any, and the deadlines.
 #include "api/http/http_client.h"
 
 #include <array>
-#include <boost/asio.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
 #include <utility>
+
+#include "api/http/client_connection.h"
 
 namespace tradeledger::api::http {
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
-using tcp = net::ip::tcp;
-using Clock = std::chrono::steady_clock;
+using detail::ClientClock;
+using detail::Connection;
 
 namespace {
 
@@ -52,89 +52,28 @@ bool IsValidTarget(std::string_view target) {
   return true;
 }
 
-// Errors on a kept-alive connection that mean "the server had already closed it".
+// Errors on a kept-alive connection that mean "the server had already closed it". Over TLS a
+// server that closes an idle connection without close_notify shows as a truncated stream.
 bool IsStaleConnectionError(const beast::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == net::error::eof ||
          ec == net::error::connection_reset || ec == net::error::broken_pipe ||
-         ec == bhttp::error::partial_message;
+         ec == bhttp::error::partial_message || ec == net::ssl::error::stream_truncated;
+}
+
+// The end of an event stream: a TCP FIN, or over TLS close_notify (eof) or its absence.
+bool IsEndOfStream(const beast::error_code& ec) {
+  return ec == net::error::eof || ec == net::ssl::error::stream_truncated;
 }
 
 // Boost 1.74's Beast speaks boost::string_view; these convert at the boundary.
 std::string_view View(beast::string_view s) { return std::string_view(s.data(), s.size()); }
 beast::string_view Bv(std::string_view s) { return beast::string_view(s.data(), s.size()); }
 
-// One TCP connection driven by a private io_context.
-class Connection {
- public:
-  Connection(std::string host, uint16_t port) : host_(std::move(host)), port_(port) {}
-
-  bool connected() const { return stream_.has_value(); }
-  beast::tcp_stream& stream() { return *stream_; }
-  beast::flat_buffer& buffer() { return buffer_; }
-  net::io_context& ioc() { return ioc_; }
-
-  std::string HostHeader() const {
-    std::string host = host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_;
-    return host + ":" + std::to_string(port_);
-  }
-
-  core::Status Connect(Clock::time_point deadline) {
-    Close();
-    tcp::resolver resolver(ioc_);
-    beast::error_code ec;
-    auto endpoints = resolver.resolve(host_, std::to_string(port_), ec);
-    if (ec) return core::Fail("HTTP_CONNECT_FAILED", "resolve " + host_ + ": " + ec.message());
-    stream_.emplace(ioc_);
-    stream_->expires_at(deadline);
-    auto [connect_ec, unused] = Run([&](auto handler) {
-      stream_->async_connect(endpoints, [handler](beast::error_code e,
-                                                  const tcp::endpoint&) mutable { handler(e, 0); });
-    });
-    if (connect_ec) {
-      Close();
-      return core::Fail("HTTP_CONNECT_FAILED",
-                        HostHeader() + ": " +
-                            (connect_ec == beast::error::timeout ? std::string("timed out")
-                                                                 : connect_ec.message()));
-    }
-    return core::Ok();
-  }
-
-  // Starts one operation through `start(handler)` and runs until everything has completed.
-  template <typename Start>
-  std::pair<beast::error_code, size_t> Run(Start&& start) {
-    beast::error_code result = net::error::would_block;
-    size_t transferred = 0;
-    std::forward<Start>(start)([&result, &transferred](beast::error_code ec, size_t n) {
-      result = ec;
-      transferred = n;
-    });
-    ioc_.restart();
-    ioc_.run();
-    return {result, transferred};
-  }
-
-  void Close() {
-    if (stream_) {
-      beast::error_code ignored;
-      stream_->socket().shutdown(tcp::socket::shutdown_both, ignored);
-      stream_->close();
-      stream_.reset();
-    }
-    buffer_.consume(buffer_.size());
-  }
-
- private:
-  std::string host_;
-  uint16_t port_;
-  net::io_context ioc_{1};
-  std::optional<beast::tcp_stream> stream_;  // engaged while connected
-  beast::flat_buffer buffer_;
-};
-
-core::Result<bhttp::request<bhttp::string_body>> BuildRequest(
-    const Connection& connection, std::string_view method, std::string_view target,
-    std::string_view body, std::string_view content_type, const Headers& headers) {
+core::Result<detail::OutgoingRequest> BuildRequest(const Connection& connection,
+                                                   std::string_view method, std::string_view target,
+                                                   std::string_view body,
+                                                   std::string_view content_type,
+                                                   const Headers& headers) {
   if (!IsValidMethod(method)) return core::Fail("HTTP_PROTOCOL", "invalid method");
   if (!IsValidTarget(target)) return core::Fail("HTTP_PROTOCOL", "invalid request target");
   if (content_type.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
@@ -146,7 +85,7 @@ core::Result<bhttp::request<bhttp::string_body>> BuildRequest(
       return core::Fail("HTTP_PROTOCOL", "invalid header");
     }
   }
-  bhttp::request<bhttp::string_body> request;
+  detail::OutgoingRequest request;
   try {
     request.version(11);
     request.method_string(Bv(method));
@@ -171,30 +110,24 @@ core::Result<bhttp::request<bhttp::string_body>> BuildRequest(
 // --- Client -------------------------------------------------------------------------------
 
 struct Client::Impl {
-  Impl(std::string host, uint16_t port) : connection(std::move(host), port) {}
+  Impl(std::string host, uint16_t port, ClientTls tls)
+      : connection(std::move(host), port, std::move(tls)) {}
 
   struct Attempt {
     core::Result<Response> result;
     bool stale = false;  // failed because a kept-alive connection was already dead
   };
 
-  Attempt RoundTrip(bhttp::request<bhttp::string_body>& request, Clock::time_point deadline,
+  Attempt RoundTrip(detail::OutgoingRequest& request, ClientClock::time_point deadline,
                     bool reused) {
-    beast::tcp_stream& stream = connection.stream();
-    stream.expires_at(deadline);
-    auto [write_ec, written] = connection.Run(
-        [&](auto handler) { bhttp::async_write(stream, request, std::move(handler)); });
-    if (write_ec) return Failure(write_ec, reused && IsStaleConnectionError(write_ec));
-
+    if (beast::error_code ec = connection.Write(request, deadline)) {
+      return Failure(ec, reused && IsStaleConnectionError(ec));
+    }
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(kMaxResponseBodyBytes);
     parser.header_limit(kMaxResponseHeaderBytes);
-    stream.expires_at(deadline);
-    auto [read_ec, read] = connection.Run([&](auto handler) {
-      bhttp::async_read(stream, connection.buffer(), parser, std::move(handler));
-    });
-    if (read_ec) {
-      return Failure(read_ec, reused && !parser.got_some() && IsStaleConnectionError(read_ec));
+    if (beast::error_code ec = connection.Read(parser, deadline)) {
+      return Failure(ec, reused && !parser.got_some() && IsStaleConnectionError(ec));
     }
 
     bhttp::response<bhttp::string_body> message = parser.release();
@@ -222,8 +155,8 @@ struct Client::Impl {
   Connection connection;
 };
 
-Client::Client(std::string host, uint16_t port)
-    : impl_(std::make_unique<Impl>(std::move(host), port)) {}
+Client::Client(std::string host, uint16_t port, ClientTls tls)
+    : impl_(std::make_unique<Impl>(std::move(host), port, std::move(tls))) {}
 
 Client::~Client() = default;
 
@@ -234,7 +167,7 @@ core::Result<Response> Client::Send(std::string_view method, std::string_view ta
                                     std::chrono::milliseconds timeout, const Headers& headers) {
   TL_ASSIGN_OR_RETURN(auto request,
                       BuildRequest(impl_->connection, method, target, body, content_type, headers));
-  const Clock::time_point deadline = Clock::now() + timeout;
+  const ClientClock::time_point deadline = ClientClock::now() + timeout;
   for (int attempt = 0;; ++attempt) {
     bool reused = impl_->connection.connected();
     if (!reused) TL_RETURN_IF_ERROR(impl_->connection.Connect(deadline));
@@ -249,7 +182,8 @@ core::Result<Response> Client::Send(std::string_view method, std::string_view ta
 // --- EventStreamClient --------------------------------------------------------------------
 
 struct EventStreamClient::Impl {
-  Impl(std::string host, uint16_t port) : connection(std::move(host), port) {}
+  Impl(std::string host, uint16_t port, ClientTls tls)
+      : connection(std::move(host), port, std::move(tls)) {}
 
   // Parses complete lines from `pending`; returns an event once a blank line ends one.
   std::optional<ServerEvent> ParsePending() {
@@ -291,8 +225,8 @@ struct EventStreamClient::Impl {
   std::array<char, 4096> chunk{};
 };
 
-EventStreamClient::EventStreamClient(std::string host, uint16_t port)
-    : impl_(std::make_unique<Impl>(std::move(host), port)) {}
+EventStreamClient::EventStreamClient(std::string host, uint16_t port, ClientTls tls)
+    : impl_(std::make_unique<Impl>(std::move(host), port, std::move(tls))) {}
 
 EventStreamClient::~EventStreamClient() = default;
 
@@ -303,26 +237,15 @@ core::Status EventStreamClient::Open(std::string_view target, std::chrono::milli
   impl_->pending.clear();
   impl_->current = ServerEvent();
   impl_->has_data = false;
-  const Clock::time_point deadline = Clock::now() + timeout;
+  const ClientClock::time_point deadline = ClientClock::now() + timeout;
   TL_ASSIGN_OR_RETURN(auto request, BuildRequest(connection, "GET", target, {}, {}, {}));
   request.set(bhttp::field::accept, "text/event-stream");
   TL_RETURN_IF_ERROR(connection.Connect(deadline));
 
-  beast::tcp_stream& stream = connection.stream();
-  stream.expires_at(deadline);
-  auto [write_ec, written] = connection.Run(
-      [&](auto handler) { bhttp::async_write(stream, request, std::move(handler)); });
   bhttp::response_parser<bhttp::empty_body> parser;
-  beast::error_code ec = write_ec;
-  if (!ec) {
-    parser.header_limit(kMaxResponseHeaderBytes);
-    stream.expires_at(deadline);
-    ec = connection
-             .Run([&](auto handler) {
-               bhttp::async_read_header(stream, connection.buffer(), parser, std::move(handler));
-             })
-             .first;
-  }
+  parser.header_limit(kMaxResponseHeaderBytes);
+  beast::error_code ec = connection.Write(request, deadline);
+  if (!ec) ec = connection.ReadHeader(parser, deadline);
   if (ec) {
     connection.Close();
     if (ec == beast::error::timeout) return core::Fail("HTTP_TIMEOUT", "no event-stream header");
@@ -335,7 +258,7 @@ core::Status EventStreamClient::Open(std::string_view target, std::chrono::milli
     return core::Fail("HTTP_PROTOCOL",
                       "not an event stream: status " + std::to_string(header.result_int()));
   }
-  stream.expires_never();
+  connection.ClearDeadline();
   auto leftover = connection.buffer().data();
   impl_->pending.assign(static_cast<const char*>(leftover.data()), leftover.size());
   connection.buffer().consume(leftover.size());
@@ -344,7 +267,7 @@ core::Status EventStreamClient::Open(std::string_view target, std::chrono::milli
 
 core::Result<ServerEvent> EventStreamClient::Next(std::chrono::milliseconds timeout) {
   Connection& connection = impl_->connection;
-  const Clock::time_point deadline = Clock::now() + timeout;
+  const ClientClock::time_point deadline = ClientClock::now() + timeout;
   while (true) {
     if (std::optional<ServerEvent> event = impl_->ParsePending()) return std::move(*event);
     if (!connection.connected()) return core::Fail("HTTP_STREAM_CLOSED", "stream not open");
@@ -352,32 +275,15 @@ core::Result<ServerEvent> EventStreamClient::Next(std::chrono::milliseconds time
       connection.Close();
       return core::Fail("HTTP_PROTOCOL", "event line too long");
     }
-
-    tcp::socket& socket = connection.stream().socket();
-    net::steady_timer timer(connection.ioc());
-    timer.expires_at(deadline);
     bool timed_out = false;
-    timer.async_wait([&](beast::error_code ec) {
-      if (!ec) {
-        timed_out = true;
-        beast::error_code ignored;
-        socket.cancel(ignored);
-      }
-    });
-    auto [ec, n] = connection.Run([&](auto handler) {
-      socket.async_read_some(net::buffer(impl_->chunk),
-                             [&timer, handler](beast::error_code e, size_t size) mutable {
-                               timer.cancel();
-                               handler(e, size);
-                             });
-    });
+    auto [ec, n] = connection.ReadSome(net::buffer(impl_->chunk), deadline, timed_out);
     impl_->pending.append(impl_->chunk.data(), n);
     if (!ec) continue;
     if (timed_out && ec == net::error::operation_aborted) {
       return core::Fail("HTTP_TIMEOUT", "no event before the deadline");
     }
     connection.Close();
-    if (ec == net::error::eof) return core::Fail("HTTP_STREAM_CLOSED", "server ended the stream");
+    if (IsEndOfStream(ec)) return core::Fail("HTTP_STREAM_CLOSED", "server ended the stream");
     return core::Fail("HTTP_PROTOCOL", ec.message());
   }
 }

@@ -1,11 +1,21 @@
-// Blocking HTTP/1.1 clients for the CLI and the tests (Boost.Beast).
+// Blocking HTTP/1.1 clients for the CLI and the tests (Boost.Beast), over plain TCP or TLS.
 //
 // `Client` keeps one connection to one server alive across calls and reconnects when the
-// server has closed it. Every call has a deadline covering connect, write and read.
+// server has closed it. Every call has a deadline covering connect, TLS handshake, write and
+// read.
+//
+// Over TLS (ClientTls::enabled) the server must present a certificate chain that verifies
+// against the given CA file, or the system's trust store, and that names the host the client
+// was given: a DNS subjectAltName for a name, an IP address subjectAltName for an IP literal.
+// TLS 1.2 is the minimum and 1.3 is used whenever the server speaks it.
 //
 // Error codes (in Error::code):
 //   HTTP_CONNECT_FAILED  the request was never sent: name resolution, refusal, or no connection
-//                        within the deadline. Safe to retry.
+//                        (or TLS handshake) within the deadline. Safe to retry.
+//   HTTP_TLS_FAILED      the request was never sent because TLS could not be set up: the
+//                        server's certificate is not trusted or does not name the host, the
+//                        CA file cannot be loaded, or the server does not speak TLS. The
+//                        message says which; retrying will not help.
 //   HTTP_TIMEOUT         the request was sent but no complete response arrived in time. The
 //                        server may or may not have acted on it.
 //   HTTP_PROTOCOL        the connection broke or the response was malformed or too large
@@ -32,10 +42,17 @@ namespace tradeledger::api::http {
 // Extra request headers (name, value); names and values may not contain CR, LF or NUL.
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// How a client secures its connection. The default is plain HTTP.
+struct ClientTls {
+  bool enabled = false;  // speak HTTPS (e.g. for an https:// URL: ParsedUrl::tls())
+  std::string ca_file;   // PEM CA certificates to trust; empty: the system's trust store
+};
+
 class Client {
  public:
-  // Connects lazily, on the first Send(). `host` is a name or an IP literal.
-  Client(std::string host, uint16_t port);
+  // Connects lazily, on the first Send(). `host` is a name or an IP literal; over TLS it is
+  // also the name the server's certificate must carry.
+  Client(std::string host, uint16_t port, ClientTls tls = {});
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -71,7 +88,7 @@ struct ServerEvent {
 // reported, as in the SSE specification.
 class EventStreamClient {
  public:
-  EventStreamClient(std::string host, uint16_t port);
+  EventStreamClient(std::string host, uint16_t port, ClientTls tls = {});
   ~EventStreamClient();
   EventStreamClient(const EventStreamClient&) = delete;
   EventStreamClient& operator=(const EventStreamClient&) = delete;

@@ -17,7 +17,7 @@ namespace tradeledger::api::http {
 
 // A base URL such as "http://node1.example:8080/ledger", as given to the CLI.
 struct ParsedUrl {
-  std::string scheme;  // "http" or "https" (TLS is not implemented yet; recorded only)
+  std::string scheme;  // "http" or "https" (TLS: connect with ClientTls{.enabled = tls()})
   std::string host;    // a name or an IP literal, IPv6 without its brackets
   uint16_t port = 0;   // explicit port, else 80 for http and 443 for https
   std::string prefix;  // path prefix in its encoded (wire) form, no trailing '/'; may be ""

@@ -1,0 +1,186 @@
+// `tradeledger bench` (bench.h): options, the order of a run, and its output.
+#include "cli/bench.h"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/bench_report.h"
+#include "cli/node_client.h"
+#include "crypto/key_file.h"
+#include "node/genesis.h"
+
+namespace tradeledger::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int Fail(int code, const std::string& message) {
+  std::fprintf(stderr, "tradeledger bench: %s\n", message.c_str());
+  return code;
+}
+
+void Progress(const std::string& message) {
+  std::fprintf(stderr, "bench: %s\n", message.c_str());
+  std::fflush(stderr);
+}
+
+uint64_t MicrosSinceEpoch() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+double SecondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+}  // namespace
+
+void AddBenchOptions(CLI::App* c, BenchOptions& o) {
+  c->add_option("--node", o.nodes, "Node API URL (repeat to spread the load over several)")
+      ->required();
+  c->add_option("--validators-file", o.validators_file, "The network's validators.json")
+      ->required();
+  c->add_option("--customs-key", o.customs_key_file,
+                "Customs administrator key (default: <validators dir>/customs/admin.key)");
+  c->add_option("--transactions", o.transactions,
+                "Measured transactions to pre-sign (default: rate x duration, else 10000)");
+  c->add_option("--signers", o.signers, "Distinct measured signer keys");
+  c->add_option("--mix", o.mix, "Kinds and weights, e.g. cert,entry,licence or cert=2,entry=1");
+  c->add_option("--goods", o.goods_per_cert, "Goods per certification (1-8)");
+  c->add_option("--lines", o.lines_per_entry, "Lines per entry (1-8)");
+  c->add_option("--concurrency", o.concurrency,
+                "Closed loop: concurrent submitters (default 256); open loop: sender threads "
+                "(default 32)");
+  c->add_option("--rate", o.rate, "Open loop: offered transactions per second (default: closed)");
+  c->add_option("--duration", o.duration_s, "Seconds to send for (default: until all are sent)");
+  c->add_option("--drain", o.drain_s, "Open loop: seconds to wait for commits after the last send");
+  c->add_option("--at", o.at, "SECONDS:COMMAND, a shell command run during the load (repeatable)");
+  c->add_option("--data-dir", o.data_dir, "Directory on the validators' disk to measure fsync in");
+  c->add_option("--validator-count", o.validator_count,
+                "Validators sharing this machine, for the bound (default: the validators file's)");
+  c->add_option("--limits-seconds", o.limits_s, "Seconds spent measuring each machine limit");
+  c->add_option("--check", o.check_sample, "Open loop: result codes to read back");
+  c->add_option("--out", o.out, "Write the JSON report here (default: after the summary)");
+  c->add_option("--label", o.label, "Name of the run in the report");
+}
+
+int Bench(const BenchOptions& o) {
+  auto mix = bench::ParseMix(o.mix);
+  if (!mix) return Fail(1, mix.error().ToString());
+  if (o.rate < 0 || o.duration_s < 0 || o.drain_s < 0 || o.limits_s <= 0) {
+    return Fail(1, "--rate, --duration and --drain are >= 0, --limits-seconds > 0");
+  }
+  if (o.signers < mix->size() || o.goods_per_cert < 1 || o.goods_per_cert > 8 ||
+      o.lines_per_entry < 1 || o.lines_per_entry > 8) {
+    return Fail(1, "--signers must cover every kind of the mix; --goods and --lines are 1..8");
+  }
+  std::vector<bench::Hook> hooks;
+  for (const std::string& h : o.at) {
+    size_t colon = h.find(':');
+    char* end = nullptr;
+    double at = colon == std::string::npos ? -1 : std::strtod(h.c_str(), &end);
+    if (colon == std::string::npos || end != h.c_str() + colon || at < 0) {
+      return Fail(1, "--at '" + h + "' is not SECONDS:COMMAND");
+    }
+    hooks.push_back({at, h.substr(colon + 1)});
+  }
+  auto validators_text = node::ReadFile(o.validators_file);
+  if (!validators_text) return Fail(1, validators_text.error().ToString());
+  auto trusted = node::ParseValidatorsFile(*validators_text);
+  if (!trusted) return Fail(1, trusted.error().ToString());
+  std::string key_file = o.customs_key_file;
+  if (key_file.empty()) {
+    key_file =
+        (std::filesystem::path(o.validators_file).parent_path() / "customs" / "admin.key").string();
+  }
+  auto customs = crypto::ReadKeyFile(key_file);
+  if (!customs) return Fail(1, customs.error().ToString());
+  auto client = NodeClient::Connect(o.nodes.front());
+  if (!client) return Fail(1, client.error().ToString());
+  auto chain = client->ChainId();
+  if (!chain) return Fail(2, chain.error().ToString());
+  if (*chain != trusted->chain_id) {
+    return Fail(2, o.nodes.front() + " serves chain " + chain->hex() +
+                       ", the validators file "
+                       "names " +
+                       trusted->chain_id.hex());
+  }
+
+  bench::BenchRun run;
+  run.label = o.label;
+  run.validator_count = o.validator_count ? o.validator_count : trusted->set.size();
+  run.driver.nodes = o.nodes;
+  run.driver.rate = o.rate;
+  run.driver.concurrency = o.concurrency ? o.concurrency : (o.rate > 0 ? 32 : 256);
+  run.driver.duration = Millis(o.duration_s);
+  run.driver.drain = Millis(o.drain_s);
+  run.driver.hooks = hooks;
+  run.driver.check_sample = o.check_sample;
+  bench::WorkloadSpec& spec = run.spec;
+  spec.transactions = o.transactions;
+  if (spec.transactions == 0) {
+    spec.transactions =
+        o.rate > 0 && o.duration_s > 0
+            ? bench::ScheduledCount(o.rate, std::chrono::nanoseconds(run.driver.duration).count())
+            : 10'000;
+  }
+  spec.signers = o.signers;
+  spec.mix = *mix;
+  spec.goods_per_cert = o.goods_per_cert;
+  spec.lines_per_entry = o.lines_per_entry;
+  spec.tag = bench::MakeTag(MicrosSinceEpoch() / 1000);
+  spec.now_ms = static_cast<int64_t>(MicrosSinceEpoch() / 1000);
+  spec.customs_nonce = MicrosSinceEpoch();
+
+  auto t = Clock::now();
+  Progress("signing " + std::to_string(spec.transactions) + " transactions (tag " + spec.tag + ")");
+  bench::Workload workload = bench::BuildWorkload(spec, *chain, *customs);
+  run.presign_s = SecondsSince(t);
+  run.groups = workload.groups;
+  for (const auto& phase : workload.setup) run.setup_transactions += phase.size();
+
+  Progress("measuring the machine's limits");
+  std::vector<ledger::SignedTransaction> sample;
+  for (size_t i = 0; i < workload.measured.size() && i < 1024; ++i) {
+    sample.push_back(workload.measured[i].tx);
+  }
+  run.limits = bench::MeasureLimits(sample, o.data_dir, Millis(o.limits_s));
+
+  Progress("setup: " + std::to_string(run.setup_transactions) + " transactions in " +
+           std::to_string(workload.setup.size()) + " phases");
+  t = Clock::now();
+  if (auto ok = bench::RunSetup(o.nodes, workload.setup); !ok) {
+    return Fail(2, ok.error().ToString());
+  }
+  run.setup_s = SecondsSince(t);
+
+  Progress("load: " + std::string(o.rate > 0 ? "open" : "closed") + " loop");
+  auto result = bench::RunLoad(run.driver, workload.measured);
+  if (!result) return Fail(2, result.error().ToString());
+  run.run = std::move(*result);
+
+  bench::Figures figures = bench::ComputeFigures(run, workload.measured);
+  std::string json = bench::ReportJson(run, figures).dump(2);
+  std::printf("%s", bench::Summary(run, figures).c_str());
+  if (o.out.empty()) {
+    std::printf("%s\n", json.c_str());
+  } else {
+    std::ofstream out(o.out, std::ios::trunc);
+    out << json << "\n";
+    if (!out) return Fail(2, "cannot write " + o.out);
+    std::printf("  report    %s\n", o.out.c_str());
+  }
+  std::fflush(stdout);
+  bool all = figures.committed == figures.attempted && figures.not_ok == 0;
+  return all ? 0 : 3;
+}
+
+}  // namespace tradeledger::cli

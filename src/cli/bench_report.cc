@@ -1,0 +1,194 @@
+#include "cli/bench_report.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace tradeledger::cli::bench {
+namespace {
+
+using nlohmann::ordered_json;
+
+double Ms(int64_t ns) { return static_cast<double>(ns) / 1e6; }
+
+ordered_json LatencyJson(const LatencySummary& s) {
+  return {{"count", s.count}, {"p50_ms", s.p50}, {"p95_ms", s.p95},
+          {"p99_ms", s.p99},  {"max_ms", s.max}, {"mean_ms", s.mean}};
+}
+
+std::string Format(const char* format, auto... args) {
+  int size = std::snprintf(nullptr, 0, format, args...);
+  std::string out(static_cast<size_t>(std::max(size, 0)) + 1, '\0');
+  std::snprintf(out.data(), out.size(), format, args...);
+  out.pop_back();
+  return out;
+}
+
+// "56.1 k/s" style rates.
+std::string Rate(double per_s, const char* unit = "/s") {
+  if (per_s >= 10'000) return Format("%.1f k%s", per_s / 1000, unit);
+  return Format("%.0f%s", per_s, unit);
+}
+
+std::string Mode(const BenchRun& r) {
+  return r.driver.rate > 0 ? Format("open loop at %.0f tx/s", r.driver.rate)
+                           : Format("closed loop, %zu submitters", r.driver.concurrency);
+}
+
+}  // namespace
+
+Figures ComputeFigures(const BenchRun& b, std::span<const MeasuredTx> load) {
+  Figures f;
+  const RunResult& r = b.run;
+  std::vector<double> latency, lag;
+  std::map<std::string, std::vector<double>> by_kind;
+  std::vector<int64_t> commits;
+  for (size_t i = 0; i < r.tx.size(); ++i) {
+    const TxTiming& t = r.tx[i];
+    if (t.sent_ns < 0) continue;
+    ++f.attempted;
+    if (b.driver.rate > 0) lag.push_back(Ms(t.sent_ns - t.intended_ns));
+    if (t.commit_ns < 0) continue;
+    ++f.committed;
+    commits.push_back(t.commit_ns);
+    latency.push_back(Ms(t.commit_ns - t.intended_ns));
+    by_kind[std::string(KindName(load[i].kind))].push_back(latency.back());
+  }
+  for (const auto& [code, n] : r.codes) f.not_ok += code == "OK" ? 0 : n;
+  if (r.elapsed_s > 0) f.tx_per_s = static_cast<double>(f.committed) / r.elapsed_s;
+  f.bound_tx_per_s = b.limits.verify_all_cores_per_s / static_cast<double>(b.validator_count);
+  if (f.bound_tx_per_s > 0) f.fraction_of_bound = f.tx_per_s / f.bound_tx_per_s;
+  f.latency = Summarize(std::move(latency));
+  f.lag = Summarize(std::move(lag));
+  for (auto& [kind, values] : by_kind) f.latency_by_kind[kind] = Summarize(std::move(values));
+  std::vector<double> bounds = {0};
+  for (const HookRun& h : r.hooks) {
+    if (h.ran && h.ran_at_s > bounds.back()) bounds.push_back(h.ran_at_s);
+  }
+  double end = std::max(r.elapsed_s, static_cast<double>(b.driver.duration.count()) / 1000);
+  if (end > bounds.back()) bounds.push_back(end);
+  f.windows = Windows(commits, bounds);
+  f.per_second = CommitsPerSecond(commits);
+  return f;
+}
+
+ordered_json ReportJson(const BenchRun& b, const Figures& f) {
+  const RunResult& r = b.run;
+  const MachineLimits& l = b.limits;
+  ordered_json mix = ordered_json::object();
+  for (const MixWeight& m : b.spec.mix) mix[std::string(KindName(m.kind))] = m.weight;
+  ordered_json hooks = ordered_json::array();
+  for (const HookRun& h : r.hooks) {
+    hooks.push_back({{"at_s", h.hook.at_s},
+                     {"command", h.hook.command},
+                     {"ran", h.ran},
+                     {"ran_at_s", h.ran_at_s},
+                     {"status", h.status}});
+  }
+  ordered_json windows = ordered_json::array();
+  for (const Window& w : f.windows) {
+    windows.push_back({{"from_s", w.from_s},
+                       {"to_s", w.to_s},
+                       {"committed", w.committed},
+                       {"tx_per_s", w.tx_per_s}});
+  }
+  ordered_json by_kind = ordered_json::object();
+  for (const auto& [kind, s] : f.latency_by_kind) by_kind[kind] = LatencyJson(s);
+  return {{"label", b.label},
+          {"mode", b.driver.rate > 0 ? "open" : "closed"},
+          {"nodes", b.driver.nodes},
+          {"validators", b.validator_count},
+          {"concurrency", b.driver.concurrency},
+          {"offered_tx_per_s", b.driver.rate},
+          {"duration_s", static_cast<double>(b.driver.duration.count()) / 1000},
+          {"workload",
+           {{"tag", b.spec.tag},
+            {"transactions", b.spec.transactions},
+            {"signers", b.spec.signers},
+            {"organisation_groups", b.groups},
+            {"mix", mix},
+            {"goods_per_cert", b.spec.goods_per_cert},
+            {"lines_per_entry", b.spec.lines_per_entry},
+            {"mean_envelope_bytes", l.sample_envelope_bytes},
+            {"setup_transactions", b.setup_transactions},
+            {"presign_s", b.presign_s},
+            {"setup_s", b.setup_s}}},
+          {"limits",
+           {{"cores", l.cores},
+            {"ed25519_verify_per_s_one_core", l.verify_one_core_per_s},
+            {"ed25519_verify_per_s_all_cores", l.verify_all_cores_per_s},
+            {"sha256_mb_per_s_1kib", l.sha256_mb_per_s},
+            {"fsyncs_per_s", l.fsyncs_per_s},
+            {"fsync_dir", l.fsync_dir},
+            {"fsync_error", l.fsync_error}}},
+          {"result",
+           {{"attempted", f.attempted},
+            {"committed", f.committed},
+            {"elapsed_s", r.elapsed_s},
+            {"tx_per_s", f.tx_per_s},
+            {"bound_tx_per_s", f.bound_tx_per_s},
+            {"fraction_of_bound", f.fraction_of_bound},
+            {"latency", LatencyJson(f.latency)},
+            {"latency_by_kind", by_kind},
+            {"send_lag", LatencyJson(f.lag)},
+            {"result_codes", r.codes},
+            {"result_codes_checked", r.codes_checked},
+            {"not_ok", f.not_ok},
+            {"retries", r.retries},
+            {"blocks_seen_per_node", r.blocks_seen},
+            {"event_streams_open_at_start", r.events_connected},
+            {"hooks", hooks},
+            {"windows", windows},
+            {"commits_per_second", f.per_second}}}};
+}
+
+std::string Summary(const BenchRun& b, const Figures& f) {
+  const MachineLimits& l = b.limits;
+  std::string out;
+  out += Format("bench %s: %zu validator(s), %zu node URL(s), %s\n", b.label.c_str(),
+                b.validator_count, b.driver.nodes.size(), Mode(b).c_str());
+  std::string mix;
+  for (const MixWeight& m : b.spec.mix) {
+    mix +=
+        (mix.empty() ? "" : ",") + std::string(KindName(m.kind)) + "=" + std::to_string(m.weight);
+  }
+  out +=
+      Format("  workload  %zu tx (%s), %zu signers, %.0f B per envelope; setup %zu tx in %.1f s\n",
+             b.spec.transactions, mix.c_str(), b.spec.signers, l.sample_envelope_bytes,
+             b.setup_transactions, b.setup_s);
+  out += Format("  limits    Ed25519 verify %s on 1 core, %s on %u cores; SHA-256 %.0f MB/s; ",
+                Rate(l.verify_one_core_per_s).c_str(), Rate(l.verify_all_cores_per_s).c_str(),
+                l.cores, l.sha256_mb_per_s);
+  out += l.fsync_error.empty() ? Format("fsync %s\n", Rate(l.fsyncs_per_s).c_str())
+                               : "fsync not measured (" + l.fsync_error + ")\n";
+  out +=
+      Format("  committed %zu of %zu in %.1f s: %.0f tx/s = %.1f %% of the bound %s (%s / %zu)\n",
+             f.committed, f.attempted, b.run.elapsed_s, f.tx_per_s, 100 * f.fraction_of_bound,
+             Rate(f.bound_tx_per_s, " tx/s").c_str(), Rate(l.verify_all_cores_per_s).c_str(),
+             b.validator_count);
+  out += Format("  latency   submit to commit p50 %.0f ms, p95 %.0f, p99 %.0f, max %.0f%s\n",
+                f.latency.p50, f.latency.p95, f.latency.p99, f.latency.max,
+                b.driver.rate > 0 ? " (from the intended send time)" : "");
+  if (b.driver.rate > 0) {
+    out += Format("  sender    lag behind schedule p50 %.1f ms, p99 %.1f, max %.1f\n", f.lag.p50,
+                  f.lag.p99, f.lag.max);
+  }
+  std::string codes;
+  for (const auto& [code, n] : b.run.codes) codes += " " + code + " " + std::to_string(n) + ";";
+  out += Format("  results  %s (%zu checked)\n", codes.c_str(), b.run.codes_checked);
+  if (f.windows.size() > 1) {
+    out += "  windows  ";
+    for (const Window& w : f.windows) {
+      out += Format(" [%.0f-%.0f s] %.0f tx/s;", w.from_s, w.to_s, w.tx_per_s);
+    }
+    out += "\n";
+  }
+  for (const HookRun& h : b.run.hooks) {
+    out += h.ran
+               ? Format("  hook      at %.1f s (status %d): %s\n", h.ran_at_s, h.status,
+                        h.hook.command.c_str())
+               : Format("  hook      not run (the load ended first): %s\n", h.hook.command.c_str());
+  }
+  return out;
+}
+
+}  // namespace tradeledger::cli::bench

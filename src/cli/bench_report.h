@@ -1,0 +1,51 @@
+// The output of `tradeledger bench`: a JSON document with every figure of the run and a short
+// human summary, both from the same computed figures.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cli/bench_driver.h"
+#include "cli/bench_limits.h"
+#include "cli/bench_stats.h"
+#include "cli/bench_workload.h"
+
+namespace tradeledger::cli::bench {
+
+// Everything a run produced, as the report reads it.
+struct BenchRun {
+  std::string label;  // free text naming the scenario, e.g. "b: 4 validators, closed loop"
+  DriverOptions driver;
+  size_t validator_count = 1;
+  WorkloadSpec spec;
+  size_t groups = 0;
+  size_t setup_transactions = 0;
+  double presign_s = 0;
+  double setup_s = 0;
+  MachineLimits limits;
+  RunResult run;
+};
+
+// The figures derived from a run.
+struct Figures {
+  size_t attempted = 0;
+  size_t committed = 0;       // attempted transactions seen committed
+  size_t not_ok = 0;          // checked result codes other than OK
+  double tx_per_s = 0;        // committed / (first send .. last commit)
+  double bound_tx_per_s = 0;  // all-core verifications/s / validators
+  double fraction_of_bound = 0;
+  LatencySummary latency;  // submit (open loop: intended send) to commit, ms
+  LatencySummary lag;      // open loop: actual send - intended send, ms
+  std::map<std::string, LatencySummary> latency_by_kind;
+  std::vector<Window> windows;  // split at the hooks' times
+  std::vector<size_t> per_second;
+};
+
+Figures ComputeFigures(const BenchRun& run, std::span<const MeasuredTx> load);
+nlohmann::ordered_json ReportJson(const BenchRun& run, const Figures& f);
+std::string Summary(const BenchRun& run, const Figures& f);
+
+}  // namespace tradeledger::cli::bench

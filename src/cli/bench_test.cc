@@ -1,0 +1,237 @@
+// The pure parts of `tradeledger bench`: percentiles, the open-loop schedule, throughput
+// windows, the mix, and the workload: every pre-signed transaction decodes and verifies, and
+// committed in order on an in-memory chain with a customs authority, every one executes OK and
+// every claim of the entries is accepted.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "cli/bench_stats.h"
+#include "cli/bench_workload.h"
+#include "node/chain.h"
+#include "storage/memory_store.h"
+#include "trade/claim_rules.h"
+#include "trade/time_util.h"
+
+namespace tradeledger::cli::bench {
+namespace {
+
+using nlohmann::json;
+
+TEST(BenchStats, PercentileIsNearestRank) {
+  std::vector<double> hundred;
+  for (int i = 1; i <= 100; ++i) hundred.push_back(i);
+  EXPECT_EQ(Percentile(hundred, 50), 50);
+  EXPECT_EQ(Percentile(hundred, 95), 95);
+  EXPECT_EQ(Percentile(hundred, 99), 99);
+  EXPECT_EQ(Percentile(hundred, 100), 100);
+  std::vector<double> ten = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  EXPECT_EQ(Percentile(ten, 50), 5);
+  EXPECT_EQ(Percentile(ten, 99), 10);  // no interpolation: a value some transaction had
+  EXPECT_EQ(Percentile(std::vector<double>{7}, 1), 7);
+  EXPECT_EQ(Percentile(std::vector<double>{}, 50), 0);
+}
+
+TEST(BenchStats, SummarizeSortsFirst) {
+  LatencySummary s = Summarize({30, 10, 20, 40});
+  EXPECT_EQ(s.count, 4u);
+  EXPECT_EQ(s.p50, 20);
+  EXPECT_EQ(s.p99, 40);
+  EXPECT_EQ(s.max, 40);
+  EXPECT_EQ(s.mean, 25);
+  EXPECT_EQ(Summarize({}).count, 0u);
+}
+
+TEST(BenchSchedule, IntendedTimeIsAFunctionOfTheIndexAlone) {
+  EXPECT_EQ(IntendedSendNs(0, 1000), 0);
+  EXPECT_EQ(IntendedSendNs(1, 1000), 1'000'000);
+  EXPECT_EQ(IntendedSendNs(1000, 1000), 1'000'000'000);
+  EXPECT_EQ(IntendedSendNs(1, 3), 333'333'333);
+  EXPECT_EQ(IntendedSendNs(2, 3), 666'666'667);
+  for (size_t i = 1; i < 5000; ++i) EXPECT_LT(IntendedSendNs(i - 1, 777), IntendedSendNs(i, 777));
+}
+
+TEST(BenchSchedule, ScheduledCountFillsTheDurationExactly) {
+  EXPECT_EQ(ScheduledCount(1000, 20'000'000'000), 20'000u);
+  EXPECT_EQ(ScheduledCount(3, 1'000'000'000), 3u);
+  EXPECT_EQ(ScheduledCount(7, 1'000'000'000), 7u);
+  EXPECT_EQ(ScheduledCount(100, 1), 1u);  // index 0 is due at once
+  EXPECT_EQ(ScheduledCount(0, 1'000'000'000), 0u);
+  for (double rate : {50.0, 333.0, 1000.0, 2000.0}) {
+    size_t n = ScheduledCount(rate, 5'000'000'000);
+    EXPECT_LT(IntendedSendNs(n - 1, rate), 5'000'000'000);
+    EXPECT_GE(IntendedSendNs(n, rate), 5'000'000'000);
+  }
+}
+
+TEST(BenchStats, WindowsAndSecondsCountCommits) {
+  std::vector<int64_t> commits = {-1, 100'000'000, 900'000'000, 1'000'000'000, 2'500'000'000};
+  std::vector<double> bounds = {0, 1, 3};
+  auto w = Windows(commits, bounds);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0].committed, 2u);
+  EXPECT_EQ(w[0].tx_per_s, 2);
+  EXPECT_EQ(w[1].committed, 2u);
+  EXPECT_EQ(w[1].tx_per_s, 1);
+  EXPECT_EQ(CommitsPerSecond(commits), (std::vector<size_t>{2, 1, 1}));
+}
+
+TEST(BenchMix, ParsesKindsAndWeights) {
+  auto equal = ParseMix("cert,entry,licence");
+  ASSERT_TRUE(equal);
+  ASSERT_EQ(equal->size(), 3u);
+  EXPECT_EQ((*equal)[2].kind, TxKind::kLicence);
+  auto weighted = ParseMix("entry=3,cert=1,licence=0");
+  ASSERT_TRUE(weighted);
+  ASSERT_EQ(weighted->size(), 2u);
+  EXPECT_EQ((*weighted)[0].weight, 3);
+  for (const char* bad : {"", "cert,cert", "anchor", "cert=x", "cert=0", "cert=-1"}) {
+    EXPECT_FALSE(ParseMix(bad)) << bad;
+  }
+}
+
+class BenchWorkloadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    json extra;
+    extra["customs_authority"] = {{"org_id", "CBP"},
+                                  {"legal_name", "U.S. Customs and Border Protection"},
+                                  {"country", "US"},
+                                  {"members",
+                                   {{{"public_key", customs_.public_key.hex()},
+                                     {"roles", {"CBP_ADMIN", "CBP_OFFICER"}},
+                                     {"admin", true}}}}};
+    extra["ior_salt"] = "00ff";
+    auto g = node::Genesis::Parse(
+        node::Genesis::Render("bench", core::TimestampMs(now_ - 86'400'000),
+                              {{"v1", validator_.public_key}}, nlohmann::ordered_json(extra)));
+    ASSERT_TRUE(g) << g.error().ToString();
+    genesis_ = *g;
+    auto chain = node::Chain::Open(ledger_, genesis_);
+    ASSERT_TRUE(chain) << chain.error().ToString();
+    chain_ = std::move(*chain);
+  }
+
+  // Commits `txs` as one block at `now_`; returns each result code.
+  std::vector<std::string> Commit(std::vector<ledger::SignedTransaction> txs) {
+    ledger::StoredBlock b;
+    b.header = chain_->BuildHeader(txs, core::TimestampMs(now_), validator_.public_key);
+    b.transactions = std::move(txs);
+    b.certificate.height = b.header.height;
+    b.certificate.view = core::View(b.header.height.value);
+    b.certificate.block_hash = b.header.Hash();
+    b.certificate.AddSignature(genesis_.chain_id, validator_);
+    auto r = chain_->Commit(b, true);
+    EXPECT_TRUE(r) << r.error().ToString();
+    std::vector<std::string> codes;
+    if (r) {
+      for (const auto& e : *r) codes.push_back(e.result_code);
+    }
+    return codes;
+  }
+
+  WorkloadSpec Spec(size_t transactions, size_t signers) const {
+    WorkloadSpec s;
+    s.transactions = transactions;
+    s.signers = signers;
+    s.tag = "T7Q";
+    s.now_ms = now_;
+    s.customs_nonce = 1000;
+    return s;
+  }
+
+  int64_t now_ = *trade::ParseInstant("2026-11-29T10:00:00Z");
+  crypto::KeyPair validator_ = crypto::KeyPair::Generate();
+  crypto::KeyPair customs_ = crypto::KeyPair::Generate();
+  storage::MemoryStore store_;
+  node::LedgerStore ledger_{store_};
+  node::Genesis genesis_;
+  std::unique_ptr<node::Chain> chain_;
+};
+
+TEST_F(BenchWorkloadTest, EveryTransactionDecodesVerifiesAndKeepsNonceOrder) {
+  Workload w = BuildWorkload(Spec(300, 30), genesis_.chain_id, customs_);
+  std::vector<const ledger::SignedTransaction*> all;
+  for (const auto& phase : w.setup) {
+    for (const auto& tx : phase) all.push_back(&tx);
+  }
+  std::map<TxKind, size_t> kinds;
+  for (const auto& m : w.measured) {
+    all.push_back(&m.tx);
+    ++kinds[m.kind];
+  }
+  EXPECT_EQ(kinds[TxKind::kCert], 100u);
+  EXPECT_EQ(kinds[TxKind::kEntry], 100u);
+  EXPECT_EQ(kinds[TxKind::kLicence], 100u);
+  std::set<std::string> ids;
+  std::map<std::string, uint64_t> last_nonce;
+  for (const auto* tx : all) {
+    auto decoded = ledger::SignedTransaction::Decode(tx->envelope());
+    ASSERT_TRUE(decoded) << decoded.error().ToString();
+    EXPECT_TRUE(decoded->VerifySignature());
+    EXPECT_EQ(decoded->id(), tx->id());
+    EXPECT_EQ(decoded->payload().chain_id, genesis_.chain_id);
+    EXPECT_TRUE(
+        json::parse(core::AsStringView(decoded->payload().body), nullptr, false).is_object());
+    EXPECT_TRUE(ids.insert(tx->id().hex()).second) << "duplicate transaction";
+    uint64_t& last = last_nonce[tx->signer().hex()];
+    EXPECT_GT(tx->payload().nonce, last) << tx->payload().type;
+    last = tx->payload().nonce;
+  }
+  std::set<uint32_t> signers;
+  for (const auto& m : w.measured) signers.insert(m.signer);
+  EXPECT_EQ(signers.size(), 30u);
+}
+
+TEST_F(BenchWorkloadTest, EveryTransactionExecutesOkInOrder) {
+  // 200 signers per kind need 4 organisations per role (63 measured keys each at most).
+  Workload w = BuildWorkload(Spec(900, 600), genesis_.chain_id, customs_);
+  EXPECT_EQ(w.groups, 4u);
+  for (const auto& phase : w.setup) {
+    for (const std::string& code : Commit(phase)) ASSERT_EQ(code, "OK");
+  }
+  std::vector<ledger::SignedTransaction> block;
+  for (const auto& m : w.measured) {
+    if (m.kind == TxKind::kEntry) {
+      json body = json::parse(core::AsStringView(m.tx.payload().body));
+      EXPECT_EQ(body["lines"].size(), 5u);
+    }
+    block.push_back(m.tx);
+    if (block.size() == 300) {
+      for (const std::string& code : Commit(std::move(block))) ASSERT_EQ(code, "OK");
+      block.clear();
+    }
+  }
+  EXPECT_TRUE(block.empty());
+  // Every line's preference claim cites a certification that covers it: all accepted.
+  size_t claims = 0;
+  for (const auto& m : w.measured) {
+    if (m.kind != TxKind::kEntry) continue;
+    json body = json::parse(core::AsStringView(m.tx.payload().body));
+    for (const json& line : body["lines"]) {
+      std::string id = body["entryNumber"].get<std::string>() + "#" + line["lineNo"].dump();
+      auto claim = trade::LoadClaim(ledger_.flat_state(), id);
+      ASSERT_TRUE(claim && *claim) << id;
+      EXPECT_EQ((**claim)["state"], "ACCEPTED") << (**claim).dump();
+      ++claims;
+    }
+  }
+  EXPECT_EQ(claims, 1500u);
+}
+
+TEST_F(BenchWorkloadTest, IsDeterministicForATag) {
+  WorkloadSpec spec = Spec(30, 6);
+  Workload a = BuildWorkload(spec, genesis_.chain_id, customs_);
+  Workload b = BuildWorkload(spec, genesis_.chain_id, customs_);
+  spec.tag = "T7R";
+  Workload c = BuildWorkload(spec, genesis_.chain_id, customs_);
+  ASSERT_EQ(a.measured.size(), 30u);
+  for (size_t i = 0; i < a.measured.size(); ++i) {
+    EXPECT_EQ(a.measured[i].tx.id(), b.measured[i].tx.id());
+    EXPECT_NE(a.measured[i].tx.signer(), c.measured[i].tx.signer());
+  }
+}
+
+}  // namespace
+}  // namespace tradeledger::cli::bench
