@@ -14,13 +14,14 @@
 
 #include "consensus/replica.h"
 #include "node/chain.h"
+#include "node/chain_view.h"
 #include "node/genesis.h"
 #include "node/ledger_store.h"
 #include "storage/memory_store.h"
 
 namespace tradeledger::sim {
 
-class SimReplica final : public consensus::LedgerView {
+class SimReplica {
  public:
   // Opens the chain and creates the core. Aborts on failure: the simulator's own setup.
   SimReplica(const node::Genesis& genesis, consensus::ReplicaConfig config, crypto::KeyPair key);
@@ -41,12 +42,8 @@ class SimReplica final : public consensus::LedgerView {
   void Restart();
   void Persist(const core::Bytes& safety_state) { persisted_ = safety_state; }
 
-  // LedgerView over the node's chain and store.
-  core::Height ExecutedHeight() const override;
-  std::optional<core::Hash32> StateRoot(core::Height height) const override;
-  bool IsCommitted(const ledger::TxId& id) const override;
-  std::optional<ledger::StoredBlock> CommittedBlock(core::Height height) const override;
-  ledger::MerkleLog CommittedLog() const override;
+  // What the core reads back: the node's own ChainView over this replica's chain and store.
+  const consensus::LedgerView& ledger_view() const { return *view_; }
 
  private:
   void Open();
@@ -58,6 +55,7 @@ class SimReplica final : public consensus::LedgerView {
   node::LedgerStore ledger_{store_};
   core::Bytes persisted_;  // the safety state file
   std::unique_ptr<node::Chain> chain_;
+  std::unique_ptr<node::ChainView> view_;
   std::unique_ptr<consensus::Replica> core_;
 };
 

@@ -362,8 +362,9 @@ class Simulator {
   void Send(uint32_t from, std::vector<ReplicaId> targets, const core::Bytes& bytes) {
     Node& node = nodes_[from];
     if (node.adversary) {
-      for (Outgoing& out : node.adversary->Transform(node.replica->core(), *node.replica,
-                                                     std::move(targets), bytes, now_)) {
+      for (Outgoing& out :
+           node.adversary->Transform(node.replica->core(), node.replica->ledger_view(),
+                                     std::move(targets), bytes, now_)) {
         Transmit(from, out.to.value, std::move(out.bytes));
       }
       return;
