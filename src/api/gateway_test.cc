@@ -17,16 +17,22 @@ using nlohmann::json;
 
 class GatewayTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Open({}, /*start=*/true); }
+
+  // A gateway over a node with `options`; its consensus thread runs only if `start`.
+  void Open(node::NodeOptions options, bool start) {
+    if (node_) node_->Stop();
+    gateway_.reset();
+    node_.reset();
     genesis_ = *node::Genesis::Parse(
         node::Genesis::Render("gw", core::TimestampMs(1), {{"v1", validator_.public_key}}));
     chain_ = std::move(*node::Chain::Open(ledger_, genesis_));
     std::filesystem::remove(safety_path_);
     safety_ = std::make_unique<node::SafetyFile>(safety_path_);
-    node_ = std::move(
-        *node::Node::Create(ledger_, *chain_, validator_, clock_, {}, metrics_, *safety_, nullptr));
+    node_ = std::move(*node::Node::Create(ledger_, *chain_, validator_, clock_, options, metrics_,
+                                          *safety_, nullptr));
     gateway_ = std::make_unique<Gateway>(*node_, *chain_, ledger_, metrics_);
-    node_->Start();
+    if (start) node_->Start();
   }
   void TearDown() override { node_->Stop(); }
 
@@ -110,6 +116,27 @@ TEST_F(GatewayTest, ResubmittingACommittedTransactionReturnsItsEntry) {
   auto again = Call("POST", "/v1/transactions", Body(tx));
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(json::parse(again.body)["height"], json::parse(first.body)["height"]);
+}
+
+TEST_F(GatewayTest, AFullMempoolAnswers503WithItsReasonAndDoesNotGrow) {
+  node::NodeOptions options;
+  options.mempool.max_transactions = 2;
+  options.mempool.max_per_signer = 10;
+  Open(options, /*start=*/false);  // nothing drains the mempool
+  EXPECT_EQ(Call("POST", "/v1/transactions", Body(Tx(1))).status, 202);
+  EXPECT_EQ(Call("POST", "/v1/transactions", Body(Tx(2))).status, 202);
+  auto full = Call("POST", "/v1/transactions", Body(Tx(3)));
+  EXPECT_EQ(full.status, 503) << full.body;
+  EXPECT_EQ(Code(full), "MEMPOOL_FULL");
+  EXPECT_EQ(Call("GET", "/v1/transactions/" + Tx(3).id().hex()).status, 404);
+
+  options.mempool.max_transactions = 100;
+  options.mempool.max_per_signer = 1;
+  Open(options, /*start=*/false);
+  EXPECT_EQ(Call("POST", "/v1/transactions", Body(Tx(11))).status, 202);
+  auto limited = Call("POST", "/v1/transactions", Body(Tx(12)));
+  EXPECT_EQ(limited.status, 503) << limited.body;
+  EXPECT_EQ(Code(limited), "MEMPOOL_SIGNER_LIMIT");
 }
 
 TEST_F(GatewayTest, AcceptsRawEnvelopes) {
