@@ -31,7 +31,7 @@ struct BenchOptions {
   std::string mix = "cert,entry,licence";
   size_t goods_per_cert = 4;
   size_t lines_per_entry = 5;
-  size_t concurrency = 0;       // 0: 256 submitters (closed loop), 32 senders (open loop)
+  size_t concurrency = 0;       // 0: 512 submitters (closed loop), 32 senders (open loop)
   double rate = 0;              // offered tx/s (open loop); 0: closed loop
   double duration_s = 0;        // 0: until every transaction is sent
   double drain_s = 30;          // open loop: how long to wait for commits after the last send

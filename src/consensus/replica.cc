@@ -33,9 +33,9 @@ core::Hash32 DigestOf(const TimeoutCert& tc) {
 
 }  // namespace
 
-core::Result<std::unique_ptr<Replica>> Replica::Create(ReplicaConfig config, crypto::KeyPair key,
-                                                       const LedgerView& ledger,
-                                                       core::ByteSpan persisted) {
+core::Result<std::unique_ptr<Replica>> Replica::Create(
+    ReplicaConfig config, crypto::KeyPair key, const LedgerView& ledger, core::ByteSpan persisted,
+    const std::vector<core::Bytes>& locked_blocks) {
   const auto& validators = config.validators.validators();
   auto it = std::find(validators.begin(), validators.end(), key.public_key);
   if (it == validators.end()) {
@@ -48,8 +48,57 @@ core::Result<std::unique_ptr<Replica>> Replica::Create(ReplicaConfig config, cry
     if (!decoded) return core::Fail("SAFETY_STATE_CORRUPT", decoded.error().ToString());
     state = std::move(*decoded);
   }
-  return std::unique_ptr<Replica>(
+  std::unique_ptr<Replica> replica(
       new Replica(std::move(config), std::move(key), id, ledger, std::move(state)));
+  // Parents first, whatever order the driver stored them in.
+  std::vector<std::pair<uint64_t, const core::Bytes*>> by_height;
+  for (const core::Bytes& block : locked_blocks) {
+    auto decoded = DecodeMessage(block);
+    if (decoded && std::holds_alternative<Proposal>(*decoded)) {
+      by_height.emplace_back(std::get<Proposal>(*decoded).header.height.value, &block);
+    }
+  }
+  std::sort(by_height.begin(), by_height.end());
+  for (const auto& [height, block] : by_height) replica->RestoreBlock(*block);
+  return replica;
+}
+
+void Replica::RestoreBlock(core::ByteSpan proposal_bytes) {
+  auto decoded = DecodeMessage(proposal_bytes);
+  if (!decoded || !std::holds_alternative<Proposal>(*decoded)) return Reject("RESTORE_MALFORMED");
+  const Proposal& p = std::get<Proposal>(*decoded);
+  if (p.view < config_.first_view || p.header.chain_id != config_.chain_id) {
+    return;  // of another epoch: nothing to extend
+  }
+  ledger::BlockHash hash = p.header.Hash();
+  const BlockNode* parent = tree_.Find(p.header.prev_hash);
+  if (parent == nullptr || tree_.Find(hash) != nullptr) return;  // committed since, or stale
+  tree_.Insert(MakeNode(p, *parent, core::Bytes(proposal_bytes.begin(), proposal_bytes.end())));
+  tree_.AddQc(p.justify);
+}
+
+BlockNode Replica::MakeNode(const Proposal& p, const BlockNode& parent, core::Bytes bytes) const {
+  BlockNode node;
+  node.hash = p.header.Hash();
+  node.view = p.view;
+  node.header = p.header;
+  node.transactions = p.transactions;
+  for (const auto& tx : node.transactions) node.tx_ids.insert(tx.id());
+  node.justify = p.justify;
+  node.log = ExtendLog(parent.log, p.transactions);
+  node.proposal = std::move(bytes);
+  return node;
+}
+
+void Replica::PersistSafety() {
+  Persist persist{safety_.state().Encode(), {}};
+  const BlockNode* node = tree_.Find(safety_.high_qc().block_hash);
+  while (node != nullptr && node->hash != tree_.root().hash) {
+    persist.locked_blocks.push_back(node->proposal);
+    node = tree_.Find(node->header.prev_hash);
+  }
+  std::reverse(persist.locked_blocks.begin(), persist.locked_blocks.end());
+  Emit(std::move(persist));
 }
 
 Replica::Replica(ReplicaConfig config, crypto::KeyPair key, ReplicaId id, const LedgerView& ledger,
@@ -292,16 +341,7 @@ void Replica::HandleProposal(ReplicaId from, Proposal p, core::Bytes bytes, bool
     return;
   }
 
-  BlockNode node;
-  node.hash = hash;
-  node.view = p.view;
-  node.header = p.header;
-  node.transactions = p.transactions;
-  for (const auto& tx : node.transactions) node.tx_ids.insert(tx.id());
-  node.justify = p.justify;
-  node.log = ExtendLog(parent->log, p.transactions);
-  node.proposal = std::move(bytes);
-  tree_.Insert(std::move(node));
+  tree_.Insert(MakeNode(p, *parent, std::move(bytes)));
   const BlockNode& inserted = *tree_.Find(hash);
 
   // A QC seen before the block arrived may complete a 2-chain now.

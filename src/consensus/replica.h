@@ -120,6 +120,11 @@ struct Input {
 
 struct Persist {
   core::Bytes safety_state;  // SafetyState::Encode()
+  // The signed proposals (as received) of the uncommitted blocks from the executed root up to
+  // the high QC's block, lowest first: what a restarted replica needs to extend its lock when
+  // every other replica restarted too. The driver keeps them until the next Persist and hands
+  // them back to Create (losing them costs liveness of a fully restarted network, not safety).
+  std::vector<core::Bytes> locked_blocks;
 };
 struct Send {
   ReplicaId to;
@@ -146,9 +151,11 @@ class Replica {
  public:
   // `key` must be in config.validators (REPLICA_NOT_VALIDATOR). `persisted` is the last
   // Persist payload, or empty on first start (SAFETY_STATE_CORRUPT if it does not decode).
-  static core::Result<std::unique_ptr<Replica>> Create(ReplicaConfig config, crypto::KeyPair key,
-                                                       const LedgerView& ledger,
-                                                       core::ByteSpan persisted);
+  // `locked_blocks` are the last Persist's locked_blocks; those that still extend the executed
+  // chain are restored into the block tree (they were checked when first received).
+  static core::Result<std::unique_ptr<Replica>> Create(
+      ReplicaConfig config, crypto::KeyPair key, const LedgerView& ledger, core::ByteSpan persisted,
+      const std::vector<core::Bytes>& locked_blocks = {});
 
   std::vector<Action> Step(const Input& input);
 
@@ -228,7 +235,10 @@ class Replica {
   void Emit(Action action) { actions_.push_back(std::move(action)); }
   void SendTo(ReplicaId to, const Message& message);
   void BroadcastAll(const Message& message);
-  void PersistSafety() { Emit(Persist{safety_.state().Encode()}); }
+  void PersistSafety();
+  // Restores a block the replica accepted before a restart (Create).
+  void RestoreBlock(core::ByteSpan proposal_bytes);
+  BlockNode MakeNode(const Proposal& p, const BlockNode& parent, core::Bytes bytes) const;
   core::Height max_seen_height() const { return max_seen_height_; }
 
   const ReplicaConfig config_;

@@ -1,6 +1,7 @@
 #include "node/ledger_store.h"
 
 #include "core/encoding.h"
+#include "crypto/sha256.h"
 
 namespace tradeledger::node {
 namespace {
@@ -147,6 +148,26 @@ core::Status LedgerStore::WriteBlock(core::Height height, const BlockWrite& writ
   }
   AddState(batch, write.state_writes, write.state_nodes, height, write.state_root);
   return store_.Write(batch, storage::WriteOptions{.sync = true});
+}
+
+core::Result<std::vector<core::Bytes>> LedgerStore::ReadLockedBlocks() const {
+  const uint8_t prefix[] = {'P'};
+  std::vector<core::Bytes> out;
+  auto it = store_.Scan(prefix);
+  for (; it->Valid(); it->Next()) out.emplace_back(it->value().begin(), it->value().end());
+  TL_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+core::Status LedgerStore::UpdateLockedBlocks(const std::vector<core::ByteSpan>& add,
+                                             const std::vector<core::Hash32>& remove) {
+  storage::WriteBatch batch;
+  for (const core::Hash32& digest : remove) batch.Delete(WithPrefix('P', digest.span()));
+  for (core::ByteSpan block : add) {
+    batch.Put(WithPrefix('P', crypto::Sha256Of(block).span()), block);
+  }
+  if (batch.empty()) return core::Ok();
+  return store_.Write(batch, storage::WriteOptions{.sync = false});
 }
 
 core::Result<std::optional<core::Bytes>> LedgerStore::ReadGenesisFile() const {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "crypto/sha256.h"
 #include "node/peer_frames.h"
 
 namespace tradeledger::node {
@@ -40,6 +41,9 @@ core::Result<std::unique_ptr<Node>> Node::Create(LedgerStore& store, Chain& chai
 
 core::Status Node::EnterEpoch(Chain::Validators validators) {
   TL_ASSIGN_OR_RETURN(core::Bytes persisted, safety_.Read());
+  TL_ASSIGN_OR_RETURN(std::vector<core::Bytes> locked, store_.ReadLockedBlocks());
+  locked_digests_.clear();
+  for (const core::Bytes& block : locked) locked_digests_.insert(crypto::Sha256Of(block));
   consensus::ReplicaConfig config;
   config.chain_id = chain_.genesis().chain_id;
   config.validators = validators.set;
@@ -52,8 +56,8 @@ core::Status Node::EnterEpoch(Chain::Validators validators) {
   // A network of one needs no heartbeat: it leads every view, so a view that times out idle
   // costs nothing, and its chain stays still while nothing happens.
   config.heartbeat_ms = validators.set.size() > 1 ? options_.heartbeat_ms : 0;
-  TL_ASSIGN_OR_RETURN(
-      core_, consensus::Replica::Create(std::move(config), key_, view_of_chain_, persisted));
+  TL_ASSIGN_OR_RETURN(core_, consensus::Replica::Create(std::move(config), key_, view_of_chain_,
+                                                        persisted, locked));
   epoch_ = validators.epoch;
   {
     std::lock_guard lock(validators_mu_);
@@ -289,6 +293,23 @@ bool Node::Step(consensus::Input input) {
 
 bool Node::Apply(consensus::Action& action) {
   if (auto* p = std::get_if<consensus::Persist>(&action)) {
+    // The blocks of the lock first (unsynced: process-crash durable), then the safety state.
+    std::set<core::Hash32> keep;
+    std::vector<core::ByteSpan> add;
+    for (const core::Bytes& block : p->locked_blocks) {
+      core::Hash32 digest = crypto::Sha256Of(block);
+      if (!locked_digests_.contains(digest)) add.push_back(block);
+      keep.insert(digest);
+    }
+    std::vector<core::Hash32> remove;
+    for (const core::Hash32& digest : locked_digests_) {
+      if (!keep.contains(digest)) remove.push_back(digest);
+    }
+    if (auto stored = store_.UpdateLockedBlocks(add, remove); !stored) {
+      Fail("storing the locked blocks", stored.error());
+      return false;
+    }
+    locked_digests_ = std::move(keep);
     if (auto written = safety_.Write(p->safety_state); !written) {
       Fail("writing the consensus safety state", written.error());
       return false;

@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -172,6 +173,7 @@ class Node {
   Mempool mempool_;
   std::unique_ptr<consensus::Replica> core_;  // consensus thread only
   uint64_t epoch_ = 0;                        // consensus thread only: the core's epoch
+  std::set<core::Hash32> locked_digests_;     // consensus thread only: stored locked blocks
   bool epoch_changed_ = false;                // consensus thread only
   mutable std::mutex validators_mu_;
   std::shared_ptr<const std::vector<crypto::PublicKey>> validators_;  // guarded; core's order

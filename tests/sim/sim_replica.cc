@@ -13,7 +13,7 @@ void SimReplica::Open() {
   TL_CHECK(chain.has_value());
   chain_ = std::move(*chain);
   view_ = std::make_unique<node::ChainView>(ledger_, *chain_);
-  auto core = consensus::Replica::Create(config_, key_, *view_, persisted_);
+  auto core = consensus::Replica::Create(config_, key_, *view_, persisted_, locked_blocks_);
   TL_CHECK(core.has_value());
   core_ = std::move(*core);
 }

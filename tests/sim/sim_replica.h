@@ -40,7 +40,10 @@ class SimReplica {
   void Crash();
   // Reopens the chain from the store and rebuilds the core from the persisted state.
   void Restart();
-  void Persist(const core::Bytes& safety_state) { persisted_ = safety_state; }
+  void Persist(const consensus::Persist& p) {
+    persisted_ = p.safety_state;
+    locked_blocks_ = p.locked_blocks;
+  }
 
   // What the core reads back: the node's own ChainView over this replica's chain and store.
   const consensus::LedgerView& ledger_view() const { return *view_; }
@@ -53,7 +56,8 @@ class SimReplica {
   const crypto::KeyPair key_;
   storage::MemoryStore store_;  // the disk
   node::LedgerStore ledger_{store_};
-  core::Bytes persisted_;  // the safety state file
+  core::Bytes persisted_;                   // the safety state file
+  std::vector<core::Bytes> locked_blocks_;  // the locked blocks kept beside it
   std::unique_ptr<node::Chain> chain_;
   std::unique_ptr<node::ChainView> view_;
   std::unique_ptr<consensus::Replica> core_;

@@ -524,7 +524,7 @@ void Simulator::Step(uint32_t i, InputEvent event) {
 void Simulator::Apply(uint32_t i, consensus::Action& action) {
   Node& node = nodes_[i];
   if (auto* p = std::get_if<consensus::Persist>(&action)) {
-    node.replica->Persist(p->safety_state);
+    node.replica->Persist(*p);
   } else if (auto* s = std::get_if<consensus::Send>(&action)) {
     Send(i, {s->to}, s->bytes);
   } else if (auto* b = std::get_if<consensus::Broadcast>(&action)) {
