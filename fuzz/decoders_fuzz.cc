@@ -14,6 +14,7 @@
 #include "ledger/block.h"
 #include "ledger/merkle.h"
 #include "node/ledger_store.h"
+#include "node/peer_frames.h"
 #include "state/state_proof.h"
 
 namespace {
@@ -36,7 +37,7 @@ void RoundTrip(ByteSpan input) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   ByteSpan input(data + 1, size - 1);
-  switch (data[0] % 8) {
+  switch (data[0] % 9) {
     case 0: {
       auto tx = tradeledger::ledger::SignedTransaction::Decode(input);
       if (tx) (void)tx->VerifySignature();
@@ -62,9 +63,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 6:
       RoundTrip<tradeledger::node::TxIndexEntry>(input);
       break;
-    default:
+    case 7:
       (void)tradeledger::consensus::DecodeMessage(input);
       break;
+    default: {  // a frame from another validator (node/peer_frames.h)
+      auto frame = tradeledger::node::ParsePeerFrame(input);
+      if (!frame || frame->channel != tradeledger::node::PeerChannel::kTransactions) break;
+      auto txs = tradeledger::node::DecodeTransactions(frame->body);
+      if (!txs) break;
+      auto encoded = tradeledger::node::TransactionsFrame(*txs);
+      if (encoded.size() != input.size() ||
+          !std::equal(encoded.begin(), encoded.end(), input.begin())) {
+        std::abort();  // two encodings of one batch
+      }
+      break;
+    }
   }
   return 0;
 }

@@ -10,9 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "consensus/messages.h"
 #include "ledger/block.h"
 #include "ledger/merkle.h"
 #include "node/ledger_store.h"
+#include "node/peer_frames.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
@@ -43,12 +45,18 @@ std::vector<Bytes> Seeds() {
     out.insert(out.end(), b.begin(), b.end());
     return out;
   };
+  tradeledger::consensus::Vote vote;
+  vote.view = tradeledger::core::View(3);
+  vote.height = tradeledger::core::Height(2);
+  vote.Sign(p.chain_id, key);
   return {tagged(0, tx.envelope()),
           tagged(1, block.Encode()),
           tagged(2, block.certificate.Encode()),
           tagged(3, inclusion.Encode()),
           tagged(4, consistency.Encode()),
-          tagged(6, entry.Encode())};
+          tagged(6, entry.Encode()),
+          tagged(7, tradeledger::consensus::EncodeMessage(vote)),
+          tagged(8, tradeledger::node::TransactionsFrame({tx, tx}))};
 }
 
 }  // namespace
