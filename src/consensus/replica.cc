@@ -75,6 +75,7 @@ void Replica::RestoreBlock(core::ByteSpan proposal_bytes) {
   if (parent == nullptr || tree_.Find(hash) != nullptr) return;  // committed since, or stale
   tree_.Insert(MakeNode(p, *parent, core::Bytes(proposal_bytes.begin(), proposal_bytes.end())));
   tree_.AddQc(p.justify);
+  persisted_locked_.insert(hash);
 }
 
 BlockNode Replica::MakeNode(const Proposal& p, const BlockNode& parent, core::Bytes bytes) const {
@@ -91,13 +92,18 @@ BlockNode Replica::MakeNode(const Proposal& p, const BlockNode& parent, core::By
 }
 
 void Replica::PersistSafety() {
-  Persist persist{safety_.state().Encode(), {}};
+  Persist persist{safety_.state().Encode(), {}, {}};
+  std::set<ledger::BlockHash> locked;
   const BlockNode* node = tree_.Find(safety_.high_qc().block_hash);
   while (node != nullptr && node->hash != tree_.root().hash) {
-    persist.locked_blocks.push_back(node->proposal);
+    persist.locked.push_back(node->hash);
+    locked.insert(node->hash);
+    if (!persisted_locked_.contains(node->hash)) {
+      persist.new_locked.emplace_back(node->hash, node->proposal);
+    }
     node = tree_.Find(node->header.prev_hash);
   }
-  std::reverse(persist.locked_blocks.begin(), persist.locked_blocks.end());
+  persisted_locked_ = std::move(locked);
   Emit(std::move(persist));
 }
 

@@ -120,11 +120,14 @@ struct Input {
 
 struct Persist {
   core::Bytes safety_state;  // SafetyState::Encode()
-  // The signed proposals (as received) of the uncommitted blocks from the executed root up to
-  // the high QC's block, lowest first: what a restarted replica needs to extend its lock when
-  // every other replica restarted too. The driver keeps them until the next Persist and hands
-  // them back to Create (losing them costs liveness of a fully restarted network, not safety).
-  std::vector<core::Bytes> locked_blocks;
+  // The uncommitted blocks from the executed root up to the high QC's block: what a restarted
+  // replica needs to extend its lock when every other replica restarted too. `locked` names
+  // all of them; `new_locked` carries the signed proposals (as received) of those no earlier
+  // Persist of this core carried. The driver keeps the proposals named by the latest Persist
+  // and hands them back to Create (losing them costs liveness of a fully restarted network,
+  // never safety).
+  std::vector<ledger::BlockHash> locked;
+  std::vector<std::pair<ledger::BlockHash, core::Bytes>> new_locked;
 };
 struct Send {
   ReplicaId to;
@@ -290,8 +293,9 @@ class Replica {
   std::deque<ledger::SignedTransaction> mempool_;
   std::unordered_set<ledger::TxId> mempool_ids_;
 
-  std::set<core::Hash32> verified_certs_;    // digests of verified QCs and TCs
-  std::optional<QuorumCert> epoch_root_qc_;  // for first_view > 1
+  std::set<core::Hash32> verified_certs_;         // digests of verified QCs and TCs
+  std::optional<QuorumCert> epoch_root_qc_;       // for first_view > 1
+  std::set<ledger::BlockHash> persisted_locked_;  // locked blocks a Persist (or Create) carried
   core::Height max_seen_height_;
   uint32_t sync_cursor_ = 0;
   core::TimestampMs sync_retry_at_;

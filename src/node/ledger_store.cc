@@ -1,7 +1,6 @@
 #include "node/ledger_store.h"
 
 #include "core/encoding.h"
-#include "crypto/sha256.h"
 
 namespace tradeledger::node {
 namespace {
@@ -150,22 +149,28 @@ core::Status LedgerStore::WriteBlock(core::Height height, const BlockWrite& writ
   return store_.Write(batch, storage::WriteOptions{.sync = true});
 }
 
-core::Result<std::vector<core::Bytes>> LedgerStore::ReadLockedBlocks() const {
+core::Result<std::vector<std::pair<ledger::BlockHash, core::Bytes>>> LedgerStore::ReadLockedBlocks()
+    const {
   const uint8_t prefix[] = {'P'};
-  std::vector<core::Bytes> out;
+  std::vector<std::pair<ledger::BlockHash, core::Bytes>> out;
   auto it = store_.Scan(prefix);
-  for (; it->Valid(); it->Next()) out.emplace_back(it->value().begin(), it->value().end());
+  for (; it->Valid(); it->Next()) {
+    core::ByteSpan key = it->key();
+    if (key.size() != 33) return core::Fail("STORAGE_CORRUPT", "locked block key");
+    auto hash = core::Hash32::FromSpan(key.subspan(1));
+    if (!hash) return core::Fail("STORAGE_CORRUPT", "locked block key");
+    out.emplace_back(ledger::BlockHash{*hash}, core::Bytes(it->value().begin(), it->value().end()));
+  }
   TL_RETURN_IF_ERROR(it->status());
   return out;
 }
 
-core::Status LedgerStore::UpdateLockedBlocks(const std::vector<core::ByteSpan>& add,
-                                             const std::vector<core::Hash32>& remove) {
+core::Status LedgerStore::UpdateLockedBlocks(
+    const std::vector<std::pair<ledger::BlockHash, core::Bytes>>& add,
+    const std::vector<ledger::BlockHash>& remove) {
   storage::WriteBatch batch;
-  for (const core::Hash32& digest : remove) batch.Delete(WithPrefix('P', digest.span()));
-  for (core::ByteSpan block : add) {
-    batch.Put(WithPrefix('P', crypto::Sha256Of(block).span()), block);
-  }
+  for (const ledger::BlockHash& hash : remove) batch.Delete(WithPrefix('P', hash.hash.span()));
+  for (const auto& [hash, proposal] : add) batch.Put(WithPrefix('P', hash.hash.span()), proposal);
   if (batch.empty()) return core::Ok();
   return store_.Write(batch, storage::WriteOptions{.sync = false});
 }

@@ -8,7 +8,7 @@
 //   'S' state key                 -> state value (flat copy of the state for fast reads)
 //   'R' height(u64 BE)            -> state root after executing blocks 1..height
 //   'G'                           -> the genesis file's bytes (the data directory names its chain)
-//   'P' SHA-256(proposal)         -> a signed proposal the consensus core is locked on
+//   'P' block hash(32)            -> a signed proposal the consensus core is locked on
 //                                    (consensus::Persist::locked_blocks; not part of the ledger)
 // Everything a block changes is written in one atomic, synced WriteBatch (BlockWrite), so a
 // node killed at any instant restarts with every block it acknowledged, or none of a block.
@@ -81,12 +81,12 @@ class LedgerStore {
   core::Status WriteBlock(core::Height height, const BlockWrite& write);
   core::Result<std::optional<core::Bytes>> ReadGenesisFile() const;
   // The locked blocks kept for a restart (consensus/replica.h, Persist::locked_blocks).
-  core::Result<std::vector<core::Bytes>> ReadLockedBlocks() const;
-  // Adds `add` and removes the blocks whose digests are in `remove`, in one batch. Not synced:
-  // it survives a process crash; a power loss may cost the locked blocks (liveness of a fully
-  // restarted network, never safety: ADR 0017).
-  core::Status UpdateLockedBlocks(const std::vector<core::ByteSpan>& add,
-                                  const std::vector<core::Hash32>& remove);
+  core::Result<std::vector<std::pair<ledger::BlockHash, core::Bytes>>> ReadLockedBlocks() const;
+  // Adds `add` and removes the blocks named in `remove`, in one batch. Not synced: it survives
+  // a process crash; a power loss may cost the locked blocks (liveness of a fully restarted
+  // network, never safety: ADR 0017).
+  core::Status UpdateLockedBlocks(const std::vector<std::pair<ledger::BlockHash, core::Bytes>>& add,
+                                  const std::vector<ledger::BlockHash>& remove);
   // Writes the genesis file and state (height 0) atomically and durably.
   core::Status WriteGenesis(std::string_view genesis_file,
                             const trade::WorkingState::Writes& state_writes,

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "crypto/sha256.h"
 #include "node/peer_frames.h"
 
 namespace tradeledger::node {
@@ -41,9 +40,13 @@ core::Result<std::unique_ptr<Node>> Node::Create(LedgerStore& store, Chain& chai
 
 core::Status Node::EnterEpoch(Chain::Validators validators) {
   TL_ASSIGN_OR_RETURN(core::Bytes persisted, safety_.Read());
-  TL_ASSIGN_OR_RETURN(std::vector<core::Bytes> locked, store_.ReadLockedBlocks());
-  locked_digests_.clear();
-  for (const core::Bytes& block : locked) locked_digests_.insert(crypto::Sha256Of(block));
+  TL_ASSIGN_OR_RETURN(auto stored_locked, store_.ReadLockedBlocks());
+  std::vector<core::Bytes> locked;
+  locked_stored_.clear();
+  for (auto& [hash, proposal] : stored_locked) {
+    locked_stored_.insert(hash);
+    locked.push_back(std::move(proposal));
+  }
   consensus::ReplicaConfig config;
   config.chain_id = chain_.genesis().chain_id;
   config.validators = validators.set;
@@ -294,22 +297,16 @@ bool Node::Step(consensus::Input input) {
 bool Node::Apply(consensus::Action& action) {
   if (auto* p = std::get_if<consensus::Persist>(&action)) {
     // The blocks of the lock first (unsynced: process-crash durable), then the safety state.
-    std::set<core::Hash32> keep;
-    std::vector<core::ByteSpan> add;
-    for (const core::Bytes& block : p->locked_blocks) {
-      core::Hash32 digest = crypto::Sha256Of(block);
-      if (!locked_digests_.contains(digest)) add.push_back(block);
-      keep.insert(digest);
+    std::set<ledger::BlockHash> keep(p->locked.begin(), p->locked.end());
+    std::vector<ledger::BlockHash> remove;
+    for (const ledger::BlockHash& hash : locked_stored_) {
+      if (!keep.contains(hash)) remove.push_back(hash);
     }
-    std::vector<core::Hash32> remove;
-    for (const core::Hash32& digest : locked_digests_) {
-      if (!keep.contains(digest)) remove.push_back(digest);
-    }
-    if (auto stored = store_.UpdateLockedBlocks(add, remove); !stored) {
+    if (auto stored = store_.UpdateLockedBlocks(p->new_locked, remove); !stored) {
       Fail("storing the locked blocks", stored.error());
       return false;
     }
-    locked_digests_ = std::move(keep);
+    locked_stored_ = std::move(keep);
     if (auto written = safety_.Write(p->safety_state); !written) {
       Fail("writing the consensus safety state", written.error());
       return false;

@@ -171,10 +171,10 @@ class Node {
   PeerLinks* const links_;
   ChainView view_of_chain_;
   Mempool mempool_;
-  std::unique_ptr<consensus::Replica> core_;  // consensus thread only
-  uint64_t epoch_ = 0;                        // consensus thread only: the core's epoch
-  std::set<core::Hash32> locked_digests_;     // consensus thread only: stored locked blocks
-  bool epoch_changed_ = false;                // consensus thread only
+  std::unique_ptr<consensus::Replica> core_;   // consensus thread only
+  uint64_t epoch_ = 0;                         // consensus thread only: the core's epoch
+  std::set<ledger::BlockHash> locked_stored_;  // consensus thread only: stored locked blocks
+  bool epoch_changed_ = false;                 // consensus thread only
   mutable std::mutex validators_mu_;
   std::shared_ptr<const std::vector<crypto::PublicKey>> validators_;  // guarded; core's order
   uint64_t validators_epoch_ = 0;                                     // guarded

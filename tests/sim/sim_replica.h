@@ -9,6 +9,7 @@
 // Thread safety: single-threaded, like the simulator.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -40,10 +41,8 @@ class SimReplica {
   void Crash();
   // Reopens the chain from the store and rebuilds the core from the persisted state.
   void Restart();
-  void Persist(const consensus::Persist& p) {
-    persisted_ = p.safety_state;
-    locked_blocks_ = p.locked_blocks;
-  }
+  // Keeps what the node driver keeps: the safety state and the proposals of the lock.
+  void Persist(const consensus::Persist& p);
 
   // What the core reads back: the node's own ChainView over this replica's chain and store.
   const consensus::LedgerView& ledger_view() const { return *view_; }
@@ -56,8 +55,8 @@ class SimReplica {
   const crypto::KeyPair key_;
   storage::MemoryStore store_;  // the disk
   node::LedgerStore ledger_{store_};
-  core::Bytes persisted_;                   // the safety state file
-  std::vector<core::Bytes> locked_blocks_;  // the locked blocks kept beside it
+  core::Bytes persisted_;                                   // the safety state file
+  std::map<ledger::BlockHash, core::Bytes> locked_blocks_;  // kept beside it
   std::unique_ptr<node::Chain> chain_;
   std::unique_ptr<node::ChainView> view_;
   std::unique_ptr<consensus::Replica> core_;
