@@ -95,6 +95,36 @@ core::Result<StoredBlock> StoredBlock::Decode(core::ByteSpan bytes) {
   return b;
 }
 
+core::Result<BlockExcerpt> DecodeBlockExcerpt(core::ByteSpan stored_block,
+                                              std::optional<uint32_t> position) {
+  core::Decoder d(stored_block);
+  TL_RETURN_IF_ERROR(d.ExpectVersion(kStoredBlockVersion));
+  BlockExcerpt out;
+  TL_ASSIGN_OR_RETURN(core::ByteSpan header_bytes, d.GetBytes(kMaxHeaderBytes));
+  TL_ASSIGN_OR_RETURN(out.header, BlockHeader::Decode(header_bytes));
+  TL_ASSIGN_OR_RETURN(uint32_t n, d.GetCount(kMaxBlockTransactions));
+  if (n != out.header.tx_count) {
+    return core::Fail("BLOCK_INVALID", "header counts " + std::to_string(out.header.tx_count) +
+                                           " transactions, block has " + std::to_string(n));
+  }
+  if (position && *position >= n) {
+    return core::Fail(
+        "INVALID_ARGUMENT",
+        "no transaction at position " + std::to_string(*position) + " of " + std::to_string(n));
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    TL_ASSIGN_OR_RETURN(core::ByteSpan envelope, d.GetBytes(kMaxTransactionBytes));
+    if (position && i == *position) {
+      TL_ASSIGN_OR_RETURN(SignedTransaction tx, SignedTransaction::Decode(envelope));
+      out.transaction = std::move(tx);
+    }
+  }
+  TL_ASSIGN_OR_RETURN(core::ByteSpan cert_bytes, d.GetBytes(kMaxCertificateBytes));
+  TL_ASSIGN_OR_RETURN(out.certificate, CommitCertificate::Decode(cert_bytes));
+  TL_RETURN_IF_ERROR(d.Finish());
+  return out;
+}
+
 core::Hash32 TransactionRoot(const std::vector<SignedTransaction>& transactions) {
   std::vector<core::Hash32> leaves;
   leaves.reserve(transactions.size());

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/bytes.h"
@@ -55,6 +56,20 @@ struct StoredBlock {
   // Signatures are not checked here.
   static core::Result<StoredBlock> Decode(core::ByteSpan bytes);
 };
+
+// The header and certificate of an encoded StoredBlock and, if `position` is given, its
+// transaction at that position, decoded without decoding the block's other transactions: their
+// envelopes are skipped, lengths still bounds-checked. For serving a proof of one transaction,
+// where decoding (and so hashing) every envelope of the block would be most of the work
+// (doc/performance.md, scenario f). Fails as StoredBlock::Decode on malformed bytes, and with
+// INVALID_ARGUMENT if `position` is not below the block's transaction count.
+struct BlockExcerpt {
+  BlockHeader header;
+  std::optional<SignedTransaction> transaction;  // set exactly when a position was given
+  CommitCertificate certificate;
+};
+core::Result<BlockExcerpt> DecodeBlockExcerpt(core::ByteSpan stored_block,
+                                              std::optional<uint32_t> position);
 
 // The transaction root of a block: RFC 9162 MTH over LeafHash(tx id) of each transaction.
 core::Hash32 TransactionRoot(const std::vector<SignedTransaction>& transactions);

@@ -87,6 +87,15 @@ core::Result<ledger::StoredBlock> LedgerStore::ReadBlock(core::Height height) co
   return std::move(*block);
 }
 
+core::Result<ledger::BlockExcerpt> LedgerStore::ReadBlockExcerpt(
+    core::Height height, std::optional<uint32_t> position) const {
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, ReadBlockBytes(height));
+  if (!raw) return core::Fail("NOT_FOUND", "no block at height " + height.ToString());
+  auto excerpt = ledger::DecodeBlockExcerpt(*raw, position);
+  if (!excerpt) return core::Fail(Corrupt("block " + height.ToString(), excerpt.error()));
+  return std::move(*excerpt);
+}
+
 core::Result<std::optional<TxIndexEntry>> LedgerStore::ReadTxIndex(const ledger::TxId& id) const {
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, store_.Get(TxIndexKey(id)));
   if (!raw) return std::optional<TxIndexEntry>();

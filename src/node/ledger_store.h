@@ -66,6 +66,10 @@ class LedgerStore {
   // NOT_FOUND if there is no block at `height`; STORAGE_CORRUPT if it does not decode.
   core::Result<ledger::StoredBlock> ReadBlock(core::Height height) const;
   core::Result<std::optional<core::Bytes>> ReadBlockBytes(core::Height height) const;
+  // The header and certificate of the block at `height` and, with a position, that one
+  // transaction, without decoding the others (ledger::DecodeBlockExcerpt). Errors as ReadBlock.
+  core::Result<ledger::BlockExcerpt> ReadBlockExcerpt(core::Height height,
+                                                      std::optional<uint32_t> position) const;
   core::Result<std::optional<TxIndexEntry>> ReadTxIndex(const ledger::TxId& id) const;
   // The state root after executing blocks 1..height (height 0: the genesis state).
   core::Result<std::optional<core::Hash32>> ReadStateRoot(core::Height height) const;

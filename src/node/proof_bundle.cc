@@ -31,7 +31,8 @@ std::unexpected<core::Error> Invalid(const std::string& why) {
   return core::Fail("PROOF_INVALID", why);
 }
 
-nlohmann::json CertifiedHeader(const ledger::StoredBlock& block) {
+// Proofs read only the header, the certificate and at most one transaction of a block.
+nlohmann::json CertifiedHeader(const ledger::BlockExcerpt& block) {
   return {{"height", block.header.height.value},
           {"header", B64(block.header.Encode())},
           {"certificate", B64(block.certificate.Encode())}};
@@ -138,7 +139,7 @@ core::Result<nlohmann::json> BuildStateBundle(const LedgerStore& store,
                                               const ledger::ChainId& chain, core::Height tip,
                                               core::ByteSpan state_key) {
   if (tip.value == 0) return core::Fail("NOT_FOUND", "no certified state yet");
-  TL_ASSIGN_OR_RETURN(ledger::StoredBlock block, store.ReadBlock(tip));
+  TL_ASSIGN_OR_RETURN(ledger::BlockExcerpt block, store.ReadBlockExcerpt(tip, std::nullopt));
   TL_ASSIGN_OR_RETURN(state::StateProof proof,
                       state::Prove(store.state_nodes(), block.header.state_root, state_key));
   nlohmann::json j = CertifiedHeader(block);
@@ -156,20 +157,21 @@ core::Result<nlohmann::json> BuildInclusionBundle(const LedgerStore& store,
                                                   const ledger::TxId& id) {
   TL_ASSIGN_OR_RETURN(std::optional<TxIndexEntry> entry, store.ReadTxIndex(id));
   if (!entry) return core::Fail("NOT_FOUND", "transaction " + id.hex() + " is not committed");
-  TL_ASSIGN_OR_RETURN(ledger::StoredBlock block, store.ReadBlock(entry->height));
-  if (entry->position >= block.transactions.size() ||
-      block.transactions[entry->position].id() != id) {
+  // A position beyond the block is STORAGE_CORRUPT too.
+  auto block = store.ReadBlockExcerpt(entry->height, entry->position);
+  if (!block) return core::Fail(block.error());
+  if (block->transaction->id() != id) {
     return core::Fail("STORAGE_CORRUPT",
                       "index entry does not match block " + entry->height.ToString());
   }
   TL_ASSIGN_OR_RETURN(
       ledger::InclusionProof proof,
-      ledger::ProveInclusion(entry->leaf_index, block.header.log_size, store.log_nodes()));
-  nlohmann::json j = CertifiedHeader(block);
+      ledger::ProveInclusion(entry->leaf_index, block->header.log_size, store.log_nodes()));
+  nlohmann::json j = CertifiedHeader(*block);
   j["kind"] = kInclusionBundleKind;
   j["chain_id"] = chain.hex();
   j["tx_id"] = id.hex();
-  j["transaction"] = B64(block.transactions[entry->position].envelope());
+  j["transaction"] = B64(block->transaction->envelope());
   j["position"] = entry->position;
   j["result_code"] = entry->result_code;
   j["inclusion"] = B64(proof.Encode());
@@ -182,8 +184,8 @@ core::Result<nlohmann::json> BuildConsistencyBundle(const LedgerStore& store,
   if (from.value == 0 || from > to) {
     return core::Fail("INVALID_ARGUMENT", "need 1 <= from <= to");
   }
-  TL_ASSIGN_OR_RETURN(ledger::StoredBlock a, store.ReadBlock(from));
-  TL_ASSIGN_OR_RETURN(ledger::StoredBlock b, store.ReadBlock(to));
+  TL_ASSIGN_OR_RETURN(ledger::BlockExcerpt a, store.ReadBlockExcerpt(from, std::nullopt));
+  TL_ASSIGN_OR_RETURN(ledger::BlockExcerpt b, store.ReadBlockExcerpt(to, std::nullopt));
   TL_ASSIGN_OR_RETURN(
       ledger::ConsistencyProof proof,
       ledger::ProveConsistency(a.header.log_size, b.header.log_size, store.log_nodes()));

@@ -73,6 +73,14 @@ rocksdb::Options ToRocksDb(const RocksDbOptions& options) {
   // ones of level 0 are pinned, as they are consulted on every read.
   table.cache_index_and_filter_blocks = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
+  // Partitioned, so that a lookup loads one small (metadata_block_size) partition of a table's
+  // index and Bloom filter, not the whole of them: a whole filter of a 64 MiB table is about
+  // 1 MiB, the size of one shard of the cache, so every load evicted the other tables' filters
+  // and lookups re-read them (a profile at 200,000 committed anchors put 73% of block commit
+  // time there; doc/performance.md, scenario f). The top level of each stays pinned.
+  table.index_type = rocksdb::BlockBasedTableOptions::IndexType::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.pin_top_level_index_and_filter = true;
   table.block_size = 16u << 10;
   out.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return out;
