@@ -1,7 +1,9 @@
 #include "cli/bench_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace tradeledger::cli::bench {
 namespace {
@@ -10,9 +12,21 @@ using nlohmann::ordered_json;
 
 double Ms(int64_t ns) { return static_cast<double>(ns) / 1e6; }
 
+// Infinite figures (percentiles that fall among uncommitted transactions) are null.
 ordered_json LatencyJson(const LatencySummary& s) {
-  return {{"count", s.count}, {"p50_ms", s.p50}, {"p95_ms", s.p95},
-          {"p99_ms", s.p99},  {"max_ms", s.max}, {"mean_ms", s.mean}};
+  auto ms = [](double v) { return std::isinf(v) ? ordered_json() : ordered_json(v); };
+  return {{"count", s.count},     {"not_committed", s.not_committed},
+          {"p50_ms", ms(s.p50)},  {"p95_ms", ms(s.p95)},
+          {"p99_ms", ms(s.p99)},  {"max_ms", ms(s.max)},
+          {"mean_ms", ms(s.mean)}};
+}
+
+// "123" or, for an infinite latency, "never".
+std::string Latency(double ms) {
+  if (std::isinf(ms)) return "never";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.0f", ms);
+  return buffer;
 }
 
 std::string Format(const char* format, auto... args) {
@@ -47,7 +61,11 @@ Figures ComputeFigures(const BenchRun& b, std::span<const MeasuredTx> load) {
     if (t.sent_ns < 0) continue;
     ++f.attempted;
     if (b.driver.rate > 0) lag.push_back(Ms(t.sent_ns - t.intended_ns));
-    if (t.commit_ns < 0) continue;
+    if (t.commit_ns < 0) {
+      latency.push_back(std::numeric_limits<double>::infinity());
+      by_kind[std::string(KindName(load[i].kind))].push_back(latency.back());
+      continue;
+    }
     ++f.committed;
     commits.push_back(t.commit_ns);
     latency.push_back(Ms(t.commit_ns - t.intended_ns));
@@ -165,9 +183,14 @@ std::string Summary(const BenchRun& b, const Figures& f) {
              f.committed, f.attempted, b.run.elapsed_s, f.tx_per_s, 100 * f.fraction_of_bound,
              Rate(f.bound_tx_per_s, " tx/s").c_str(), Rate(l.verify_all_cores_per_s).c_str(),
              b.validator_count);
-  out += Format("  latency   submit to commit p50 %.0f ms, p95 %.0f, p99 %.0f, max %.0f%s\n",
-                f.latency.p50, f.latency.p95, f.latency.p99, f.latency.max,
+  out += Format("  latency   submit to commit p50 %s ms, p95 %s, p99 %s, max %s%s\n",
+                Latency(f.latency.p50).c_str(), Latency(f.latency.p95).c_str(),
+                Latency(f.latency.p99).c_str(), Latency(f.latency.max).c_str(),
                 b.driver.rate > 0 ? " (from the intended send time)" : "");
+  if (f.latency.not_committed > 0) {
+    out += Format("            %zu transactions never committed: counted as infinite latency\n",
+                  f.latency.not_committed);
+  }
   if (b.driver.rate > 0) {
     out += Format("  sender    lag behind schedule p50 %.1f ms, p99 %.1f, max %.1f\n", f.lag.p50,
                   f.lag.p99, f.lag.max);

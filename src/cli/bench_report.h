@@ -37,8 +37,10 @@ struct Figures {
   double tx_per_s = 0;        // committed / (first send .. last commit)
   double bound_tx_per_s = 0;  // all-core verifications/s / validators
   double fraction_of_bound = 0;
-  LatencySummary latency;  // submit (open loop: intended send) to commit, ms
-  LatencySummary lag;      // open loop: actual send - intended send, ms
+  // Submit (open loop: intended send) to commit, ms; a transaction that never committed
+  // counts as infinite.
+  LatencySummary latency;
+  LatencySummary lag;  // open loop: actual send - intended send, ms
   std::map<std::string, LatencySummary> latency_by_kind;
   std::vector<Window> windows;  // split at the hooks' times
   std::vector<size_t> per_second;

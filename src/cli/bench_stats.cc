@@ -18,12 +18,15 @@ LatencySummary Summarize(std::vector<double> values) {
   LatencySummary s;
   if (values.empty()) return s;
   std::sort(values.begin(), values.end());
-  s.count = values.size();
+  auto finite = std::find_if(values.begin(), values.end(), [](double v) { return std::isinf(v); });
+  s.count = static_cast<size_t>(finite - values.begin());
+  s.not_committed = values.size() - s.count;
   s.p50 = Percentile(values, 50);
   s.p95 = Percentile(values, 95);
   s.p99 = Percentile(values, 99);
   s.max = values.back();
-  s.mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+  if (s.count > 0)
+    s.mean = std::accumulate(values.begin(), finite, 0.0) / static_cast<double>(s.count);
   return s;
 }
 

@@ -13,14 +13,17 @@
 
 namespace tradeledger::cli::bench {
 
-// Percentiles of a set of latencies, in milliseconds. All zero when count is 0.
+// Percentiles of a set of latencies, in milliseconds. A transaction that never committed
+// counts as an infinite latency, so a percentile that falls among them is +infinity rather
+// than the latency of a survivor. All zero when there are no values.
 struct LatencySummary {
-  size_t count = 0;
+  size_t count = 0;          // finite values (committed transactions)
+  size_t not_committed = 0;  // infinite values
   double p50 = 0;
   double p95 = 0;
   double p99 = 0;
   double max = 0;
-  double mean = 0;
+  double mean = 0;  // of the finite values
 };
 
 // The nearest-rank percentile of ascending `sorted`: the smallest value such that at least
@@ -28,7 +31,7 @@ struct LatencySummary {
 // every reported figure is a latency that some transaction actually had.
 double Percentile(std::span<const double> sorted, double p);
 
-// Sorts `values` and summarises them.
+// Sorts `values` (+infinity for a transaction that never committed) and summarises them.
 LatencySummary Summarize(std::vector<double> values);
 
 // The intended send time of the i-th transaction of an open loop offering `rate` transactions

@@ -4,6 +4,8 @@
 // every claim of the entries is accepted.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -41,6 +43,20 @@ TEST(BenchStats, SummarizeSortsFirst) {
   EXPECT_EQ(s.max, 40);
   EXPECT_EQ(s.mean, 25);
   EXPECT_EQ(Summarize({}).count, 0u);
+}
+
+TEST(BenchStats, UncommittedTransactionsCountAsInfiniteLatency) {
+  const double never = std::numeric_limits<double>::infinity();
+  std::vector<double> values(98, 10.0);
+  values.push_back(never);
+  values.push_back(never);
+  LatencySummary s = Summarize(values);
+  EXPECT_EQ(s.count, 98u);
+  EXPECT_EQ(s.not_committed, 2u);
+  EXPECT_EQ(s.p95, 10);
+  EXPECT_TRUE(std::isinf(s.p99));  // not the latency of a survivor
+  EXPECT_TRUE(std::isinf(s.max));
+  EXPECT_EQ(s.mean, 10);
 }
 
 TEST(BenchSchedule, IntendedTimeIsAFunctionOfTheIndexAlone) {
