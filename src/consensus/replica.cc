@@ -214,9 +214,23 @@ void Replica::SyncWithLedger() {
   TL_CHECK(block.has_value());
   ledger::BlockHash hash = block->header.Hash();
   if (tree_.Find(hash) != nullptr) {
+    // The executed blocks are the branch from `hash` up to the old root: their transactions
+    // leave the mempool by id, without asking the ledger about every waiting transaction.
+    std::unordered_set<ledger::TxId> executed_ids;
+    for (const BlockNode* n = tree_.Find(hash); n != nullptr && n->hash != tree_.root().hash;
+         n = tree_.Find(n->header.prev_hash)) {
+      executed_ids.insert(n->tx_ids.begin(), n->tx_ids.end());
+    }
     tree_.Reroot(hash);
+    RemoveFromMempool(executed_ids);
   } else {
     tree_.Reset(RootFromLedger(config_, ledger_));
+    // Blocks arrived by other means (sync, or a restart): ask the ledger about each.
+    std::erase_if(mempool_, [&](const ledger::SignedTransaction& tx) {
+      if (!ledger_.IsCommitted(tx.id())) return false;
+      mempool_ids_.erase(tx.id());
+      return true;
+    });
   }
   if (emitted_height_ < executed) {
     emitted_height_ = executed;
@@ -227,16 +241,20 @@ void Replica::SyncWithLedger() {
   certificates_.erase(certificates_.begin(), certificates_.upper_bound(executed));
   commit_votes_.erase(commit_votes_.begin(), commit_votes_.upper_bound(executed));
   commit_voters_.erase(commit_voters_.begin(), commit_voters_.upper_bound(executed));
-  std::erase_if(mempool_, [&](const ledger::SignedTransaction& tx) {
-    if (!ledger_.IsCommitted(tx.id())) return false;
-    mempool_ids_.erase(tx.id());
-    return true;
-  });
   // Proposals that waited for this state are checked again, after the current input.
   for (Buffered& b : waiting_state_) {
     local_.push_back(Local{b.from, Message(std::move(b.proposal)), std::move(b.bytes), false});
   }
   waiting_state_.clear();
+}
+
+void Replica::RemoveFromMempool(const std::unordered_set<ledger::TxId>& ids) {
+  if (ids.empty() || mempool_.empty()) return;
+  size_t removed = 0;
+  for (const ledger::TxId& id : ids) removed += mempool_ids_.erase(id);
+  if (removed == 0) return;
+  std::erase_if(mempool_,
+                [&](const ledger::SignedTransaction& tx) { return ids.contains(tx.id()); });
 }
 
 void Replica::Dispatch(ReplicaId from, Message message, core::Bytes bytes, bool trusted) {

@@ -197,6 +197,8 @@ class Replica {
 
   void Reject(const std::string& code) { ++rejections_[code]; }
   void SyncWithLedger();
+  // Drops the transactions with these ids from the mempool.
+  void RemoveFromMempool(const std::unordered_set<ledger::TxId>& ids);
   void Dispatch(ReplicaId from, Message message, core::Bytes bytes, bool trusted);
   void HandleProposal(ReplicaId from, Proposal p, core::Bytes bytes, bool trusted);
   void HandleVote(const Vote& v, bool trusted);

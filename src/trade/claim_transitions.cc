@@ -6,6 +6,7 @@
 #include "trade/claim_rules.h"
 #include "trade/delegation.h"
 #include "trade/entry.h"
+#include "trade/id_index.h"
 #include "trade/origin_common.h"
 #include "trade/origin_reasons.h"
 #include "trade/participants.h"
@@ -57,22 +58,27 @@ TxOutcome StateInvalid(const Json& claim, std::string_view action) {
 
 core::Status RecordCitation(WorkingState& state, std::string_view cert_id,
                             std::string_view claim_id, const Json& entry, bool accepted) {
-  TL_RETURN_IF_ERROR(AppendIdList(state, CertClaimsKey(cert_id), claim_id));
+  TL_RETURN_IF_ERROR(AppendIdIndex(state, CertClaimsKey(cert_id), claim_id));
   if (!accepted) return core::Ok();
   TL_ASSIGN_OR_RETURN(std::optional<Json> cert, LoadCertification(state, cert_id));
   if (!cert) return core::Fail("STATE_CORRUPT", "cited certification missing");
+  bool changed = false;
   if ((*cert).value("singleShipment", true) && !cert->contains("shipmentRef")) {
     (*cert)["shipmentRef"] = entry["shipmentRef"];
+    changed = true;
   }
+  Json retain_before = cert->value("retainUntil", Json());
   ExtendRetention(*cert, entry["importDate"].get<int64_t>());
-  SaveCertification(state, *cert);
+  changed |= cert->value("retainUntil", Json()) != retain_before;
+  // A blanket certification is cited by many entries; most citations change nothing in it.
+  if (changed) SaveCertification(state, *cert);
   return core::Ok();
 }
 
 core::Status ApplySupersedingCertification(WorkingState& state, const Json& old_cert,
                                            const Json& new_cert, int64_t now) {
   std::string old_id = old_cert["certId"], new_id = new_cert["certId"];
-  TL_ASSIGN_OR_RETURN(std::vector<std::string> ids, LoadIdList(state, CertClaimsKey(old_id)));
+  TL_ASSIGN_OR_RETURN(std::vector<std::string> ids, LoadIdIndex(state, CertClaimsKey(old_id)));
   for (const std::string& id : ids) {
     TL_ASSIGN_OR_RETURN(std::optional<Json> claim, LoadClaim(state, id));
     if (!claim || (*claim)["state"] != "CORRECTION_REQUESTED") continue;

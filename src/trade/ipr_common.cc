@@ -45,26 +45,6 @@ core::Result<std::vector<std::string>> RecordStrings(const Json& j, const char* 
   return out;
 }
 
-core::Result<std::vector<std::string>> LoadIprIdList(const StateReader& state, core::ByteSpan key) {
-  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(key));
-  if (!raw) return std::vector<std::string>();
-  TL_ASSIGN_OR_RETURN(Json ids, FromStateValue(*raw));
-  std::vector<std::string> out;
-  if (!ids.is_array()) return core::Fail("STATE_CORRUPT", "IPR index is not an array");
-  for (const Json& id : ids) {
-    if (!id.is_string()) return core::Fail("STATE_CORRUPT", "IPR index holds a non-string");
-    out.push_back(id.get<std::string>());
-  }
-  return out;
-}
-
-core::Status AppendIprIdList(WorkingState& state, core::ByteSpan key, std::string_view id) {
-  TL_ASSIGN_OR_RETURN(std::vector<std::string> ids, LoadIprIdList(state, key));
-  ids.emplace_back(id);
-  state.Put(key, ToStateValue(Json(ids)));
-  return core::Ok();
-}
-
 bool IsIprId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {

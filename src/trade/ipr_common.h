@@ -1,5 +1,5 @@
 // Shared plumbing of the IPR module (recordations, licences, assessments): reading stored
-// records defensively, id lists kept under index keys, and small predicates.
+// records defensively, and small predicates.
 //
 // Stored records are written by this module, but a replica must never crash on a bad state
 // value: every reader checks JSON types and fails with STATE_CORRUPT (which abandons the
@@ -26,10 +26,6 @@ core::Result<std::string> RecordString(const Json& j, const char* field);
 core::Result<int64_t> RecordInt(const Json& j, const char* field);
 core::Result<std::optional<int64_t>> RecordOptInt(const Json& j, const char* field);
 core::Result<std::vector<std::string>> RecordStrings(const Json& j, const char* field);
-
-// A JSON array of ids stored at `key` (empty if absent); appending keeps insertion order.
-core::Result<std::vector<std::string>> LoadIprIdList(const StateReader& state, core::ByteSpan key);
-core::Status AppendIprIdList(WorkingState& state, core::ByteSpan key, std::string_view id);
 
 // Ids of licences and other IPR records: 1..128 characters of [A-Za-z0-9._:-].
 bool IsIprId(std::string_view id);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "trade/delegation.h"
+#include "trade/id_index.h"
 #include "trade/ipr_common.h"
 #include "trade/licence.h"
 #include "trade/licence_rules.h"
@@ -41,7 +42,7 @@ core::Result<std::optional<Json>> Subtree(const StateReader& state, std::vector<
   bool any_child = false;
   if (static_cast<int>(chain.size()) < kMaxLicenceChainDepth) {
     TL_ASSIGN_OR_RETURN(std::vector<std::string> children,
-                        LoadIprIdList(state, LicenceChildrenKey(l.license_id)));
+                        LoadIdIndex(state, LicenceChildrenKey(l.license_id)));
     for (const std::string& id : children) {
       TL_ASSIGN_OR_RETURN(std::optional<Licence> child, LoadLicence(state, id));
       if (!child) return core::Fail("STATE_CORRUPT", "indexed licence " + id + " is missing");
@@ -66,7 +67,7 @@ core::Result<Json> Tree(const StateReader& state, std::string_view recordation_n
                         const std::string* reader, int64_t now) {
   Json out = {{"recordationNo", recordation_no}, {"licenses", Json::array()}};
   TL_ASSIGN_OR_RETURN(std::vector<std::string> roots,
-                      LoadIprIdList(state, LicenceRootsKey(recordation_no)));
+                      LoadIdIndex(state, LicenceRootsKey(recordation_no)));
   for (const std::string& id : roots) {
     TL_ASSIGN_OR_RETURN(std::optional<Licence> root, LoadLicence(state, id));
     if (!root) return core::Fail("STATE_CORRUPT", "indexed licence " + id + " is missing");

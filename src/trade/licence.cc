@@ -214,11 +214,11 @@ core::Result<Licence> Licence::FromJson(const Json& j) {
 core::Bytes LicenceKey(std::string_view id) {
   return core::ToBytes("ipr-license/" + std::string(id));
 }
-core::Bytes LicenceRootsKey(std::string_view recordation_no) {
-  return core::ToBytes("ipr-license-roots/" + std::string(recordation_no));
+std::string LicenceRootsKey(std::string_view recordation_no) {
+  return "ipr-license-roots/" + std::string(recordation_no);
 }
-core::Bytes LicenceChildrenKey(std::string_view id) {
-  return core::ToBytes("ipr-license-children/" + std::string(id));
+std::string LicenceChildrenKey(std::string_view id) {
+  return "ipr-license-children/" + std::string(id);
 }
 core::Bytes LicenceUsedKey(std::string_view id) {
   return core::ToBytes("ipr-license-used/" + std::string(id));

@@ -90,8 +90,10 @@ inline constexpr int64_t kInheritTo = std::numeric_limits<int64_t>::max();
 core::Result<Licence> ParseLicenceIssue(const Json& body, std::string_view licensor);
 
 core::Bytes LicenceKey(std::string_view license_id);
-core::Bytes LicenceRootsKey(std::string_view recordation_no);
-core::Bytes LicenceChildrenKey(std::string_view license_id);
+// Id indexes (id_index.h) of the licences granted directly on a recordation, and of the
+// direct sublicences of a licence.
+std::string LicenceRootsKey(std::string_view recordation_no);
+std::string LicenceChildrenKey(std::string_view license_id);
 core::Bytes LicenceUsedKey(std::string_view license_id);
 
 core::Result<std::optional<Licence>> LoadLicence(const StateReader& state,

@@ -1,5 +1,6 @@
 #include "trade/licence_handlers.h"
 
+#include "trade/id_index.h"
 #include "trade/ipr_common.h"
 #include "trade/licence.h"
 #include "trade/licence_rules.h"
@@ -113,10 +114,10 @@ core::Result<TxOutcome> ExecuteLicenceIssue(WorkingState& state, const TxContext
   SaveLicence(state, l);
   if (l.parent_license_id) {
     TL_RETURN_IF_ERROR(
-        AppendIprIdList(state, LicenceChildrenKey(*l.parent_license_id), l.license_id));
+        AppendIdIndex(state, LicenceChildrenKey(*l.parent_license_id), l.license_id));
   } else {
     for (const std::string& no : l.recordation_refs) {
-      TL_RETURN_IF_ERROR(AppendIprIdList(state, LicenceRootsKey(no), l.license_id));
+      TL_RETURN_IF_ERROR(AppendIdIndex(state, LicenceRootsKey(no), l.license_id));
     }
   }
   return TxOutcome{};

@@ -3,7 +3,7 @@
 //
 // State keys (values are compact JSON written by ToStateValue; shapes in doc/rules-origin.md):
 //   cert/<certId>               CertificationOfOrigin record   (certification.h)
-//   cert-claims/<certId>        JSON array of claim ids citing the certification
+//   cert-claims/<certId>        id index (id_index.h) of the claims citing the certification
 //   entry/<entryNumber>         Entry record with its lines    (entry.h); canonical XXX-NNNNNNN-C
 //   claim/<entryNumber>#<line>  PreferenceClaim record         (claim_rules.h)
 //   case/<caseId>               VerificationCase record        (verification_case.h)

@@ -3,6 +3,7 @@
 #include "trade/certification.h"
 #include "trade/claim_rules.h"
 #include "trade/delegation.h"
+#include "trade/id_index.h"
 #include "trade/origin_common.h"
 #include "trade/verification_case.h"
 
@@ -108,7 +109,7 @@ core::Result<Json> ViewCase(const StateReader&, const Json& vcase, const Actor& 
 
 core::Result<std::vector<std::string>> ClaimsCitingCertification(const StateReader& state,
                                                                  std::string_view cert_id) {
-  return LoadIdList(state, CertClaimsKey(cert_id));
+  return LoadIdIndex(state, CertClaimsKey(cert_id));
 }
 
 }  // namespace tradeledger::trade
