@@ -16,8 +16,9 @@ std::unexpected<core::Error> Invalid(core::Height height, const std::string& why
 
 }  // namespace
 
-core::Result<std::unique_ptr<Chain>> Chain::Open(LedgerStore& store, const Genesis& genesis) {
-  std::unique_ptr<Chain> chain(new Chain(store, genesis));
+core::Result<std::unique_ptr<Chain>> Chain::Open(LedgerStore& store, const Genesis& genesis,
+                                                 size_t state_cache_bytes) {
+  std::unique_ptr<Chain> chain(new Chain(store, genesis, state_cache_bytes));
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> stored_genesis, store.ReadGenesisFile());
   if (stored_genesis && core::AsStringView(*stored_genesis) != genesis.file_bytes) {
     return core::Fail("GENESIS_MISMATCH", "the data directory belongs to another chain");
@@ -185,12 +186,13 @@ core::Result<std::vector<TxIndexEntry>> Chain::Commit(const ledger::StoredBlock&
   std::vector<state::StateUpdate> updates;
   updates.reserve(state.writes().size());
   for (const auto& [key, value] : state.writes()) updates.push_back({key, value});
-  TL_ASSIGN_OR_RETURN(write.state_root,
-                      state::ApplyUpdates(store_.state_nodes(), t.state_root, std::move(updates),
-                                          &write.state_nodes));
+  TL_ASSIGN_OR_RETURN(
+      write.state_root,
+      state::ApplyUpdates(node_cache_, t.state_root, std::move(updates), &write.state_nodes));
   write.state_writes = state.writes();
   write.encoded_block = block.Encode();
   TL_RETURN_IF_ERROR(store_.WriteBlock(h.height, write));
+  node_cache_.Add(write.state_nodes);
 
   log_ = std::move(log);
   std::lock_guard lock(mu_);

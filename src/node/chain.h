@@ -19,6 +19,7 @@
 #include "ledger/merkle_log.h"
 #include "node/genesis.h"
 #include "node/ledger_store.h"
+#include "state/node_cache.h"
 #include "trade/validator_set.h"
 
 namespace tradeledger::node {
@@ -38,7 +39,11 @@ class Chain {
  public:
   // Opens the chain in `store` (borrowed; must outlive the Chain), writing the genesis state
   // if the store is empty. Fails with STORAGE_CORRUPT if the stored tip is inconsistent.
-  static core::Result<std::unique_ptr<Chain>> Open(LedgerStore& store, const Genesis& genesis);
+  // `state_cache_bytes` bounds the in-memory cache of state tree nodes that Commit reads
+  // through (state/node_cache.h); 0 reads every node from the store.
+  static core::Result<std::unique_ptr<Chain>> Open(LedgerStore& store, const Genesis& genesis,
+                                                   size_t state_cache_bytes = kDefaultStateCache);
+  static constexpr size_t kDefaultStateCache = size_t{256} << 20;
 
   ChainTip tip() const;
   const Genesis& genesis() const { return genesis_; }
@@ -67,13 +72,17 @@ class Chain {
                                                  bool verify_signatures);
 
  private:
-  Chain(LedgerStore& store, Genesis genesis) : store_(store), genesis_(std::move(genesis)) {}
+  Chain(LedgerStore& store, Genesis genesis, size_t state_cache_bytes)
+      : store_(store),
+        genesis_(std::move(genesis)),
+        node_cache_(store.state_nodes(), state_cache_bytes) {}
   core::Status CheckBlock(const ledger::StoredBlock& block, const ChainTip& tip,
                           bool verify_signatures) const;
 
   LedgerStore& store_;
   const Genesis genesis_;
-  ledger::MerkleLog log_;  // writer thread only
+  ledger::MerkleLog log_;        // writer thread only
+  state::NodeCache node_cache_;  // writer thread only
 
   mutable std::mutex mu_;
   ChainTip tip_;  // guarded by mu_

@@ -58,20 +58,25 @@ TxOutcome StateInvalid(const Json& claim, std::string_view action) {
 
 core::Status RecordCitation(WorkingState& state, std::string_view cert_id,
                             std::string_view claim_id, const Json& entry, bool accepted) {
-  TL_RETURN_IF_ERROR(AppendIdIndex(state, CertClaimsKey(cert_id), claim_id));
-  if (!accepted) return core::Ok();
   TL_ASSIGN_OR_RETURN(std::optional<Json> cert, LoadCertification(state, cert_id));
   if (!cert) return core::Fail("STATE_CORRUPT", "cited certification missing");
+  return RecordCitation(state, *cert, claim_id, entry, accepted);
+}
+
+core::Status RecordCitation(WorkingState& state, Json& cert, std::string_view claim_id,
+                            const Json& entry, bool accepted) {
+  TL_RETURN_IF_ERROR(AppendIdIndex(state, CertClaimsKey(Str(cert["certId"])), claim_id));
+  if (!accepted) return core::Ok();
   bool changed = false;
-  if ((*cert).value("singleShipment", true) && !cert->contains("shipmentRef")) {
-    (*cert)["shipmentRef"] = entry["shipmentRef"];
+  if (cert.value("singleShipment", true) && !cert.contains("shipmentRef")) {
+    cert["shipmentRef"] = entry["shipmentRef"];
     changed = true;
   }
-  Json retain_before = cert->value("retainUntil", Json());
-  ExtendRetention(*cert, entry["importDate"].get<int64_t>());
-  changed |= cert->value("retainUntil", Json()) != retain_before;
+  Json retain_before = cert.value("retainUntil", Json());
+  ExtendRetention(cert, entry["importDate"].get<int64_t>());
+  changed |= cert.value("retainUntil", Json()) != retain_before;
   // A blanket certification is cited by many entries; most citations change nothing in it.
-  if (changed) SaveCertification(state, *cert);
+  if (changed) SaveCertification(state, cert);
   return core::Ok();
 }
 

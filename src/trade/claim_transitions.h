@@ -35,6 +35,10 @@ namespace tradeledger::trade {
 // certification's retention to the entry's importDate + 5 years (rule 32).
 core::Status RecordCitation(WorkingState& state, std::string_view cert_id,
                             std::string_view claim_id, const Json& entry, bool accepted);
+// The same, for a certification the caller has just loaded from `state` (it is updated in
+// place and saved if it changes).
+core::Status RecordCitation(WorkingState& state, Json& cert, std::string_view claim_id,
+                            const Json& entry, bool accepted);
 
 // Rule 22: re-evaluates the claims awaiting a correction of `old_cert` against `new_cert`.
 core::Status ApplySupersedingCertification(WorkingState& state, const Json& old_cert,

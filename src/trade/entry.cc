@@ -219,8 +219,7 @@ core::Result<TxOutcome> ExecuteEntryFile(WorkingState& state, const TxContext& t
     line["claimId"] = claim_id;
     entry["claimIds"].push_back(claim_id);
     if (cert) {
-      TL_RETURN_IF_ERROR(
-          RecordCitation(state, (*cert)["certId"].get<std::string>(), claim_id, entry, accepted));
+      TL_RETURN_IF_ERROR(RecordCitation(state, *cert, claim_id, entry, accepted));
     }
   }
   SaveEntry(state, entry);

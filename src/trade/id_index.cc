@@ -8,9 +8,6 @@ namespace {
 std::string MemberKey(std::string_view key, uint64_t n) {
   return std::string(key) + "#" + std::to_string(n);
 }
-std::string PositionKey(std::string_view key, std::string_view id) {
-  return std::string(key) + "@" + std::string(id);
-}
 
 core::Result<uint64_t> ParseCount(const core::Bytes& raw, std::string_view key) {
   std::string_view text = core::AsStringView(raw);
@@ -46,20 +43,9 @@ core::Result<std::vector<std::string>> LoadIdIndex(const StateReader& state, std
   return out;
 }
 
-core::Result<bool> IdIndexContains(const StateReader& state, std::string_view key,
-                                   std::string_view id) {
-  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw,
-                      state.Get(core::AsBytes(PositionKey(key, id))));
-  return raw.has_value();
-}
-
 core::Status AppendIdIndex(WorkingState& state, std::string_view key, std::string_view id) {
-  TL_ASSIGN_OR_RETURN(bool member, IdIndexContains(state, key, id));
-  if (member) return core::Ok();
   TL_ASSIGN_OR_RETURN(uint64_t n, IdIndexSize(state, key));
-  std::string position = std::to_string(n);
   state.Put(core::AsBytes(MemberKey(key, n)), core::ToBytes(id));
-  state.Put(core::AsBytes(PositionKey(key, id)), core::ToBytes(position));
   state.Put(core::AsBytes(key), core::ToBytes(std::to_string(n + 1)));
   return core::Ok();
 }
