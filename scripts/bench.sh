@@ -140,13 +140,13 @@ heights() {
 scenario_a() {
   start_net 1
   bench a --transactions "${BENCH_TX:-40000}" --duration "$duration" \
-    --concurrency "${BENCH_CONCURRENCY:-512}"
+    --concurrency "${BENCH_CONCURRENCY:-1024}"
 }
 
 scenario_b() {
   start_net 4
   bench b --transactions "${BENCH_TX:-40000}" --duration "$duration" \
-    --concurrency "${BENCH_CONCURRENCY:-512}"
+    --concurrency "${BENCH_CONCURRENCY:-1024}"
 }
 
 scenario_c() {
@@ -165,7 +165,7 @@ scenario_d() {
   restart_at=$(python3 -c "print(round(2 * $d / 3, 1))")
   echo "  leader now: $leader...; killing node$victim (kill -9) at ${kill_at} s, restarting it at ${restart_at} s"
   bench d --transactions "${BENCH_TX:-40000}" --duration "$d" \
-    --concurrency "${BENCH_CONCURRENCY:-512}" \
+    --concurrency "${BENCH_CONCURRENCY:-1024}" \
     --at "$kill_at:kill -9 \$(cat $net/net/node$victim/node.pid)" \
     --at "$restart_at:$B net up --dir $net/net >/dev/null"
   sleep 3
