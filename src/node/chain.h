@@ -19,6 +19,7 @@
 #include "ledger/merkle_log.h"
 #include "node/genesis.h"
 #include "node/ledger_store.h"
+#include "node/state_pruning.h"
 #include "trade/validator_set.h"
 
 namespace tradeledger::node {
@@ -34,11 +35,19 @@ struct ChainTip {
   core::Height state_height_of_tip;  // the state height the tip's header committed
 };
 
+struct ChainOptions {
+  // Heights whose state trees are kept whole (>= 1): committing height h deletes the nodes
+  // only the trees before h - state_retention need (node/state_pruning.h, ADR 0019).
+  uint64_t state_retention = kDefaultStateRetention;
+};
+
 class Chain {
  public:
   // Opens the chain in `store` (borrowed; must outlive the Chain), writing the genesis state
-  // if the store is empty. Fails with STORAGE_CORRUPT if the stored tip is inconsistent.
-  static core::Result<std::unique_ptr<Chain>> Open(LedgerStore& store, const Genesis& genesis);
+  // if the store is empty. Fails with STORAGE_CORRUPT if the stored tip is inconsistent and
+  // STORAGE_LAYOUT_UNSUPPORTED if the store was written with another layout version.
+  static core::Result<std::unique_ptr<Chain>> Open(LedgerStore& store, const Genesis& genesis,
+                                                   ChainOptions options = {});
 
   ChainTip tip() const;
   const Genesis& genesis() const { return genesis_; }
@@ -59,20 +68,22 @@ class Chain {
   core::Result<Validators> NextValidators() const;
 
   // Checks `block` against the tip and the validator set in force at its height, executes it and
-  // writes it with its index, log nodes and state in one synced batch. With `verify_signatures`,
-  // also checks every transaction signature (a node that verified them on admission passes false).
-  // Fails with BLOCK_INVALID (and changes nothing) if any check fails; STORAGE_* errors are
-  // passed through.
+  // writes it with its index, log nodes, state and state pruning in one synced batch. With
+  // `verify_signatures`, also checks every transaction signature (a node that verified them on
+  // admission passes false). Fails with BLOCK_INVALID (and changes nothing) if any check fails;
+  // STORAGE_* errors are passed through.
   core::Result<std::vector<TxIndexEntry>> Commit(const ledger::StoredBlock& block,
                                                  bool verify_signatures);
 
  private:
-  Chain(LedgerStore& store, Genesis genesis) : store_(store), genesis_(std::move(genesis)) {}
+  Chain(LedgerStore& store, Genesis genesis, ChainOptions options)
+      : store_(store), genesis_(std::move(genesis)), options_(options) {}
   core::Status CheckBlock(const ledger::StoredBlock& block, const ChainTip& tip,
                           bool verify_signatures) const;
 
   LedgerStore& store_;
   const Genesis genesis_;
+  const ChainOptions options_;
   ledger::MerkleLog log_;  // writer thread only
 
   mutable std::mutex mu_;
