@@ -58,6 +58,7 @@ int HttpStatusFor(std::string_view code) {
   }
   if (code.starts_with("STORAGE_") || code == "INTERNAL") return 500;
   if (code == "METHOD_NOT_ALLOWED") return 405;
+  if (code == "STATE_PRUNED") return 410;
   return 400;
 }
 

@@ -67,7 +67,8 @@ int RunNode(const std::string& config_path) {
   auto store = storage::RocksDbStore::Open(config->data_dir, storage::RocksDbOptions{});
   if (!store) return fail("data directory " + config->data_dir, store.error());
   node::LedgerStore ledger(**store);
-  auto chain = node::Chain::Open(ledger, *genesis);
+  auto chain = node::Chain::Open(
+      ledger, *genesis, node::ChainOptions{.state_retention = config->state_retention_heights});
   if (!chain) return fail("chain", chain.error());
   node::SystemClock clock;
   node::Metrics metrics;

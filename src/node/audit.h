@@ -3,9 +3,11 @@
 // The audit replays every stored block into a fresh in-memory chain, which re-checks each
 // header's hash link, certificate quorum, transaction signatures, transaction root, log size
 // and root, and state root. It then compares everything the node derived and stored — the
-// transaction index, the state roots, the log nodes and the flat state — with what the replay
-// derived, and requires every stored record to be in its canonical encoding. The first
-// discrepancy fails the audit with AUDIT_FAILED and the height it concerns.
+// transaction index, the state roots, the log nodes, the flat state, and the state tree nodes,
+// stale-node lists and state horizon of a pruned store (ADR 0019: the replay keeps the same
+// heights' trees, so every retained tree must be whole and nothing pruned may remain) — with
+// what the replay derived, and requires every stored record to be in its canonical encoding. The
+// first discrepancy fails the audit with AUDIT_FAILED and the height it concerns.
 #pragma once
 
 #include <functional>

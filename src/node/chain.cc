@@ -17,11 +17,21 @@ std::unexpected<core::Error> Invalid(core::Height height, const std::string& why
 }  // namespace
 
 core::Result<std::unique_ptr<Chain>> Chain::Open(LedgerStore& store, const Genesis& genesis,
-                                                 size_t state_cache_bytes) {
-  std::unique_ptr<Chain> chain(new Chain(store, genesis, state_cache_bytes));
+                                                 ChainOptions options) {
+  TL_CHECK(options.state_retention >= 1);
+  std::unique_ptr<Chain> chain(new Chain(store, genesis, options));
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> stored_genesis, store.ReadGenesisFile());
   if (stored_genesis && core::AsStringView(*stored_genesis) != genesis.file_bytes) {
     return core::Fail("GENESIS_MISMATCH", "the data directory belongs to another chain");
+  }
+  if (stored_genesis) {
+    TL_ASSIGN_OR_RETURN(std::optional<uint32_t> layout, store.ReadLayoutVersion());
+    if (layout != kLayoutVersion) {
+      return core::Fail("STORAGE_LAYOUT_UNSUPPORTED",
+                        "the data directory has layout version " +
+                            std::to_string(layout.value_or(1)) + ", this node reads version " +
+                            std::to_string(kLayoutVersion) + " (ADR 0019): sync a new one");
+    }
   }
   TL_ASSIGN_OR_RETURN(std::optional<core::Hash32> genesis_root,
                       store.ReadStateRoot(core::Height(0)));
@@ -186,9 +196,11 @@ core::Result<std::vector<TxIndexEntry>> Chain::Commit(const ledger::StoredBlock&
   std::vector<state::StateUpdate> updates;
   updates.reserve(state.writes().size());
   for (const auto& [key, value] : state.writes()) updates.push_back({key, value});
+  TL_ASSIGN_OR_RETURN(write.state_root,
+                      state::ApplyUpdates(node_cache_, t.state_root, std::move(updates),
+                                          &write.state_nodes, &write.stale_nodes));
   TL_ASSIGN_OR_RETURN(
-      write.state_root,
-      state::ApplyUpdates(node_cache_, t.state_root, std::move(updates), &write.state_nodes));
+      write.prune, PlanStatePruning(store_, h.height, options_.state_retention, write.state_nodes));
   write.state_writes = state.writes();
   write.encoded_block = block.Encode();
   TL_RETURN_IF_ERROR(store_.WriteBlock(h.height, write));

@@ -19,6 +19,7 @@
 #include "ledger/merkle_log.h"
 #include "node/genesis.h"
 #include "node/ledger_store.h"
+#include "node/state_pruning.h"
 #include "state/node_cache.h"
 #include "trade/validator_set.h"
 
@@ -35,15 +36,22 @@ struct ChainTip {
   core::Height state_height_of_tip;  // the state height the tip's header committed
 };
 
+struct ChainOptions {
+  // Heights whose state trees are kept whole (>= 1): committing height h deletes the nodes
+  // only the trees before h - state_retention need (node/state_pruning.h, ADR 0019).
+  uint64_t state_retention = kDefaultStateRetention;
+  // Bounds the in-memory cache of state tree nodes that Commit reads through
+  // (state/node_cache.h, ADR 0020); 0 reads every node from the store.
+  size_t state_cache_bytes = size_t{256} << 20;
+};
+
 class Chain {
  public:
   // Opens the chain in `store` (borrowed; must outlive the Chain), writing the genesis state
-  // if the store is empty. Fails with STORAGE_CORRUPT if the stored tip is inconsistent.
-  // `state_cache_bytes` bounds the in-memory cache of state tree nodes that Commit reads
-  // through (state/node_cache.h); 0 reads every node from the store.
+  // if the store is empty. Fails with STORAGE_CORRUPT if the stored tip is inconsistent and
+  // STORAGE_LAYOUT_UNSUPPORTED if the store was written with another layout version.
   static core::Result<std::unique_ptr<Chain>> Open(LedgerStore& store, const Genesis& genesis,
-                                                   size_t state_cache_bytes = kDefaultStateCache);
-  static constexpr size_t kDefaultStateCache = size_t{256} << 20;
+                                                   ChainOptions options = {});
 
   ChainTip tip() const;
   const Genesis& genesis() const { return genesis_; }
@@ -64,23 +72,25 @@ class Chain {
   core::Result<Validators> NextValidators() const;
 
   // Checks `block` against the tip and the validator set in force at its height, executes it and
-  // writes it with its index, log nodes and state in one synced batch. With `verify_signatures`,
-  // also checks every transaction signature (a node that verified them on admission passes false).
-  // Fails with BLOCK_INVALID (and changes nothing) if any check fails; STORAGE_* errors are
-  // passed through.
+  // writes it with its index, log nodes, state and state pruning in one synced batch. With
+  // `verify_signatures`, also checks every transaction signature (a node that verified them on
+  // admission passes false). Fails with BLOCK_INVALID (and changes nothing) if any check fails;
+  // STORAGE_* errors are passed through.
   core::Result<std::vector<TxIndexEntry>> Commit(const ledger::StoredBlock& block,
                                                  bool verify_signatures);
 
  private:
-  Chain(LedgerStore& store, Genesis genesis, size_t state_cache_bytes)
+  Chain(LedgerStore& store, Genesis genesis, ChainOptions options)
       : store_(store),
         genesis_(std::move(genesis)),
-        node_cache_(store.state_nodes(), state_cache_bytes) {}
+        options_(options),
+        node_cache_(store.state_nodes(), options.state_cache_bytes) {}
   core::Status CheckBlock(const ledger::StoredBlock& block, const ChainTip& tip,
                           bool verify_signatures) const;
 
   LedgerStore& store_;
   const Genesis genesis_;
+  const ChainOptions options_;
   ledger::MerkleLog log_;        // writer thread only
   state::NodeCache node_cache_;  // writer thread only
 

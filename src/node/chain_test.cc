@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/merkle.h"
+#include "node/proof_bundle.h"
 #include "storage/memory_store.h"
 #include "trade/state_keys.h"
 
@@ -85,6 +86,60 @@ TEST_F(ChainTest, NextHeaderCommitsPreviousStateRoot) {
   EXPECT_EQ(header.state_height, core::Height(1));
   EXPECT_EQ(header.state_root, tip.state_root);
   EXPECT_EQ(header.prev_hash, tip.hash);
+}
+
+// With a retention of 2, committing height h deletes what only the trees before h - 2 needed:
+// the recent trees stay readable and provable, older ones are not, and a state proof anchored
+// at a pruned height is refused with STATE_PRUNED instead of failing on a missing node.
+TEST_F(ChainTest, PrunesStateTreesBelowTheRetentionAndRefusesTheirProofs) {
+  auto reopened = Chain::Open(ledger_, genesis_, ChainOptions{.state_retention = 2});
+  ASSERT_TRUE(reopened) << reopened.error().ToString();
+  chain_ = std::move(*reopened);
+  std::vector<core::Hash32> roots = {chain_->tip().state_root};
+  for (int i = 1; i <= 8; ++i) {
+    ASSERT_TRUE(chain_->Commit(Certify({Anchor("D" + std::to_string(i))}), true));
+    roots.push_back(chain_->tip().state_root);
+  }
+  auto horizon = ledger_.ReadStateHorizon();
+  ASSERT_TRUE(horizon);
+  EXPECT_EQ(*horizon, core::Height(6));
+  // The nonce record of the client changes at every height: its old leaves are gone.
+  core::Bytes nonce_key = trade::NonceKey(client_.public_key);
+  for (int h = 0; h <= 8; ++h) {
+    auto v = state::Lookup(ledger_.state_nodes(), roots[h], nonce_key);
+    if (h >= 6) {
+      EXPECT_TRUE(v) << "height " << h << ": " << v.error().ToString();
+    } else if (h >= 1) {
+      ASSERT_FALSE(v) << "height " << h;
+      EXPECT_EQ(v.error().code, "STATE_NODE_MISSING");
+    }
+  }
+  auto at_tip =
+      BuildStateBundle(ledger_, genesis_.chain_id, core::Height(8), trade::DocumentKey("D1"));
+  ASSERT_TRUE(at_tip) << at_tip.error().ToString();
+  EXPECT_EQ((*at_tip)["state_height"], 7);
+  auto pruned =
+      BuildStateBundle(ledger_, genesis_.chain_id, core::Height(5), trade::DocumentKey("D1"));
+  ASSERT_FALSE(pruned);
+  EXPECT_EQ(pruned.error().code, "STATE_PRUNED");
+  // A restart with another retention carries on from the stored horizon.
+  reopened = Chain::Open(ledger_, genesis_, ChainOptions{.state_retention = 4});
+  ASSERT_TRUE(reopened) << reopened.error().ToString();
+  chain_ = std::move(*reopened);
+  ASSERT_TRUE(chain_->Commit(Certify({Anchor("D9")}), true));
+  horizon = ledger_.ReadStateHorizon();
+  ASSERT_TRUE(horizon);
+  EXPECT_EQ(*horizon, core::Height(6));  // 9 - 4 = 5 is below it: nothing more to prune
+}
+
+TEST_F(ChainTest, RefusesADataDirectoryOfAnotherLayoutVersion) {
+  const uint8_t layout_key[] = {'V'};
+  storage::WriteBatch batch;
+  batch.Delete(layout_key);
+  ASSERT_TRUE(store_.Write(batch, {}));
+  auto reopened = Chain::Open(ledger_, genesis_);
+  ASSERT_FALSE(reopened);
+  EXPECT_EQ(reopened.error().code, "STORAGE_LAYOUT_UNSUPPORTED");
 }
 
 TEST_F(ChainTest, ReopenRestoresTip) {

@@ -110,6 +110,8 @@ core::Result<NodeConfig> NodeConfig::Parse(std::string_view text, const std::str
   }
   TL_RETURN_IF_ERROR(
       Number<size_t>(j, "max_block_transactions", &c.max_block_transactions, 1, 10'000));
+  TL_RETURN_IF_ERROR(
+      Number<uint64_t>(j, "state_retention_heights", &c.state_retention_heights, 1, 1'000'000'000));
   TL_RETURN_IF_ERROR(ParseNetwork(j, base_dir, &c));
   if (j.contains("mempool")) {
     const json& m = j["mempool"];
@@ -152,6 +154,7 @@ std::string NodeConfig::Render() const {
   }
   j["consensus"] = {{"base_timeout_ms", base_timeout_ms}, {"heartbeat_ms", heartbeat_ms}};
   j["max_block_transactions"] = max_block_transactions;
+  j["state_retention_heights"] = state_retention_heights;
   j["mempool"] = {{"max_transactions", mempool.max_transactions},
                   {"max_bytes", mempool.max_bytes},
                   {"max_per_signer", mempool.max_per_signer}};

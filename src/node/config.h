@@ -16,6 +16,7 @@
 //                "port": 7812}, ...],    // every other validator (none for a network of one)
 //     "consensus": {"base_timeout_ms": 1000, "heartbeat_ms": 500},
 //     "max_block_transactions": 2000,     // default 2000
+//     "state_retention_heights": 128,     // state trees kept whole (ADR 0019); default 128
 //     "mempool": {"max_transactions": 100000, "max_bytes": 268435456, "max_per_signer": 10000}
 //   }
 #pragma once
@@ -27,6 +28,7 @@
 #include "core/result.h"
 #include "crypto/ed25519.h"
 #include "node/mempool.h"
+#include "node/state_pruning.h"
 
 namespace tradeledger::node {
 
@@ -49,6 +51,8 @@ struct NodeConfig {
   std::string http_tls_cert;             // PEM certificate chain; empty: plain HTTP
   std::string http_tls_key;              // PEM private key; set exactly when http_tls_cert is
   size_t max_block_transactions = 2000;
+  // The heights whose state trees are kept whole, >= 1 (ChainOptions::state_retention).
+  uint64_t state_retention_heights = kDefaultStateRetention;
   MempoolLimits mempool;
   std::string safety_file;  // default: "consensus-safety" beside the configuration file
   std::string p2p_address = "127.0.0.1";

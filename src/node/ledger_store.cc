@@ -6,6 +6,8 @@ namespace tradeledger::node {
 namespace {
 
 constexpr uint8_t kIndexVersion = 1;
+constexpr uint8_t kStaleListVersion = 1;
+constexpr size_t kBirthBytes = 8;
 constexpr size_t kMaxResultCodeLength = 128;
 
 core::Bytes WithPrefix(char prefix, core::ByteSpan rest) {
@@ -49,6 +51,8 @@ core::Result<TxIndexEntry> TxIndexEntry::Decode(core::ByteSpan bytes) {
 
 core::Bytes LedgerStore::BlockKey(core::Height height) { return HeightKey('B', height); }
 core::Bytes LedgerStore::StateRootKey(core::Height height) { return HeightKey('R', height); }
+core::Bytes LedgerStore::StaleNodesKey(core::Height height) { return HeightKey('Z', height); }
+core::Bytes LedgerStore::StateHorizonKey() { return {static_cast<uint8_t>('Y')}; }
 core::Bytes LedgerStore::TxIndexKey(const ledger::TxId& id) {
   return WithPrefix('X', id.hash.span());
 }
@@ -112,6 +116,50 @@ core::Result<std::optional<core::Hash32>> LedgerStore::ReadStateRoot(core::Heigh
   return std::optional<core::Hash32>(*root);
 }
 
+core::Result<core::Height> LedgerStore::ReadStateHorizon() const {
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, store_.Get(StateHorizonKey()));
+  if (!raw) return core::Height(0);
+  core::Decoder d(*raw);
+  auto height = d.GetU64();
+  if (!height || !d.Finish()) return core::Fail("STORAGE_CORRUPT", "malformed state horizon");
+  return core::Height(*height);
+}
+
+core::Result<std::vector<core::Hash32>> LedgerStore::ReadStaleNodes(core::Height height) const {
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, store_.Get(StaleNodesKey(height)));
+  std::vector<core::Hash32> out;
+  if (!raw) return out;
+  if (raw->empty() || (*raw)[0] != kStaleListVersion || (raw->size() - 1) % 32 != 0) {
+    return core::Fail("STORAGE_CORRUPT", "malformed stale node list " + height.ToString());
+  }
+  out.reserve((raw->size() - 1) / 32);
+  for (size_t at = 1; at < raw->size(); at += 32) {
+    out.push_back(*core::Hash32::FromSpan(core::ByteSpan(*raw).subspan(at, 32)));
+  }
+  return out;
+}
+
+core::Result<std::optional<core::Height>> LedgerStore::ReadNodeBirth(
+    const core::Hash32& node_hash) const {
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, store_.Get(StateNodeKey(node_hash)));
+  if (!raw) return std::optional<core::Height>();
+  if (raw->size() < kBirthBytes) {
+    return core::Fail("STORAGE_CORRUPT", "state node " + node_hash.hex() + " has no birth");
+  }
+  core::Decoder d(core::ByteSpan(*raw).subspan(raw->size() - kBirthBytes));
+  return std::optional<core::Height>(core::Height(*d.GetU64()));
+}
+
+core::Result<std::optional<uint32_t>> LedgerStore::ReadLayoutVersion() const {
+  const uint8_t key[] = {'V'};
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, store_.Get(key));
+  if (!raw) return std::optional<uint32_t>();
+  core::Decoder d(*raw);
+  auto version = d.GetU32();
+  if (!version || !d.Finish()) return core::Fail("STORAGE_CORRUPT", "malformed layout version");
+  return std::optional<uint32_t>(*version);
+}
+
 core::Result<core::Hash32> LedgerStore::LogNodes::Node(uint32_t level, uint64_t index) const {
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, s_.store_.Get(LogNodeKey(level, index)));
   if (!raw) {
@@ -125,7 +173,13 @@ core::Result<core::Hash32> LedgerStore::LogNodes::Node(uint32_t level, uint64_t 
 
 core::Result<std::optional<core::Bytes>> LedgerStore::StateNodes::Get(
     const core::Hash32& node_hash) const {
-  return s_.store_.Get(StateNodeKey(node_hash));
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, s_.store_.Get(StateNodeKey(node_hash)));
+  if (!raw) return raw;
+  if (raw->size() < kBirthBytes) {
+    return core::Fail("STORAGE_CORRUPT", "state node " + node_hash.hex() + " has no birth");
+  }
+  raw->resize(raw->size() - kBirthBytes);
+  return raw;
 }
 
 core::Result<std::optional<core::Bytes>> LedgerStore::FlatState::Get(
@@ -143,8 +197,31 @@ void LedgerStore::AddState(storage::WriteBatch& batch, const trade::WorkingState
       batch.Delete(StateValueKey(key));
     }
   }
-  for (const state::NodeWrite& n : nodes) batch.Put(StateNodeKey(n.hash), n.encoded);
+  for (const state::NodeWrite& n : nodes) {
+    core::Encoder value(n.encoded.size() + kBirthBytes);
+    value.PutFixed(n.encoded).PutU64(height.value);
+    batch.Put(StateNodeKey(n.hash), std::move(value).Take());
+  }
   batch.Put(StateRootKey(height), root.span());
+}
+
+void LedgerStore::AddPruning(storage::WriteBatch& batch, core::Height height,
+                             const std::vector<core::Hash32>& stale,
+                             const StatePrunePlan& prune) const {
+  if (!stale.empty()) {
+    core::Bytes list;
+    list.reserve(1 + 32 * stale.size());
+    list.push_back(kStaleListVersion);
+    for (const core::Hash32& h : stale) list.insert(list.end(), h.data.begin(), h.data.end());
+    batch.Put(StaleNodesKey(height), list);
+  }
+  for (const core::Hash32& h : prune.delete_nodes) batch.Delete(StateNodeKey(h));
+  for (core::Height pruned : prune.heights) batch.Delete(StaleNodesKey(pruned));
+  if (!prune.heights.empty()) {
+    core::Encoder e(8);
+    e.PutU64(prune.heights.back().value);
+    batch.Put(StateHorizonKey(), std::move(e).Take());
+  }
 }
 
 core::Status LedgerStore::WriteBlock(core::Height height, const BlockWrite& write) {
@@ -155,6 +232,7 @@ core::Status LedgerStore::WriteBlock(core::Height height, const BlockWrite& writ
     batch.Put(LogNodeKey(n.level, n.index), n.hash.span());
   }
   AddState(batch, write.state_writes, write.state_nodes, height, write.state_root);
+  AddPruning(batch, height, write.stale_nodes, write.prune);
   return store_.Write(batch, storage::WriteOptions{.sync = true});
 }
 
@@ -196,6 +274,10 @@ core::Status LedgerStore::WriteGenesis(std::string_view genesis_file,
   storage::WriteBatch batch;
   const uint8_t key[] = {'G'};
   batch.Put(key, core::AsBytes(genesis_file));
+  const uint8_t layout_key[] = {'V'};
+  core::Encoder layout(4);
+  layout.PutU32(kLayoutVersion);
+  batch.Put(layout_key, std::move(layout).Take());
   AddState(batch, state_writes, state_nodes, core::Height(0), state_root);
   return store_.Write(batch, storage::WriteOptions{.sync = true});
 }

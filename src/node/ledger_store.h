@@ -1,17 +1,25 @@
 // The node's on-disk layout over a storage::Store (RocksDB in production).
 //
-// Namespaces are one-byte key prefixes (doc/adr/0006-node-key-layout.md):
+// Namespaces are one-byte key prefixes (doc/adr/0006-node-key-layout.md, ADR 0019):
 //   'B' height(u64 BE)            -> StoredBlock encoding
 //   'X' tx id(32)                 -> TxIndexEntry encoding
 //   'L' level(u32 BE) index(u64 BE) -> RFC 9162 complete-subtree hash (32 bytes)
-//   'N' node hash(32)             -> state tree node encoding (content-addressed, immutable)
+//   'N' node hash(32)             -> state tree node encoding || u64 BE birth: the last height
+//                                    whose block wrote the node (content-addressed: a node
+//                                    made stale may be written again by a later block)
+//   'Z' height(u64 BE)            -> u8 version (1) || the hashes (32 each) of the nodes that
+//                                    executing this block made stale; absent if none
+//   'Y'                           -> u64 BE state horizon: every tree from this height to the
+//                                    tip is complete; older ones are pruned (absent: 0)
+//   'V'                           -> u32 BE layout version (kLayoutVersion)
 //   'S' state key                 -> state value (flat copy of the state for fast reads)
-//   'R' height(u64 BE)            -> state root after executing blocks 1..height
+//   'R' height(u64 BE)            -> state root after executing blocks 1..height (all kept)
 //   'G'                           -> the genesis file's bytes (the data directory names its chain)
 //   'P' block hash(32)            -> a signed proposal the consensus core is locked on
 //                                    (consensus::Persist::locked_blocks; not part of the ledger)
 // Everything a block changes is written in one atomic, synced WriteBatch (BlockWrite), so a
-// node killed at any instant restarts with every block it acknowledged, or none of a block.
+// node killed at any instant restarts with every block it acknowledged, or none of a block;
+// that includes the pruning a block does (its StatePrunePlan).
 //
 // Thread safety: as the underlying Store: any number of readers and one writer.
 #pragma once
@@ -43,12 +51,26 @@ struct TxIndexEntry {
   bool operator==(const TxIndexEntry&) const = default;
 };
 
+// The version of the layout above. Version 1 (before ADR 0019) stored nodes without a birth
+// height and kept every node; a node refuses such a directory (STORAGE_LAYOUT_UNSUPPORTED).
+inline constexpr uint32_t kLayoutVersion = 2;
+
+// The state pruning one block does (node/state_pruning.h): it consumes the stale lists of
+// `heights` (ascending, each just above the previous horizon), deletes `delete_nodes` and
+// moves the horizon to the last of `heights`. Empty: no pruning.
+struct StatePrunePlan {
+  std::vector<core::Height> heights;
+  std::vector<core::Hash32> delete_nodes;
+};
+
 // Everything one block changes, gathered before the single atomic write.
 struct BlockWrite {
   core::Bytes encoded_block;
   std::vector<std::pair<ledger::TxId, TxIndexEntry>> index;
   std::vector<ledger::LogNode> log_nodes;
-  std::vector<state::NodeWrite> state_nodes;
+  std::vector<state::NodeWrite> state_nodes;  // written with this block's height as birth
+  std::vector<core::Hash32> stale_nodes;      // state::ApplyUpdates' stale nodes
+  StatePrunePlan prune;                       // disjoint from state_nodes
   trade::WorkingState::Writes state_writes;
   core::Hash32 state_root;  // after this block
 };
@@ -71,17 +93,30 @@ class LedgerStore {
   core::Result<ledger::BlockExcerpt> ReadBlockExcerpt(core::Height height,
                                                       std::optional<uint32_t> position) const;
   core::Result<std::optional<TxIndexEntry>> ReadTxIndex(const ledger::TxId& id) const;
-  // The state root after executing blocks 1..height (height 0: the genesis state).
+  // The state root after executing blocks 1..height (height 0: the genesis state). Kept for
+  // every height, pruned or not.
   core::Result<std::optional<core::Hash32>> ReadStateRoot(core::Height height) const;
+  // The state horizon: the state tree after every height from it to the tip is complete; the
+  // trees below it may lack nodes. 0 if nothing was ever pruned.
+  core::Result<core::Height> ReadStateHorizon() const;
+  // The nodes that executing the block at `height` made stale; empty if none or already
+  // pruned. STORAGE_CORRUPT if the record does not decode.
+  core::Result<std::vector<core::Hash32>> ReadStaleNodes(core::Height height) const;
+  // The birth height of a stored state tree node, nullopt if it is not stored.
+  core::Result<std::optional<core::Height>> ReadNodeBirth(const core::Hash32& node_hash) const;
+  // The layout version of the data directory, nullopt if it records none (version 1 or empty).
+  core::Result<std::optional<uint32_t>> ReadLayoutVersion() const;
 
   // The stored RFC 9162 complete-subtree hashes.
   const ledger::LogNodeReader& log_nodes() const { return log_nodes_; }
-  // The stored state tree nodes.
+  // The stored state tree nodes (without their birth heights). STORAGE_CORRUPT if a stored
+  // value is too short to hold a birth height.
   const state::NodeReader& state_nodes() const { return state_nodes_; }
   // The latest committed state, as a flat key-value map.
   const trade::StateReader& flat_state() const { return flat_state_; }
 
-  // Writes a whole block atomically and durably.
+  // Writes a whole block, and the pruning it does, atomically and durably. `write.prune`
+  // must have been planned against the store as it is now (PlanStatePruning).
   core::Status WriteBlock(core::Height height, const BlockWrite& write);
   core::Result<std::optional<core::Bytes>> ReadGenesisFile() const;
   // The locked blocks kept for a restart (consensus/replica.h, Persist::locked_blocks).
@@ -91,7 +126,8 @@ class LedgerStore {
   // network, never safety: ADR 0017).
   core::Status UpdateLockedBlocks(const std::vector<std::pair<ledger::BlockHash, core::Bytes>>& add,
                                   const std::vector<ledger::BlockHash>& remove);
-  // Writes the genesis file and state (height 0) atomically and durably.
+  // Writes the genesis file, the layout version and the state (height 0) atomically and
+  // durably.
   core::Status WriteGenesis(std::string_view genesis_file,
                             const trade::WorkingState::Writes& state_writes,
                             const std::vector<state::NodeWrite>& state_nodes,
@@ -105,11 +141,15 @@ class LedgerStore {
   static core::Bytes StateNodeKey(const core::Hash32& hash);
   static core::Bytes StateValueKey(core::ByteSpan state_key);
   static core::Bytes StateRootKey(core::Height height);
+  static core::Bytes StaleNodesKey(core::Height height);
+  static core::Bytes StateHorizonKey();
 
  private:
   void AddState(storage::WriteBatch& batch, const trade::WorkingState::Writes& writes,
                 const std::vector<state::NodeWrite>& nodes, core::Height height,
                 const core::Hash32& root) const;
+  void AddPruning(storage::WriteBatch& batch, core::Height height,
+                  const std::vector<core::Hash32>& stale, const StatePrunePlan& prune) const;
 
   class LogNodes : public ledger::LogNodeReader {
    public:

@@ -140,15 +140,31 @@ core::Result<nlohmann::json> BuildStateBundle(const LedgerStore& store,
                                               core::ByteSpan state_key) {
   if (tip.value == 0) return core::Fail("NOT_FOUND", "no certified state yet");
   TL_ASSIGN_OR_RETURN(ledger::BlockExcerpt block, store.ReadBlockExcerpt(tip, std::nullopt));
-  TL_ASSIGN_OR_RETURN(state::StateProof proof,
-                      state::Prove(store.state_nodes(), block.header.state_root, state_key));
+  // The tree the header commits may have been pruned (ADR 0019), before the walk or during it.
+  auto pruned = [&]() -> core::Result<bool> {
+    TL_ASSIGN_OR_RETURN(core::Height horizon, store.ReadStateHorizon());
+    return block.header.state_height < horizon;
+  };
+  auto pruned_error = [&] {
+    return core::Fail("STATE_PRUNED", "the state after block " +
+                                          block.header.state_height.ToString() +
+                                          " is no longer kept; ask again for a later block");
+  };
+  TL_ASSIGN_OR_RETURN(bool pruned_before, pruned());
+  if (pruned_before) return pruned_error();
+  auto proof = state::Prove(store.state_nodes(), block.header.state_root, state_key);
+  if (!proof && proof.error().code == "STATE_NODE_MISSING") {
+    TL_ASSIGN_OR_RETURN(bool pruned_during, pruned());
+    if (pruned_during) return pruned_error();
+  }
+  if (!proof) return core::Fail(proof.error());
   nlohmann::json j = CertifiedHeader(block);
   j["kind"] = kStateBundleKind;
   j["chain_id"] = chain.hex();
   j["key"] = B64(state_key);
   j["state_height"] = block.header.state_height.value;
-  j["value"] = proof.value ? nlohmann::json(B64(*proof.value)) : nlohmann::json(nullptr);
-  j["proof"] = B64(proof.Encode());
+  j["value"] = proof->value ? nlohmann::json(B64(*proof->value)) : nlohmann::json(nullptr);
+  j["proof"] = B64(proof->Encode());
   return j;
 }
 

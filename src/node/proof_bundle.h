@@ -33,8 +33,9 @@ core::Result<nlohmann::json> BuildConsistencyBundle(const LedgerStore& store,
                                                     const ledger::ChainId& chain, core::Height from,
                                                     core::Height to);
 
-// A proof of the value (or absence) of `state_key` in the state committed by the latest
-// certified header (the state after block state_height).
+// A proof of the value (or absence) of `state_key` in the state committed by the header at
+// `tip` (the state after block state_height). STATE_PRUNED if that state's tree is below the
+// state horizon (ADR 0019), also when pruning overtakes the walk.
 core::Result<nlohmann::json> BuildStateBundle(const LedgerStore& store,
                                               const ledger::ChainId& chain, core::Height tip,
                                               core::ByteSpan state_key);

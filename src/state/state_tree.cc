@@ -202,21 +202,31 @@ size_t SplitPoint(OpSpan ops, size_t depth) {
   return static_cast<size_t>(it - ops.begin());
 }
 
-// Rebuilds subtrees bottom-up along the paths of a sorted batch. Invariant: every node it
-// appends to writes_ is reachable from the subtree it returns.
+// Rebuilds subtrees bottom-up along the paths of a sorted batch. Invariants: every node it
+// appends to writes_ is reachable from the subtree it returns; every node it appends to
+// stale_ was reachable from the subtree it was given and is not reachable from the one it
+// returns.
+//
+// Why stale_ is exactly "old tree minus new tree": an old subtree that no op reaches is kept
+// whole (a lone leaf may move up, keeping its hash), so only nodes Update reads can leave the
+// tree. An internal node's content fixes its position (its children's leaves first differ at
+// its depth), so one that Update rebuilds into another hash is gone from the new tree. A leaf's
+// hash fixes its key and value, so an old leaf is gone exactly when an op deletes its key or
+// sets another value; otherwise it is kept, perhaps at another depth.
 class Updater {
  public:
   explicit Updater(const NodeReader& reader) : reader_(reader) {}
 
   std::vector<NodeWrite>& writes() { return writes_; }
+  std::vector<Hash32>& stale() { return stale_; }
 
   // The subtree at `depth` rooted at `node` with `ops` applied; `ops` all lie under it.
   Result<Subtree> Update(const Subtree& node, size_t depth, OpSpan ops) {
     if (ops.empty()) return node;
-    if (node.kind == Subtree::Kind::kEmpty) return BuildFromOps(depth, ops, nullptr);
+    if (node.kind == Subtree::Kind::kEmpty) return BuildFromOps(depth, ops, nullptr, kEmptyHash);
     TL_ASSIGN_OR_RETURN(TreeNode decoded, ReadNode(reader_, node.hash));
     if (const auto* leaf = std::get_if<LeafNode>(&decoded)) {
-      return BuildFromOps(depth, ops, leaf);
+      return BuildFromOps(depth, ops, leaf, node.hash);
     }
     if (depth >= kPathBits) {
       return Fail("STATE_NODE_CORRUPT", "internal node below depth 256 at " + node.hash.hex());
@@ -230,21 +240,27 @@ class Updater {
     if (left.hash == internal.left && right.hash == internal.right) {
       return Subtree{node.hash, Subtree::Kind::kInternal};
     }
+    stale_.push_back(node.hash);
     return Combine(left, right);
   }
 
  private:
-  // Builds the subtree at `depth` holding `old_leaf` (if any) merged with `ops`.
-  Result<Subtree> BuildFromOps(size_t depth, OpSpan ops, const LeafNode* old_leaf) {
+  // Builds the subtree at `depth` holding `old_leaf` (if any, stored as `old_leaf_hash`)
+  // merged with `ops`.
+  Result<Subtree> BuildFromOps(size_t depth, OpSpan ops, const LeafNode* old_leaf,
+                               const Hash32& old_leaf_hash) {
     std::vector<Op> entries;
     entries.reserve(ops.size() + 1);
     bool old_leaf_touched = false;
     for (const Op& op : ops) {
       bool on_old_leaf = old_leaf != nullptr && op.path == old_leaf->path;
       old_leaf_touched = old_leaf_touched || on_old_leaf;
+      bool keeps_old_leaf =
+          on_old_leaf && op.value != nullptr && op.value_hash == old_leaf->value_hash;
+      if (on_old_leaf && !keeps_old_leaf) stale_.push_back(old_leaf_hash);
       if (op.value == nullptr) continue;  // a delete: the key is simply not in `entries`
       Op entry = op;
-      entry.persisted = on_old_leaf && op.value_hash == old_leaf->value_hash;
+      entry.persisted = keeps_old_leaf;
       entries.push_back(entry);
     }
     if (old_leaf != nullptr && !old_leaf_touched) {
@@ -297,12 +313,14 @@ class Updater {
 
   const NodeReader& reader_;
   std::vector<NodeWrite> writes_;
+  std::vector<Hash32> stale_;
 };
 
 }  // namespace
 
 Result<Hash32> ApplyUpdates(const NodeReader& reader, const Hash32& root,
-                            std::vector<StateUpdate> updates, std::vector<NodeWrite>* new_nodes) {
+                            std::vector<StateUpdate> updates, std::vector<NodeWrite>* new_nodes,
+                            std::vector<Hash32>* stale_nodes) {
   TL_CHECK(new_nodes != nullptr);
   std::vector<Op> ops;
   ops.reserve(updates.size());
@@ -328,6 +346,9 @@ Result<Hash32> ApplyUpdates(const NodeReader& reader, const Hash32& root,
   auto& writes = updater.writes();
   new_nodes->insert(new_nodes->end(), std::make_move_iterator(writes.begin()),
                     std::make_move_iterator(writes.end()));
+  if (stale_nodes != nullptr) {
+    stale_nodes->insert(stale_nodes->end(), updater.stale().begin(), updater.stale().end());
+  }
   return result.hash;
 }
 

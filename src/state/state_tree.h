@@ -22,7 +22,10 @@
 //
 // Nodes are content-addressed by their hash and immutable. An update writes new nodes and
 // never deletes old ones, so every historical root remains readable and provable as long as
-// the store keeps its nodes. Pruning is the business of a higher layer.
+// the store keeps its nodes. An update also reports the nodes it made stale (in the old tree,
+// not in the new one); deleting them is the business of a higher layer (node/state_pruning.h,
+// ADR 0019), which must allow for a stale node becoming live again: the same content gives the
+// same hash, so a later update may re-create a node an earlier one made stale.
 //
 // Thread safety: the free functions hold no state; they may run concurrently on one
 // NodeReader if its Get is safe to call concurrently. MemoryNodeStore is not synchronised:
@@ -144,11 +147,16 @@ struct StateUpdate {
 //    that the caller must persist, atomically with the block, before using the new root).
 //    A node may already be in the store if the same content existed in an older version;
 //    writing it again is harmless. On error *new_nodes is left unchanged.
+//  - If `stale_nodes` is not null, appends to it exactly the hashes of the nodes of the old
+//    tree that the new tree lacks (each once). A node of a tree appears in it once, so these
+//    are the nodes that only older trees need; the same hash may be in *new_nodes of a later
+//    update that re-creates the content. On error *stale_nodes is left unchanged.
 //  - Reads O(k log n) nodes for k updates in a tree of n keys.
 //  - STATE_NODE_MISSING / STATE_NODE_CORRUPT if the store lacks or garbles a node on the way.
 core::Result<core::Hash32> ApplyUpdates(const NodeReader& reader, const core::Hash32& root,
                                         std::vector<StateUpdate> updates,
-                                        std::vector<NodeWrite>* new_nodes);
+                                        std::vector<NodeWrite>* new_nodes,
+                                        std::vector<core::Hash32>* stale_nodes = nullptr);
 
 // The value of `key` in the tree with root `root`, nullopt if absent. Errors as ReadNode.
 core::Result<std::optional<core::Bytes>> Lookup(const NodeReader& reader, const core::Hash32& root,

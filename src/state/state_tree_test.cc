@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
@@ -240,6 +241,77 @@ TEST(StateTree, LoneLeafMovesUpWhenItsNeighbourIsDeleted) {
 
 // Two keys whose paths share a long prefix give a chain of internal nodes with one empty
 // child; deleting one of them must collapse the whole chain.
+// Every node hash reachable from `root`.
+std::set<Hash32> NodesOf(const NodeReader& store, const Hash32& root) {
+  std::set<Hash32> out;
+  std::vector<Hash32> todo;
+  if (!root.IsZero()) todo.push_back(root);
+  while (!todo.empty()) {
+    Hash32 h = todo.back();
+    todo.pop_back();
+    EXPECT_TRUE(out.insert(h).second) << "node " << h.hex() << " twice in one tree";
+    auto node = ReadNode(store, h);
+    EXPECT_TRUE(node.has_value());
+    if (!node) continue;
+    if (const auto* internal = std::get_if<InternalNode>(&*node)) {
+      if (!internal->left.IsZero()) todo.push_back(internal->left);
+      if (!internal->right.IsZero()) todo.push_back(internal->right);
+    }
+  }
+  return out;
+}
+
+// Random batches over a small key space and value space, so that keys are deleted, leaves move
+// up and down, and keys return to earlier values (re-creating earlier nodes): the reported stale
+// nodes are exactly the old tree's nodes that the new tree lacks, and the new nodes exactly the
+// new tree's nodes that the old one lacks.
+TEST(StateTree, ReportsExactlyTheNodesAnUpdateMakesStale) {
+  std::mt19937_64 rng(20261130);
+  MemoryNodeStore store;
+  Hash32 root = kEmptyRoot;
+  std::set<Hash32> old_nodes;
+  size_t stale_total = 0, recreated = 0;
+  std::set<Hash32> ever_stale;
+  for (int batch = 0; batch < 300; ++batch) {
+    std::map<Bytes, std::optional<Bytes>> changes;
+    int n = 1 + static_cast<int>(rng() % 8);
+    for (int i = 0; i < n; ++i) {
+      Bytes key = Key(static_cast<int>(rng() % 40));
+      if (rng() % 3 == 0) {
+        changes[key] = std::nullopt;
+      } else {
+        changes[key] = ToBytes("v" + std::to_string(rng() % 3));
+      }
+    }
+    std::vector<StateUpdate> updates;
+    for (const auto& [k, v] : changes) updates.push_back({k, v});
+    std::vector<NodeWrite> writes;
+    std::vector<Hash32> stale;
+    auto next = ApplyUpdates(store, root, std::move(updates), &writes, &stale);
+    ASSERT_TRUE(next.has_value()) << next.error().ToString();
+    store.PutAll(writes);
+    std::set<Hash32> new_nodes = NodesOf(store, *next);
+    std::set<Hash32> expected_stale, expected_written;
+    std::set_difference(old_nodes.begin(), old_nodes.end(), new_nodes.begin(), new_nodes.end(),
+                        std::inserter(expected_stale, expected_stale.end()));
+    std::set_difference(new_nodes.begin(), new_nodes.end(), old_nodes.begin(), old_nodes.end(),
+                        std::inserter(expected_written, expected_written.end()));
+    std::set<Hash32> got_stale(stale.begin(), stale.end());
+    ASSERT_EQ(got_stale.size(), stale.size()) << "a stale node reported twice, batch " << batch;
+    ASSERT_EQ(got_stale, expected_stale) << "batch " << batch;
+    std::set<Hash32> got_written;
+    for (const NodeWrite& w : writes) got_written.insert(w.hash);
+    ASSERT_EQ(got_written, expected_written) << "batch " << batch;
+    for (const Hash32& h : got_written) recreated += ever_stale.contains(h) ? 1 : 0;
+    ever_stale.insert(got_stale.begin(), got_stale.end());
+    stale_total += stale.size();
+    old_nodes = std::move(new_nodes);
+    root = *next;
+  }
+  EXPECT_GT(stale_total, 500u);
+  EXPECT_GT(recreated, 50u);  // the case pruning must guard against does occur
+}
+
 TEST(StateTree, LongSharedPrefixBuildsAndCollapsesChain) {
   std::map<uint32_t, int> seen;  // first 20 path bits -> key index
   int a = -1, b = -1;

@@ -4,7 +4,8 @@
 // threads; the stopped node's RocksDB directory is then corrupted one byte at a time and the
 // audit binary must fail naming the height the byte belongs to.
 // AuditInProcess.*: the exhaustive version over an in-memory store: every byte of every block
-// and index record.
+// and index record; and a pruned store (ADR 0019), whose retained state trees, stale-node lists
+// and horizon the audit checks.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -18,6 +19,7 @@
 #include "node/audit.h"
 #include "node/chain.h"
 #include "node/ledger_store.h"
+#include "node/state_pruning.h"
 #include "storage/memory_store.h"
 #include "storage/rocksdb_store.h"
 #include "tests/e2e/test_network.h"
@@ -310,6 +312,88 @@ TEST_F(AuditInProcess, NamesHeightOfEveryFlippedByteOfEveryBlockAndIndexRecord) 
   auto restored = node::Audit(store_, genesis_);
   EXPECT_TRUE(restored) << restored.error().reason;
   EXPECT_LT(seconds, 120.0) << "the exhaustive audit should stay fast (about 12 s in ASan)";
+}
+
+// A node that ran with retention 5, then 2 (catching up), has pruned its store: the audit
+// passes, and fails on a retained tree node deleted or altered, a pruned node put back, a stale
+// list removed or a horizon moved.
+TEST_F(AuditInProcess, PassesOnAPrunedStoreAndChecksTheRetainedTrees) {
+  auto reopen = [&](uint64_t retention) {
+    auto c = node::Chain::Open(ledger_, genesis_, node::ChainOptions{.state_retention = retention});
+    ASSERT_TRUE(c) << c.error().ToString();
+    chain_ = std::move(*c);
+  };
+  reopen(5);
+  for (int i = 0; i < 8; ++i)
+    Commit({Anchor("P" + std::to_string(i)), Anchor("Q" + std::to_string(i))});
+  reopen(2);
+  for (int i = 8; i < 12; ++i) Commit({Anchor("P" + std::to_string(i))});
+  ASSERT_EQ(chain_->tip().height, core::Height(12));
+  auto horizon = ledger_.ReadStateHorizon();
+  ASSERT_TRUE(horizon);
+  EXPECT_EQ(*horizon, core::Height(10));  // 3 at height 8, then 5, 7, 9, 10
+  auto clean = node::Audit(store_, genesis_);
+  ASSERT_TRUE(clean) << clean.error().reason;
+  EXPECT_EQ(clean->transactions, 20u);
+
+  auto expect_caught = [&](const std::string& what) {
+    auto audit = node::Audit(store_, genesis_);
+    EXPECT_FALSE(audit) << what << ": the audit passed";
+  };
+  auto tip_root = chain_->tip().state_root;
+  auto root_key = node::LedgerStore::StateNodeKey(tip_root);
+  auto root_value = store_.Get(root_key);
+  ASSERT_TRUE(root_value && *root_value);
+  {
+    storage::WriteBatch batch;
+    batch.Delete(root_key);
+    ASSERT_TRUE(store_.Write(batch, {}));
+    expect_caught("tip root node deleted");
+    core::Bytes bad = **root_value;
+    bad[2] ^= 0x01;
+    ASSERT_TRUE(store_.Put(root_key, bad));
+    expect_caught("tip root node altered");
+    bad = **root_value;
+    bad.back() ^= 0x01;  // its birth height
+    ASSERT_TRUE(store_.Put(root_key, bad));
+    expect_caught("tip root node's birth altered");
+    ASSERT_TRUE(store_.Put(root_key, **root_value));
+  }
+  {
+    // The tree after height 3 lost its root; putting a node back is an extra record.
+    auto old_root = ledger_.ReadStateRoot(core::Height(3));
+    ASSERT_TRUE(old_root && *old_root);
+    auto gone = store_.Get(node::LedgerStore::StateNodeKey(**old_root));
+    ASSERT_TRUE(gone);
+    ASSERT_FALSE(*gone);
+    core::Bytes internal = **root_value;  // any well-formed value will do
+    ASSERT_TRUE(store_.Put(node::LedgerStore::StateNodeKey(**old_root), internal));
+    expect_caught("pruned node put back");
+    storage::WriteBatch batch;
+    batch.Delete(node::LedgerStore::StateNodeKey(**old_root));
+    ASSERT_TRUE(store_.Write(batch, {}));
+  }
+  {
+    auto key = node::LedgerStore::StaleNodesKey(core::Height(12));
+    auto list = store_.Get(key);
+    ASSERT_TRUE(list && *list);
+    storage::WriteBatch batch;
+    batch.Delete(key);
+    ASSERT_TRUE(store_.Write(batch, {}));
+    expect_caught("stale list of a retained height deleted");
+    ASSERT_TRUE(store_.Put(key, **list));
+  }
+  {
+    core::Encoder e(8);
+    e.PutU64(11);
+    ASSERT_TRUE(store_.Put(node::LedgerStore::StateHorizonKey(), std::move(e).Take()));
+    expect_caught("horizon moved");
+    core::Encoder back(8);
+    back.PutU64(10);
+    ASSERT_TRUE(store_.Put(node::LedgerStore::StateHorizonKey(), std::move(back).Take()));
+  }
+  auto restored = node::Audit(store_, genesis_);
+  EXPECT_TRUE(restored) << restored.error().reason;
 }
 
 }  // namespace

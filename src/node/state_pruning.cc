@@ -1,0 +1,49 @@
+#include "node/state_pruning.h"
+
+#include <cstring>
+#include <unordered_set>
+
+namespace tradeledger::node {
+namespace {
+
+struct HashOfHash {
+  size_t operator()(const core::Hash32& h) const noexcept {
+    size_t out;
+    std::memcpy(&out, h.data.data(), sizeof(out));  // already uniformly distributed
+    return out;
+  }
+};
+
+}  // namespace
+
+core::Result<StatePrunePlan> PlanStatePruning(const LedgerStore& store, core::Height height,
+                                              uint64_t retention,
+                                              const std::vector<state::NodeWrite>& new_nodes) {
+  TL_CHECK(retention >= 1);
+  StatePrunePlan plan;
+  if (height.value <= retention) return plan;
+  const uint64_t last = height.value - retention;
+  TL_ASSIGN_OR_RETURN(core::Height horizon, store.ReadStateHorizon());
+  if (horizon.value >= last) return plan;
+
+  std::unordered_set<core::Hash32, HashOfHash> written;
+  written.reserve(new_nodes.size());
+  for (const state::NodeWrite& n : new_nodes) written.insert(n.hash);
+  const uint64_t end = std::min(last, horizon.value + kMaxPrunedHeightsPerBlock);
+  for (uint64_t j = horizon.value + 1; j <= end; ++j) {
+    TL_ASSIGN_OR_RETURN(std::vector<core::Hash32> stale, store.ReadStaleNodes(core::Height(j)));
+    for (const core::Hash32& h : stale) {
+      if (written.contains(h)) continue;  // this block re-creates it
+      TL_ASSIGN_OR_RETURN(std::optional<core::Height> birth, store.ReadNodeBirth(h));
+      if (!birth) {
+        return core::Fail("STORAGE_CORRUPT", "state node " + h.hex() + ", made stale at height " +
+                                                 std::to_string(j) + ", is missing");
+      }
+      if (birth->value < j) plan.delete_nodes.push_back(h);
+    }
+    plan.heights.emplace_back(j);
+  }
+  return plan;
+}
+
+}  // namespace tradeledger::node
