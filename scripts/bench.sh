@@ -15,7 +15,7 @@
 #
 # Knobs (environment): BENCH_DURATION seconds per load (default 20; d: 30), BENCH_RUNS runs of
 # the scenario, each on a fresh network, with the medians printed at the end (default 1),
-# BENCH_TX transactions pre-signed for a closed loop (default 40000), BENCH_CONCURRENCY,
+# BENCH_TX transactions pre-signed for a closed loop (default 100000), BENCH_CONCURRENCY,
 # BENCH_RATES the sweep of `plot` (default "50 100 200 300 400 500 700 1000 2000"),
 # BENCH_PORT first HTTP port (default 17811; transport ports +100), BENCH_NO_BUILD=1 to skip
 # the build.
@@ -139,14 +139,14 @@ heights() {
 
 scenario_a() {
   start_net 1
-  bench a --transactions "${BENCH_TX:-40000}" --duration "$duration" \
-    --concurrency "${BENCH_CONCURRENCY:-1024}"
+  bench a --transactions "${BENCH_TX:-100000}" --duration "$duration" \
+    --concurrency "${BENCH_CONCURRENCY:-1000}"
 }
 
 scenario_b() {
   start_net 4
-  bench b --transactions "${BENCH_TX:-40000}" --duration "$duration" \
-    --concurrency "${BENCH_CONCURRENCY:-1024}"
+  bench b --transactions "${BENCH_TX:-100000}" --duration "$duration" \
+    --concurrency "${BENCH_CONCURRENCY:-1000}"
 }
 
 scenario_c() {
@@ -164,8 +164,8 @@ scenario_d() {
   kill_at=$(python3 -c "print(round($d / 3, 1))")
   restart_at=$(python3 -c "print(round(2 * $d / 3, 1))")
   echo "  leader now: $leader...; killing node$victim (kill -9) at ${kill_at} s, restarting it at ${restart_at} s"
-  bench d --transactions "${BENCH_TX:-40000}" --duration "$d" \
-    --concurrency "${BENCH_CONCURRENCY:-1024}" \
+  bench d --transactions "${BENCH_TX:-100000}" --duration "$d" \
+    --concurrency "${BENCH_CONCURRENCY:-1000}" \
     --at "$kill_at:kill -9 \$(cat $net/net/node$victim/node.pid)" \
     --at "$restart_at:$B net up --dir $net/net >/dev/null"
   sleep 3

@@ -58,7 +58,8 @@ void AddBenchOptions(CLI::App* c, BenchOptions& o) {
   c->add_option("--goods", o.goods_per_cert, "Goods per certification (1-8)");
   c->add_option("--lines", o.lines_per_entry, "Lines per entry (1-8)");
   c->add_option("--concurrency", o.concurrency,
-                "Closed loop: concurrent submitters, at most one per signer (default 1024); "
+                "Closed loop: concurrent submitters, at most one per signer (default 1000, "
+                "below a node's 1,024 connections); "
                 "open loop: sender threads (default 32)");
   c->add_option("--rate", o.rate, "Open loop: offered transactions per second (default: closed)");
   c->add_option("--duration", o.duration_s, "Seconds to send for (default: until all are sent)");
@@ -120,7 +121,7 @@ int Bench(const BenchOptions& o) {
   run.validator_count = o.validator_count ? o.validator_count : trusted->set.size();
   run.driver.nodes = o.nodes;
   run.driver.rate = o.rate;
-  run.driver.concurrency = o.concurrency ? o.concurrency : (o.rate > 0 ? 32 : 1024);
+  run.driver.concurrency = o.concurrency ? o.concurrency : (o.rate > 0 ? 32 : 1000);
   run.driver.duration = Millis(o.duration_s);
   run.driver.drain = Millis(o.drain_s);
   run.driver.hooks = hooks;
