@@ -16,13 +16,6 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-if [ -z "${BENCH_NO_BUILD:-}" ]; then
-  jobs=()
-  # Another benchmark running: build on one core so as not to disturb its figures.
-  if pgrep -f 'bench.sh|tradeledger bench|consensus_net_bench|growth_bench' >/dev/null; then
-    jobs=(-j 1)
-  fi
-  cmake --preset release >/dev/null &&
-    cmake --build --preset release "${jobs[@]}" --target growth_bench tradeledger
-fi
+. "$root/scripts/bench-build.sh"
+build_release_targets growth_bench tradeledger
 exec "$root/build/release/bench/growth_bench" --binary "$root/build/release/src/cli/tradeledger" "$@"

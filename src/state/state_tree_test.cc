@@ -239,8 +239,6 @@ TEST(StateTree, LoneLeafMovesUpWhenItsNeighbourIsDeleted) {
   EXPECT_EQ(root, LeafHash(KeyPath(Key(1)), ValueHash(AsBytes("a"))));
 }
 
-// Two keys whose paths share a long prefix give a chain of internal nodes with one empty
-// child; deleting one of them must collapse the whole chain.
 // Every node hash reachable from `root`.
 std::set<Hash32> NodesOf(const NodeReader& store, const Hash32& root) {
   std::set<Hash32> out;
@@ -312,6 +310,8 @@ TEST(StateTree, ReportsExactlyTheNodesAnUpdateMakesStale) {
   EXPECT_GT(recreated, 50u);  // the case pruning must guard against does occur
 }
 
+// Two keys whose paths share a long prefix give a chain of internal nodes with one empty
+// child; deleting one of them must collapse the whole chain.
 TEST(StateTree, LongSharedPrefixBuildsAndCollapsesChain) {
   std::map<uint32_t, int> seen;  // first 20 path bits -> key index
   int a = -1, b = -1;
