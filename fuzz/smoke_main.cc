@@ -39,7 +39,7 @@ std::vector<Bytes> Seeds() {
   block.certificate.AddSignature(p.chain_id, key);
   l::InclusionProof inclusion{0, 2, {tradeledger::core::Hash32{}}};
   l::ConsistencyProof consistency{1, 2, {tradeledger::core::Hash32{}}};
-  tradeledger::node::TxIndexEntry entry{tradeledger::core::Height(1), 0, 0, "OK"};
+  tradeledger::node::TxIndexEntry entry{tradeledger::core::Height(1), 0, 0, "OK", {}};
   auto tagged = [](uint8_t tag, const Bytes& b) {
     Bytes out{tag};
     out.insert(out.end(), b.begin(), b.end());

@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api/attachments.h"
+#include "api/ledger_reads.h"
 #include "api/queries.h"
-#include "node/proof_bundle.h"
 #include "trade/validator_set.h"
 
 namespace tradeledger::api {
@@ -34,20 +34,6 @@ std::optional<uint64_t> ParseUint(std::string_view s) {
   return v;
 }
 
-json EntryJson(const ledger::TxId& id, const node::TxIndexEntry& e) {
-  return {{"tx_id", id.hex()},      {"status", "committed"},      {"height", e.height.value},
-          {"position", e.position}, {"leaf_index", e.leaf_index}, {"result_code", e.result_code}};
-}
-
-json HeaderJson(const ledger::BlockHeader& h) {
-  return {{"chain_id", h.chain_id.hex()},    {"height", h.height.value},
-          {"prev_hash", h.prev_hash.hex()},  {"timestamp_ms", h.timestamp.value},
-          {"proposer", h.proposer.hex()},    {"tx_root", h.tx_root.hex()},
-          {"tx_count", h.tx_count},          {"log_size", h.log_size},
-          {"log_root", h.log_root.hex()},    {"state_height", h.state_height.value},
-          {"state_root", h.state_root.hex()}};
-}
-
 }  // namespace
 
 int HttpStatusFor(std::string_view code) {
@@ -63,13 +49,14 @@ int HttpStatusFor(std::string_view code) {
 }
 
 Gateway::Gateway(node::Node& node, node::Chain& chain, const node::LedgerStore& store,
-                 node::Metrics& metrics, Queries* queries, Attachments* attachments)
+                 node::Metrics& metrics, Queries& queries, Attachments* attachments)
     : node_(node),
       chain_(chain),
       store_(store),
       metrics_(metrics),
       queries_(queries),
-      attachments_(attachments) {}
+      attachments_(attachments),
+      reads_(node, chain, store, queries) {}
 
 void Gateway::Handle(http::Request request, http::Responder respond) {
   ++metrics_.http_requests;
@@ -94,19 +81,25 @@ void Gateway::Handle(http::Request request, http::Responder respond) {
   if (attachments_) {
     if (auto r = attachments_->Handle(request)) return reply(std::move(*r));
   }
-  if (queries_) {
-    if (auto r = queries_->Handle(request)) return reply(std::move(*r));
-  }
+  if (auto r = queries_.Handle(request)) return reply(std::move(*r));
   if (!get) return reply(http::JsonError(405, "METHOD_NOT_ALLOWED", "use GET"));
-  if (path.starts_with("/v1/transactions/")) {
-    return reply(TransactionStatus(std::string_view(path).substr(17)));
+  bool ledger_read = path.starts_with("/v1/transactions/") || path.starts_with("/v1/blocks/") ||
+                     path.starts_with("/v1/proofs/") || path == "/v1/events";
+  if (ledger_read) {
+    auto reader = reads_.Identify(request);
+    if (!reader) return reply(ErrorResponse(reader.error()));
+    if (path.starts_with("/v1/transactions/")) {
+      return reply(reads_.TransactionStatus(*reader, std::string_view(path).substr(17)));
+    }
+    if (path.starts_with("/v1/blocks/")) {
+      return reply(reads_.Block(*reader, std::string_view(path).substr(11)));
+    }
+    if (path.starts_with("/v1/proofs/inclusion/")) {
+      return reply(reads_.InclusionProof(*reader, std::string_view(path).substr(21)));
+    }
+    if (path == "/v1/proofs/consistency") return reply(reads_.ConsistencyProof(*reader, request));
+    if (path == "/v1/events") return respond(Events(reader->sees_ids()));
   }
-  if (path.starts_with("/v1/blocks/")) return reply(Block(std::string_view(path).substr(11)));
-  if (path.starts_with("/v1/proofs/inclusion/")) {
-    return reply(InclusionProof(std::string_view(path).substr(21)));
-  }
-  if (path == "/v1/proofs/consistency") return reply(ConsistencyProof(request));
-  if (path == "/v1/events") return respond(Events());
   if (path == "/health") return reply(Health());
   if (path == "/v1/validators") return reply(Validators());
   if (path == "/metrics") {
@@ -166,96 +159,17 @@ void Gateway::Submit(const http::Request& request, http::Responder respond) {
   auto admitted = node_.Submit(std::move(*tx));
   if (!admitted) return fail(admitted.error());
   if (admitted->status == node::TxStatus::kCommitted) {
-    return respond(Json(200, EntryJson(id, *admitted->entry)));
+    return respond(Json(200, OutcomeJson(id, *admitted->entry)));
   }
   if (!wait) return respond(Json(202, {{"tx_id", id.hex()}, {"status", "pending"}}));
   node_.WaitForCommit(id, std::chrono::steady_clock::now() + timeout,
                       [id, respond](std::optional<node::TxIndexEntry> entry) {
                         if (entry) {
-                          respond(Json(200, EntryJson(id, *entry)));
+                          respond(Json(200, OutcomeJson(id, *entry)));
                         } else {
                           respond(Json(202, {{"tx_id", id.hex()}, {"status", "pending"}}));
                         }
                       });
-}
-
-http::Response Gateway::TransactionStatus(std::string_view id_hex) {
-  auto id = ledger::TxId::FromHex(id_hex);
-  if (!id) return http::JsonError(400, "TX_ID_INVALID", "a tx id is 64 hex digits");
-  auto status = node_.Status(*id);
-  if (!status) return Error(status.error());
-  switch (status->first) {
-    case node::TxStatus::kCommitted:
-      return Json(200, EntryJson(*id, *status->second));
-    case node::TxStatus::kPending:
-      return Json(200, {{"tx_id", id->hex()}, {"status", "pending"}});
-    case node::TxStatus::kUnknown:
-      break;
-  }
-  return http::JsonError(404, "TX_NOT_FOUND", "no transaction " + id->hex());
-}
-
-http::Response Gateway::Block(std::string_view which) {
-  core::Height height = chain_.tip().height;
-  if (which != "latest") {
-    auto h = ParseUint(which);
-    if (!h) return http::JsonError(400, "HEIGHT_INVALID", "height must be a number or 'latest'");
-    height = core::Height(*h);
-  }
-  if (height.value == 0 || height > chain_.tip().height) {
-    return http::JsonError(404, "BLOCK_NOT_FOUND", "no block at height " + height.ToString());
-  }
-  auto block = store_.ReadBlock(height);
-  if (!block) return Error(block.error());
-  json txs = json::array();
-  for (const auto& tx : block->transactions) txs.push_back(tx.id().hex());
-  json sigs = json::array();
-  for (const auto& s : block->certificate.signatures) {
-    sigs.push_back({{"validator", s.validator.hex()}, {"signature", s.signature.hex()}});
-  }
-  return Json(200, {{"hash", block->header.Hash().hex()},
-                    {"header", HeaderJson(block->header)},
-                    {"transactions", txs},
-                    {"certificate",
-                     {{"height", block->certificate.height.value},
-                      {"view", block->certificate.view.value},
-                      {"block_hash", block->certificate.block_hash.hex()},
-                      {"signatures", sigs}}},
-                    {"encoded_header", core::ToBase64(block->header.Encode())},
-                    {"encoded_certificate", core::ToBase64(block->certificate.Encode())}});
-}
-
-http::Response Gateway::InclusionProof(std::string_view id_hex) {
-  auto id = ledger::TxId::FromHex(id_hex);
-  if (!id) return http::JsonError(400, "TX_ID_INVALID", "a tx id is 64 hex digits");
-  auto bundle = node::BuildInclusionBundle(store_, chain_.genesis().chain_id, *id);
-  if (!bundle) {
-    if (bundle.error().code == "NOT_FOUND") {
-      return http::JsonError(404, "TX_NOT_FOUND", bundle.error().detail);
-    }
-    return Error(bundle.error());
-  }
-  return Json(200, *bundle);
-}
-
-http::Response Gateway::ConsistencyProof(const http::Request& request) {
-  auto param = [&](const char* name) -> std::optional<uint64_t> {
-    auto it = request.query.find(name);
-    if (it == request.query.end()) return std::nullopt;
-    return ParseUint(it->second);
-  };
-  auto from = param("from");
-  auto to = param("to");
-  if (!from || !to || *from == 0 || *from > *to) {
-    return http::JsonError(400, "HEIGHT_INVALID", "need heights 1 <= from <= to");
-  }
-  if (*to > chain_.tip().height.value) {
-    return http::JsonError(404, "BLOCK_NOT_FOUND", "no block at height " + std::to_string(*to));
-  }
-  auto bundle = node::BuildConsistencyBundle(store_, chain_.genesis().chain_id, core::Height(*from),
-                                             core::Height(*to));
-  if (!bundle) return Error(bundle.error());
-  return Json(200, *bundle);
 }
 
 http::Response Gateway::Validators() {
@@ -293,27 +207,29 @@ http::Response Gateway::Health() {
   return Json(node_.healthy() ? 200 : 503, body);
 }
 
-http::Response Gateway::Events() {
+http::Response Gateway::Events(bool with_ids) {
   auto stream = http::EventStream::Create();
   {
     std::lock_guard lock(streams_mu_);
-    std::erase_if(streams_, [](const auto& s) { return !s->IsOpen(); });
-    streams_.push_back(stream);
+    std::erase_if(streams_, [](const auto& s) { return !s.stream->IsOpen(); });
+    streams_.push_back({stream, with_ids});
   }
   return http::EventStreamResponse(stream);
 }
 
 void Gateway::PublishBlock(const ledger::StoredBlock& block) {
+  json event = {{"height", block.header.height.value},
+                {"hash", block.header.Hash().hex()},
+                {"tx_count", block.header.tx_count}};
+  std::string headers_only = event.dump();
   json txs = json::array();
   for (const auto& tx : block.transactions) txs.push_back(tx.id().hex());
-  std::string data = json{
-      {"height", block.header.height.value},
-      {"hash", block.header.Hash().hex()},
-      {"tx_count", block.header.tx_count},
-      {"transactions",
-       txs}}.dump();
+  event["transactions"] = std::move(txs);
+  std::string with_ids = event.dump();
   std::lock_guard lock(streams_mu_);
-  std::erase_if(streams_, [&](const auto& s) { return !s->Send("block", data); });
+  std::erase_if(streams_, [&](const Subscriber& s) {
+    return !s.stream->Send("block", s.with_ids ? with_ids : headers_only);
+  });
 }
 
 }  // namespace tradeledger::api

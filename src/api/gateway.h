@@ -2,12 +2,14 @@
 //
 //   POST /v1/transactions                 submit a signed envelope (JSON {"transaction": base64}
 //                                         or application/octet-stream); ?wait=commit waits
-//   GET  /v1/transactions/{id}            status, height, position, result code
-//   GET  /v1/blocks/{height|latest}       header, transaction ids, commit certificate
-//   GET  /v1/proofs/inclusion/{id}        inclusion proof bundle
+//   GET  /v1/transactions/{id}            status, position; body and result codes if entitled
+//   GET  /v1/blocks/{height|latest}       header, commit certificate; transaction ids if signed
+//   GET  /v1/proofs/inclusion/{id}        inclusion bundle, or inclusion-id bundle (no body)
 //   GET  /v1/proofs/consistency?from&to   consistency proof bundle between two heights
 //   GET  /v1/events                       server-sent events, one per committed block
-//   GET  /health, /metrics, /v1/openapi.json
+//   GET  /health, /metrics, /v1/validators, /v1/openapi.json
+// Who reads what of the ledger itself: api/ledger_reads.h (ADR 0021). Submitting answers the
+// transaction's outcome (result_code, reasons) to whoever holds its envelope.
 //
 // Every error is JSON {"error": {"code": REASON_CODE, "message": ...}} with a 4xx/5xx status;
 // a handler never throws and never changes state on a rejected request.
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "api/http/http_types.h"
+#include "api/ledger_reads.h"
 #include "node/chain.h"
 #include "node/ledger_store.h"
 #include "node/metrics.h"
@@ -27,15 +30,14 @@
 
 namespace tradeledger::api {
 
-class Queries;
 class Attachments;
 
 class Gateway {
  public:
   // Borrows everything; all must outlive the Gateway.
-  // `queries` (may be null) serves the authenticated, access-controlled reads.
+  // `queries` serves the authenticated, access-controlled reads; `attachments` may be null.
   Gateway(node::Node& node, node::Chain& chain, const node::LedgerStore& store,
-          node::Metrics& metrics, Queries* queries = nullptr, Attachments* attachments = nullptr);
+          node::Metrics& metrics, Queries& queries, Attachments* attachments = nullptr);
 
   void Handle(http::Request request, http::Responder respond);
 
@@ -44,25 +46,27 @@ class Gateway {
 
  private:
   void Submit(const http::Request& request, http::Responder respond);
-  http::Response TransactionStatus(std::string_view id_hex);
-  http::Response Block(std::string_view which);
-  http::Response InclusionProof(std::string_view id_hex);
-  http::Response ConsistencyProof(const http::Request& request);
   http::Response Health();
   // The validators file (node/genesis.h) with every validator set change: what
   // `tradeledger verify` needs to check certificates at any height.
   http::Response Validators();
-  http::Response Events();
+  // `with_ids`: events name the block's transaction ids (members); else headers only.
+  http::Response Events(bool with_ids);
 
   node::Node& node_;
   node::Chain& chain_;
   const node::LedgerStore& store_;
   node::Metrics& metrics_;
-  Queries* queries_;
+  Queries& queries_;
   Attachments* attachments_;
+  LedgerReads reads_;
 
+  struct Subscriber {
+    std::shared_ptr<http::EventStream> stream;
+    bool with_ids;
+  };
   std::mutex streams_mu_;
-  std::vector<std::shared_ptr<http::EventStream>> streams_;  // guarded by streams_mu_
+  std::vector<Subscriber> streams_;  // guarded by streams_mu_
 };
 
 // Maps a reason code to the HTTP status a client should see.

@@ -7,6 +7,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
+#include "api/queries.h"
 #include "node/proof_bundle.h"
 #include "storage/memory_store.h"
 
@@ -23,6 +24,8 @@ class GatewayTest : public ::testing::Test {
   void Open(node::NodeOptions options, bool start) {
     if (node_) node_->Stop();
     gateway_.reset();
+    queries_.reset();
+    audit_.reset();
     node_.reset();
     genesis_ = *node::Genesis::Parse(
         node::Genesis::Render("gw", core::TimestampMs(1), {{"v1", validator_.public_key}}));
@@ -31,7 +34,9 @@ class GatewayTest : public ::testing::Test {
     safety_ = std::make_unique<node::SafetyFile>(safety_path_);
     node_ = std::move(*node::Node::Create(ledger_, *chain_, validator_, clock_, options, metrics_,
                                           *safety_, nullptr));
-    gateway_ = std::make_unique<Gateway>(*node_, *chain_, ledger_, metrics_);
+    audit_ = std::move(*node::ReadAuditLog::Open(audit_store_));
+    queries_ = std::make_unique<Queries>(*chain_, ledger_, *audit_, clock_);
+    gateway_ = std::make_unique<Gateway>(*node_, *chain_, ledger_, metrics_, *queries_);
     if (start) node_->Start();
   }
   void TearDown() override { node_->Stop(); }
@@ -83,6 +88,9 @@ class GatewayTest : public ::testing::Test {
       ::testing::TempDir() + "gateway_test.safety." + std::to_string(::getpid());
   std::unique_ptr<node::SafetyFile> safety_;
   std::unique_ptr<node::Node> node_;
+  storage::MemoryStore audit_store_;
+  std::unique_ptr<node::ReadAuditLog> audit_;
+  std::unique_ptr<Queries> queries_;
   std::unique_ptr<Gateway> gateway_;
 };
 

@@ -126,7 +126,7 @@ class OpenApiRoutesTest : public ::testing::Test {
     files_ = std::make_unique<node::AttachmentStore>(
         (std::filesystem::path(::testing::TempDir()) / "openapi_test_attachments").string());
     attachments_ = std::make_unique<Attachments>(*queries_, *files_);
-    gateway_ = std::make_unique<Gateway>(*node_, *chain_, ledger_, metrics_, queries_.get(),
+    gateway_ = std::make_unique<Gateway>(*node_, *chain_, ledger_, metrics_, *queries_,
                                          attachments_.get());
     node_->Start();
   }

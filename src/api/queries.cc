@@ -125,7 +125,10 @@ std::optional<http::Response> Queries::Handle(const http::Request& request) {
   if (!reader) return ErrorResponse(reader.error());
   if (path == "/v1/me") {
     json roles(std::vector(reader->key.roles.begin(), reader->key.roles.end()));
+    auto salt = trade::IorSalt(store_.flat_state());
+    if (!salt) return ErrorResponse(salt.error());
     return Json200({{"orgId", reader->org.org_id},
+                    {"iorSalt", core::ToHex(*salt)},
                     {"legalName", reader->org.legal_name},
                     {"roles", roles},
                     {"admin", reader->key.admin},

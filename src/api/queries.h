@@ -5,7 +5,8 @@
 // decides what that reader may see (everything, anchor metadata only, or nothing: 403), and
 // every read of a record by a party other than its owner is appended to the read audit log.
 //
-//   GET /v1/me                          the reader's organisation and roles
+//   GET /v1/me                          the reader's organisation, roles and the network's
+//                                       IOR salt (trade/ior_number.h)
 //   GET /v1/organisations/{id}          directory entry (any member)
 //   GET /v1/documents/{docId}           document anchor: full to its owner and customs
 //   GET /v1/state/proof?key=K           state proof bundle of state key K (verify offline)

@@ -43,7 +43,7 @@ class QueriesTest : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() / ("tl-queries-" + std::to_string(::getpid()));
     attachment_store_ = std::make_unique<node::AttachmentStore>(dir_.string());
     attachments_ = std::make_unique<Attachments>(*queries_, *attachment_store_);
-    gateway_ = std::make_unique<Gateway>(*node_, *chain_, ledger_, metrics_, queries_.get(),
+    gateway_ = std::make_unique<Gateway>(*node_, *chain_, ledger_, metrics_, *queries_,
                                          attachments_.get());
     node_->Start();
     owner_ = Admit("OWNER");

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "cli/bench_report.h"
+#include "cli/ior_client.h"
 #include "cli/node_client.h"
 #include "crypto/key_file.h"
 #include "node/genesis.h"
@@ -126,6 +127,8 @@ int Bench(const BenchOptions& o) {
   run.driver.drain = Millis(o.drain_s);
   run.driver.hooks = hooks;
   run.driver.check_sample = o.check_sample;
+  run.driver.reader =
+      std::make_shared<const bench::ReadIdentity>(bench::ReadIdentity{*customs, *chain});
   bench::WorkloadSpec& spec = run.spec;
   spec.transactions = o.transactions;
   if (spec.transactions == 0) {
@@ -144,6 +147,9 @@ int Bench(const BenchOptions& o) {
 
   auto t = Clock::now();
   Progress("signing " + std::to_string(spec.transactions) + " transactions (tag " + spec.tag + ")");
+  auto salt = FetchIorSalt(*client, *customs, *chain);
+  if (!salt) return Fail(2, "the IOR salt: " + salt.error().ToString());
+  spec.ior_salt = std::move(*salt);
   bench::Workload workload = bench::BuildWorkload(spec, *chain, *customs);
   run.presign_s = SecondsSince(t);
   run.groups = workload.groups;

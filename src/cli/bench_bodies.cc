@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "cli/ior_client.h"
 #include "crypto/sha256.h"
 #include "trade/entry_number.h"
 #include "trade/time_util.h"
@@ -90,6 +91,12 @@ std::string BodyBuilder::Recordation(size_t group, size_t r) const {
   return "TMK " + yy + "-" + digits;
 }
 
+std::string BodyBuilder::IorHash(const std::string& importer) const {
+  auto hashed = HashIorNumberField({{"importer", importer}, {"iorNumber", kIor}}, spec_.ior_salt);
+  TL_CHECK(hashed.has_value());
+  return (*hashed)["iorNumberHash"].get<std::string>();
+}
+
 json BodyBuilder::Admit(const std::string& org, const std::string& country, const json& roles,
                         const crypto::KeyPair& admin, const std::vector<crypto::PublicKey>& members,
                         bool importer) const {
@@ -101,7 +108,7 @@ json BodyBuilder::Admit(const std::string& org, const std::string& country, cons
                {"country", country},
                {"roles", roles},
                {"members", keys}};
-  if (importer) body["iorNumber"] = kIor;
+  if (importer) body["iorNumberHash"] = IorHash(org);
   return body;
 }
 
@@ -152,7 +159,7 @@ json BodyBuilder::Entry(size_t index, size_t group) const {
   return {{"entryNumber", trade::MakeEntryNumber(spec_.tag, serial)},
           {"entryType", "01"},
           {"importer", Org('I', group)},
-          {"iorNumber", kIor},
+          {"iorNumberHash", IorHash(Org('I', group))},
           {"shipmentRef", "MAEU" + serial},
           {"importDate", import_date_},
           {"portCode", "2304"},

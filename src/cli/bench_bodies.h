@@ -57,6 +57,9 @@ class BodyBuilder {
   nlohmann::json Licence(size_t index, size_t group) const;
 
  private:
+  // The importer's iorNumberHash for the benchmark's IOR number (cli/ior_client.h).
+  std::string IorHash(const std::string& importer) const;
+
   const WorkloadSpec& spec_;
   const ledger::ChainId& chain_;
   const crypto::KeyPair& customs_;

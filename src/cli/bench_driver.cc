@@ -193,6 +193,7 @@ core::Status RunSetup(const std::vector<std::string>& nodes,
 core::Result<RunResult> RunLoad(const DriverOptions& o, std::span<const MeasuredTx> load) {
   TL_ASSIGN_OR_RETURN(std::vector<NodeTarget> targets, ParseTargets(o.nodes));
   if (targets.empty()) return core::Fail("INVALID_URL", "no node given");
+  for (NodeTarget& t : targets) t.reader = o.reader;
   std::unordered_map<ledger::TxId, uint32_t> ids;
   for (size_t i = 0; i < load.size(); ++i) ids.emplace(load[i].tx.id(), static_cast<uint32_t>(i));
   std::vector<std::atomic<int64_t>> seen(load.size());

@@ -22,12 +22,15 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "cli/bench_workload.h"
 #include "core/result.h"
+#include "crypto/ed25519.h"
+#include "ledger/ids.h"
 
 namespace tradeledger::cli::bench {
 
@@ -43,6 +46,13 @@ struct HookRun {
   int status = -1;  // std::system's result
 };
 
+// Who the load generator reads as (ADR 0021: event streams name transaction ids and
+// transaction status is read by members only): signed reads by `key` on `chain`.
+struct ReadIdentity {
+  crypto::KeyPair key;
+  ledger::ChainId chain;
+};
+
 struct DriverOptions {
   std::vector<std::string> nodes;           // node API URLs, http:// or https://
   size_t concurrency = 64;                  // closed: submitters; open: sender threads
@@ -52,6 +62,9 @@ struct DriverOptions {
   std::chrono::milliseconds commit_timeout{60'000};  // closed loop: wait=commit timeout
   std::vector<Hook> hooks;
   size_t check_sample = 300;  // open loop: result codes read back for this many transactions
+  // Signs the event streams and status reads (a member key, e.g. the customs administrator's,
+  // entitled to every transaction's result); null on a network without participants.
+  std::shared_ptr<const ReadIdentity> reader;
 };
 
 // What happened to one measured transaction; times in ns from the start, -1: never.

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "api/read_auth.h"
 #include "cli/node_client.h"
 
 namespace tradeledger::cli::bench {
@@ -20,7 +21,7 @@ core::Result<std::vector<NodeTarget>> ParseTargets(const std::vector<std::string
   for (const std::string& url : urls) {
     auto parsed = api::http::ParseUrl(url);
     if (!parsed) return core::Fail("INVALID_URL", url + ": " + parsed.error().detail);
-    out.push_back({url, *parsed, NodeTls(*parsed)});
+    out.push_back({url, *parsed, NodeTls(*parsed), nullptr});
   }
   return out;
 }
@@ -41,9 +42,19 @@ core::Result<api::http::Response> Connections::Post(size_t i, const core::Bytes&
                     wait + std::chrono::seconds(10));
 }
 
+api::http::Headers ReadHeaders(const NodeTarget& target, const std::string& path) {
+  if (!target.reader) return {};
+  uint64_t now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
+  auto signed_headers =
+      api::SignReadHeaders(target.reader->chain, target.reader->key, now, "GET", path, {});
+  return api::http::Headers(signed_headers.begin(), signed_headers.end());
+}
+
 core::Result<api::http::Response> Connections::Get(size_t i, const std::string& path) {
   return At(i).Send("GET", targets_[i].parsed.prefix + path, {}, "application/json",
-                    std::chrono::seconds(10));
+                    std::chrono::seconds(10), ReadHeaders(targets_[i], path));
 }
 
 std::string CodeOf(const api::http::Response& r) {
@@ -104,7 +115,8 @@ void CommitListener::Listen(size_t node) {
   const NodeTarget& t = targets_[node];
   while (!stop_) {
     api::http::EventStreamClient stream(t.parsed.host, t.parsed.port, t.tls);
-    if (!stream.Open(t.parsed.prefix + "/v1/events", std::chrono::seconds(2))) {
+    if (!stream.Open(t.parsed.prefix + "/v1/events", std::chrono::seconds(2),
+                     ReadHeaders(t, "/v1/events"))) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       continue;
     }

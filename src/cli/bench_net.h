@@ -29,7 +29,11 @@ struct NodeTarget {
   std::string url;
   api::http::ParsedUrl parsed;
   api::http::ClientTls tls;
+  std::shared_ptr<const ReadIdentity> reader;  // null: unsigned reads
 };
+
+// The read-signature headers for GET `path` (no query) as `target`'s reader; none without one.
+api::http::Headers ReadHeaders(const NodeTarget& target, const std::string& path);
 // INVALID_URL if any does not parse.
 core::Result<std::vector<NodeTarget>> ParseTargets(const std::vector<std::string>& urls);
 

@@ -154,6 +154,7 @@ class BenchWorkloadTest : public ::testing::Test {
     s.tag = "T7Q";
     s.now_ms = now_;
     s.customs_nonce = 1000;
+    s.ior_salt = *core::FromHex("00ff");
     return s;
   }
 

@@ -50,6 +50,7 @@ struct WorkloadSpec {
   std::string tag = "B00";     // 3 characters of [A-Z0-9]: prefixes ids, filer code of entries
   int64_t now_ms = 0;          // the validators' clock for the run: every date derives from it
   uint64_t customs_nonce = 1;  // the customs key's first nonce (above any it has used)
+  core::Bytes ior_salt;        // the network's IOR salt (GET /v1/me): importers' IOR hashes
 };
 
 // A run tag (3 characters of [A-Z0-9]) from any number, e.g. the time.

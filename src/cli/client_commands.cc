@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/ior_client.h"
 #include "cli/node_client.h"
 #include "crypto/key_file.h"
 #include "node/audit.h"
@@ -39,13 +40,20 @@ int TxSubmit(const SubmitOptions& o) {
   if (!key) return Error("tx submit", key.error().ToString());
   auto body = node::ReadFile(o.payload_file, ledger::kMaxTransactionBytes);
   if (!body) return Error("tx submit", body.error().ToString());
-  if (nlohmann::json::parse(*body, nullptr, false).is_discarded()) {
-    return Error("tx submit", o.payload_file + " is not valid JSON");
-  }
+  auto parsed = nlohmann::json::parse(*body, nullptr, false);
+  if (parsed.is_discarded()) return Error("tx submit", o.payload_file + " is not valid JSON");
   auto client = NodeClient::Connect(o.node_url);
   if (!client) return Error("tx submit", client.error().ToString());
   auto chain = client->ChainId();
   if (!chain) return Error("tx submit", chain.error().ToString());
+  // A clear IOR number is hashed here, before signing: it never leaves this machine.
+  if (parsed.is_object() && parsed.contains("iorNumber")) {
+    auto salt = FetchIorSalt(*client, *key, *chain);
+    if (!salt) return Error("tx submit", salt.error().ToString());
+    auto hashed = HashIorNumberField(std::move(parsed), *salt);
+    if (!hashed) return Error("tx submit", hashed.error().ToString());
+    *body = hashed->dump();
+  }
 
   ledger::TxPayload payload;
   payload.chain_id = *chain;
@@ -65,7 +73,7 @@ int TxSubmit(const SubmitOptions& o) {
                  4);
   }
   if (r->status != 200) return Error("tx submit", DescribeError(*r));
-  auto proof = client->Get("/v1/proofs/inclusion/" + tx.id().hex());
+  auto proof = client->SignedGet("/v1/proofs/inclusion/" + tx.id().hex(), *key, *chain);
   if (!proof) return Error("tx submit", proof.error().ToString());
   if (proof->status != 200) return Error("tx submit", "proof: " + DescribeError(*proof));
 
@@ -75,6 +83,7 @@ int TxSubmit(const SubmitOptions& o) {
   out["height"] = r->body.value("height", 0);
   out["position"] = r->body.value("position", 0);
   out["result_code"] = r->body.value("result_code", "");
+  out["reasons"] = r->body.value("reasons", nlohmann::json::array());
   out["proof"] = proof->body;
   std::printf("%s\n", out.dump(2).c_str());
   return out["result_code"] == "OK" ? 0 : 3;

@@ -109,7 +109,7 @@ void RunLedgerBasics(StoryClient& c, int transactions, int signers) {
   int verified = 0;
   json sample;
   for (const auto& id : committed) {
-    JsonResponse proof = c.Get("/v1/proofs/inclusion/" + id.hex());
+    JsonResponse proof = c.Read(c.customs(), "/v1/proofs/inclusion/" + id.hex());
     if (proof.status == 200 && node::VerifyBundle(proof.body, c.trusted())) {
       ++verified;
       if (sample.is_null()) sample = proof.body;
@@ -126,6 +126,26 @@ void RunLedgerBasics(StoryClient& c, int transactions, int signers) {
     tampered["transaction"] = core::ToBase64(envelope);
     c.Check(s, "proof with one byte changed", "rejected",
             node::VerifyBundle(tampered, c.trusted()) ? "accepted" : "rejected");
+  }
+
+  // 3b. Who sees what (ADR 0021): the body only to its parties; others prove the id alone.
+  if (!committed.empty()) {
+    std::string target = "/v1/proofs/inclusion/" + committed.front().hex();
+    c.Check(s, "inclusion proof asked without a signature", "401 AUTH_REQUIRED",
+            StatusOf(c.Get(target)));
+    JsonResponse own = c.Read(keys[0], target);
+    c.Check(s, "the notary's own proof carries its transaction", "verifies with the envelope",
+            own.status == 200 && own.body.contains("transaction") &&
+                    node::VerifyBundle(own.body, c.trusted())
+                ? "verifies with the envelope"
+                : StatusOf(own));
+    crypto::KeyPair outsider = c.Admit(s, "OUTSIDER-" + run, {"IMPORTER"}, "US");
+    JsonResponse other = c.Read(outsider, target);
+    c.Check(s, "another member's proof of the same transaction", "verifies without the body",
+            other.status == 200 && !other.body.contains("transaction") &&
+                    node::VerifyBundle(other.body, c.trusted())
+                ? "verifies without the body"
+                : StatusOf(other));
   }
 
   // 4. Rule failures are recorded with their reason; bad requests change nothing.
@@ -152,7 +172,8 @@ void RunLedgerBasics(StoryClient& c, int transactions, int signers) {
   // 5. The log only grows: a consistency proof from the first block to the latest.
   JsonResponse latest = c.Get("/v1/blocks/latest");
   uint64_t height = latest.status == 200 ? latest.body["header"].value("height", uint64_t{0}) : 0;
-  JsonResponse consistency = c.Get("/v1/proofs/consistency?from=1&to=" + std::to_string(height));
+  JsonResponse consistency =
+      c.Read(c.customs(), "/v1/proofs/consistency?from=1&to=" + std::to_string(height));
   bool consistent =
       consistency.status == 200 && node::VerifyBundle(consistency.body, c.trusted()).has_value();
   c.Check(s, "consistency proof, block 1 to latest", "verifies",

@@ -111,7 +111,7 @@ int RunNode(const std::string& config_path) {
   node::AttachmentStore attachment_store(
       (std::filesystem::path(config->data_dir) / "attachments").string());
   api::Attachments attachments(queries, attachment_store);
-  api::Gateway gateway(**validator, **chain, ledger, metrics, &queries, &attachments);
+  api::Gateway gateway(**validator, **chain, ledger, metrics, queries, &attachments);
   (*validator)->SetCommitListener([&](const ledger::StoredBlock& b) { gateway.PublishBlock(b); });
 
   api::http::ServerOptions http_options;

@@ -187,7 +187,7 @@ void AddStory6(Timeline& t, StoryClient& c) {
     c.Check(s, "broker uploads the genuine PDF", "201",
             StatusOf(c.Upload(cast->broker, Sha256Hex(*pdf), "S06-CERT", *pdf)));
     // The failed presentation is on the ledger, signed by the presenter.
-    JsonResponse proof = c.Get("/v1/proofs/inclusion/" + present.tx_id);
+    JsonResponse proof = c.Read(cast->broker, "/v1/proofs/inclusion/" + present.tx_id);
     std::string signer = "no proof";
     if (proof.status == 200 && node::VerifyBundle(proof.body, c.trusted())) {
       auto envelope = core::FromBase64(Field(proof.body, "transaction"));

@@ -6,6 +6,7 @@
 
 #include "api/http/url.h"
 #include "api/read_auth.h"
+#include "cli/ior_client.h"
 #include "core/bytes.h"
 #include "crypto/key_file.h"
 #include "crypto/sha256.h"
@@ -94,13 +95,36 @@ uint64_t StoryClient::NextNonce() {
 
 TxResult StoryClient::Submit(const crypto::KeyPair& key, const std::string& type,
                              const json& body) {
+  TxResult out;
+  // A clear IOR number is hashed by the submitter (ADR 0021), as `tx submit` does.
+  json sent = body;
+  if (body.is_object() && body.contains("iorNumber")) {
+    core::Bytes salt;
+    {
+      std::lock_guard lock(ior_mu_);
+      if (ior_salt_.empty()) {
+        auto fetched = FetchIorSalt(*node_, customs_, chain_);
+        if (!fetched) {
+          out.code = fetched.error().code;
+          return out;
+        }
+        ior_salt_ = std::move(*fetched);
+      }
+      salt = ior_salt_;
+    }
+    auto hashed = HashIorNumberField(body, salt);
+    if (!hashed) {
+      out.code = hashed.error().code;
+      return out;
+    }
+    sent = std::move(*hashed);
+  }
   ledger::TxPayload p;
   p.chain_id = chain_;
   p.type = type;
   p.nonce = NextNonce();
-  p.body = core::ToBytes(body.dump());
+  p.body = core::ToBytes(sent.dump());
   auto tx = ledger::SignedTransaction::Sign(p, key);
-  TxResult out;
   out.tx_id = tx.id().hex();
   auto r = node_->SubmitAndWait(tx, kCommitWait);
   if (!r) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -106,6 +107,8 @@ class StoryClient {
   int64_t clock_ = 0;
   int advances_ = 0;
   uint64_t last_nonce_ = 0;
+  std::mutex ior_mu_;
+  core::Bytes ior_salt_;  // guarded by ior_mu_; fetched on the first body with an IOR number
   std::vector<StoryCheck> checks_;
   std::vector<std::string> notes_;
 };

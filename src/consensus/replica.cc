@@ -406,6 +406,9 @@ core::Result<Replica::Check> Replica::ValidateBlock(const Proposal& p, const Blo
         ledger_.IsCommitted(tx.id())) {
       return core::Fail("PROPOSAL_TX_DUPLICATE");
     }
+    if (config_.admissible && !config_.admissible(tx)) {
+      return core::Fail("PROPOSAL_TX_INADMISSIBLE");
+    }
   }
   if (!trusted) {
     for (const auto& tx : p.transactions) {

@@ -31,6 +31,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -95,6 +96,10 @@ struct ReplicaConfig {
   bool propose_when_idle = true;
   // 0: no heartbeat blocks. Must stay well below pacemaker.base_timeout_ms.
   uint64_t heartbeat_ms = 0;
+  // The content rule every transaction of a proposal must pass (node: trade::CheckAdmission);
+  // a proposal with one that fails is refused (PROPOSAL_TX_INADMISSIBLE) and never voted for,
+  // so a faulty leader cannot put such a body on the ledger. Null: every transaction passes.
+  std::function<core::Status(const ledger::SignedTransaction&)> admissible;
 };
 
 struct PeerMessage {

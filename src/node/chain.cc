@@ -184,7 +184,7 @@ core::Result<std::vector<TxIndexEntry>> Chain::Commit(const ledger::StoredBlock&
                          tx.payload().body, core::TimestampMs(static_cast<uint64_t>(trade_time)),
                          h.height};
     TL_ASSIGN_OR_RETURN(trade::TxOutcome outcome, trade::Execute(state, ctx));
-    TxIndexEntry entry{h.height, i, log.size(), outcome.code};
+    TxIndexEntry entry{h.height, i, log.size(), outcome.code, outcome.reasons};
     log.Append(ledger::LeafHash(tx.id().hash.span()), &write.log_nodes);
     write.index.emplace_back(tx.id(), entry);
     entries.push_back(std::move(entry));

@@ -9,6 +9,7 @@ constexpr uint8_t kIndexVersion = 1;
 constexpr uint8_t kStaleListVersion = 1;
 constexpr size_t kBirthBytes = 8;
 constexpr size_t kMaxResultCodeLength = 128;
+constexpr uint32_t kMaxReasons = 64;
 
 core::Bytes WithPrefix(char prefix, core::ByteSpan rest) {
   core::Bytes key;
@@ -34,6 +35,10 @@ core::Bytes TxIndexEntry::Encode() const {
   core::Encoder e(32 + result_code.size());
   e.PutU8(kIndexVersion).PutU64(height.value).PutU32(position).PutU64(leaf_index);
   e.PutString(result_code);
+  if (!reasons.empty()) {
+    e.PutU32(static_cast<uint32_t>(reasons.size()));
+    for (const std::string& r : reasons) e.PutString(r);
+  }
   return std::move(e).Take();
 }
 
@@ -45,6 +50,15 @@ core::Result<TxIndexEntry> TxIndexEntry::Decode(core::ByteSpan bytes) {
   TL_ASSIGN_OR_RETURN(e.position, d.GetU32());
   TL_ASSIGN_OR_RETURN(e.leaf_index, d.GetU64());
   TL_ASSIGN_OR_RETURN(e.result_code, d.GetString(kMaxResultCodeLength));
+  if (d.remaining() > 0) {
+    TL_ASSIGN_OR_RETURN(uint32_t n, d.GetCount(kMaxReasons));
+    // Written only when there are reasons: an empty list is not canonical.
+    if (n == 0) return core::Fail("ENCODING_NONCANONICAL", "an empty reason list is not written");
+    for (uint32_t i = 0; i < n; ++i) {
+      TL_ASSIGN_OR_RETURN(std::string r, d.GetString(kMaxResultCodeLength));
+      e.reasons.push_back(std::move(r));
+    }
+  }
   TL_RETURN_IF_ERROR(d.Finish());
   return e;
 }

@@ -45,6 +45,9 @@ struct TxIndexEntry {
   uint32_t position = 0;    // index within the block
   uint64_t leaf_index = 0;  // index in the ledger-wide transaction log
   std::string result_code;  // "OK" or a reason code
+  // All failing rules' codes when several failed (trade::TxOutcome::reasons); empty otherwise.
+  // Encoded after result_code; an entry written before this field decodes with none.
+  std::vector<std::string> reasons;
 
   core::Bytes Encode() const;
   static core::Result<TxIndexEntry> Decode(core::ByteSpan bytes);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "node/peer_frames.h"
+#include "trade/admission.h"
 
 namespace tradeledger::node {
 
@@ -59,6 +60,9 @@ core::Status Node::EnterEpoch(Chain::Validators validators) {
   // A network of one needs no heartbeat: it leads every view, so a view that times out idle
   // costs nothing, and its chain stays still while nothing happens.
   config.heartbeat_ms = validators.set.size() > 1 ? options_.heartbeat_ms : 0;
+  config.admissible = [](const ledger::SignedTransaction& tx) {
+    return trade::CheckAdmission(tx.payload().type, tx.payload().body);
+  };
   TL_ASSIGN_OR_RETURN(core_, consensus::Replica::Create(std::move(config), key_, view_of_chain_,
                                                         persisted, locked));
   epoch_ = validators.epoch;
@@ -113,6 +117,7 @@ core::Result<Node::Admission> Node::Submit(ledger::SignedTransaction tx) {
                       "transaction is signed for chain " + tx.payload().chain_id.hex());
   }
   TL_RETURN_IF_ERROR(tx.VerifySignature());
+  TL_RETURN_IF_ERROR(trade::CheckAdmission(tx.payload().type, tx.payload().body));
   TL_ASSIGN_OR_RETURN(std::optional<TxIndexEntry> entry, store_.ReadTxIndex(tx.id()));
   if (entry) return Admission{TxStatus::kCommitted, entry};
   if (!healthy_) return core::Fail("NODE_UNAVAILABLE", "the node stopped after a storage failure");
@@ -201,6 +206,8 @@ void Node::OnPeerFrame(const crypto::PublicKey& from, core::Bytes frame) {
         metrics_.CountPeerRejection("GOSSIP_WRONG_CHAIN");
       } else if (!tx.VerifySignature()) {
         metrics_.CountPeerRejection("GOSSIP_BAD_SIGNATURE");
+      } else if (!trade::CheckAdmission(tx.payload().type, tx.payload().body)) {
+        metrics_.CountPeerRejection("GOSSIP_TX_INADMISSIBLE");
       } else {
         in.gossip.push_back(std::move(tx));
       }

@@ -56,6 +56,28 @@ core::Result<ledger::BlockHeader> VerifyCertifiedHeader(const nlohmann::json& j,
   return header;
 }
 
+// The inclusion proof of `id` in the log the certified `header` states, inside its block.
+core::Result<uint64_t> VerifyLeaf(const nlohmann::json& bundle, const ledger::BlockHeader& header,
+                                  const ledger::TxId& id) {
+  TL_ASSIGN_OR_RETURN(ledger::InclusionProof proof,
+                      DecodeField<ledger::InclusionProof>(bundle, "inclusion"));
+  if (proof.tree_size != header.log_size) return Invalid("proof is for another log size");
+  uint64_t first = header.log_size - header.tx_count;
+  if (proof.leaf_index < first || proof.leaf_index >= header.log_size) {
+    return Invalid("leaf lies outside the block's transactions");
+  }
+  if (auto ok = ledger::VerifyInclusion(ledger::LeafHash(id.hash.span()), proof, header.log_root);
+      !ok) {
+    return Invalid("inclusion proof: " + ok.error().detail);
+  }
+  return proof.leaf_index - first;
+}
+
+std::string Certified(const TrustedValidators& trusted, const ledger::BlockHeader& header) {
+  return std::to_string(trusted.SetAt(header.height).quorum()) + "+ of " +
+         std::to_string(trusted.SetAt(header.height).size()) + " validators";
+}
+
 core::Result<VerifiedProof> VerifyInclusionBundle(const nlohmann::json& bundle,
                                                   const TrustedValidators& trusted) {
   TL_ASSIGN_OR_RETURN(ledger::BlockHeader header, VerifyCertifiedHeader(bundle, trusted));
@@ -69,24 +91,27 @@ core::Result<VerifiedProof> VerifyInclusionBundle(const nlohmann::json& bundle,
   if (bundle.value("tx_id", "") != tx->id().hex()) {
     return Invalid("tx_id does not match the transaction");
   }
-  TL_ASSIGN_OR_RETURN(ledger::InclusionProof proof,
-                      DecodeField<ledger::InclusionProof>(bundle, "inclusion"));
-  if (proof.tree_size != header.log_size) return Invalid("proof is for another log size");
-  uint64_t first = header.log_size - header.tx_count;
-  if (proof.leaf_index < first || proof.leaf_index >= header.log_size) {
-    return Invalid("leaf lies outside the block's transactions");
+  TL_ASSIGN_OR_RETURN(uint64_t position, VerifyLeaf(bundle, header, tx->id()));
+  return VerifiedProof{kInclusionBundleKind, "transaction " + tx->id().hex() + " is in block " +
+                                                 header.height.ToString() + " at position " +
+                                                 std::to_string(position) + ", certified by " +
+                                                 Certified(trusted, header)};
+}
+
+core::Result<VerifiedProof> VerifyInclusionIdBundle(const nlohmann::json& bundle,
+                                                    const TrustedValidators& trusted) {
+  TL_ASSIGN_OR_RETURN(ledger::BlockHeader header, VerifyCertifiedHeader(bundle, trusted));
+  if (bundle.contains("transaction")) {
+    return core::Fail("PROOF_MALFORMED", "an inclusion-id bundle carries no transaction");
   }
-  if (auto ok =
-          ledger::VerifyInclusion(ledger::LeafHash(tx->id().hash.span()), proof, header.log_root);
-      !ok) {
-    return Invalid("inclusion proof: " + ok.error().detail);
-  }
-  return VerifiedProof{kInclusionBundleKind,
-                       "transaction " + tx->id().hex() + " is in block " +
-                           header.height.ToString() + " at position " +
-                           std::to_string(proof.leaf_index - first) + ", certified by " +
-                           std::to_string(trusted.SetAt(header.height).quorum()) + "+ of " +
-                           std::to_string(trusted.SetAt(header.height).size()) + " validators"};
+  auto id = ledger::TxId::FromHex(bundle.value("tx_id", ""));
+  if (!id) return core::Fail("PROOF_MALFORMED", "tx_id is not 64 hex digits");
+  TL_ASSIGN_OR_RETURN(uint64_t position, VerifyLeaf(bundle, header, *id));
+  return VerifiedProof{kInclusionIdBundleKind,
+                       "a transaction with id " + id->hex() + " is in block " +
+                           header.height.ToString() + " at position " + std::to_string(position) +
+                           ", certified by " + Certified(trusted, header) +
+                           " (its body is withheld: this proof says nothing of its content)"};
 }
 
 core::Result<VerifiedProof> VerifyConsistencyBundle(const nlohmann::json& bundle,
@@ -170,7 +195,7 @@ core::Result<nlohmann::json> BuildStateBundle(const LedgerStore& store,
 
 core::Result<nlohmann::json> BuildInclusionBundle(const LedgerStore& store,
                                                   const ledger::ChainId& chain,
-                                                  const ledger::TxId& id) {
+                                                  const ledger::TxId& id, bool with_body) {
   TL_ASSIGN_OR_RETURN(std::optional<TxIndexEntry> entry, store.ReadTxIndex(id));
   if (!entry) return core::Fail("NOT_FOUND", "transaction " + id.hex() + " is not committed");
   // A position beyond the block is STORAGE_CORRUPT too.
@@ -184,12 +209,14 @@ core::Result<nlohmann::json> BuildInclusionBundle(const LedgerStore& store,
       ledger::InclusionProof proof,
       ledger::ProveInclusion(entry->leaf_index, block->header.log_size, store.log_nodes()));
   nlohmann::json j = CertifiedHeader(*block);
-  j["kind"] = kInclusionBundleKind;
+  j["kind"] = with_body ? kInclusionBundleKind : kInclusionIdBundleKind;
   j["chain_id"] = chain.hex();
   j["tx_id"] = id.hex();
-  j["transaction"] = B64(block->transaction->envelope());
+  if (with_body) {
+    j["transaction"] = B64(block->transaction->envelope());
+    j["result_code"] = entry->result_code;
+  }
   j["position"] = entry->position;
-  j["result_code"] = entry->result_code;
   j["inclusion"] = B64(proof.Encode());
   return j;
 }
@@ -222,6 +249,7 @@ core::Result<VerifiedProof> VerifyBundle(const nlohmann::json& bundle,
   }
   std::string kind = bundle["kind"].get<std::string>();
   if (kind == kInclusionBundleKind) return VerifyInclusionBundle(bundle, trusted);
+  if (kind == kInclusionIdBundleKind) return VerifyInclusionIdBundle(bundle, trusted);
   if (kind == kConsistencyBundleKind) return VerifyConsistencyBundle(bundle, trusted);
   if (kind == kStateBundleKind) return VerifyStateBundle(bundle, trusted);
   return core::Fail("PROOF_MALFORMED", "unknown bundle kind '" + kind + "'");

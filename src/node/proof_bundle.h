@@ -8,6 +8,12 @@
 // certificate's quorum over the header hash, the transaction's signature and id, and the
 // inclusion proof (its leaf must lie inside the block's range of the log). The result code
 // reported beside it is informational: the proof does not cover it.
+//
+// A reader who may not see the transaction's body (trade/tx_readers.h, ADR 0021) gets an
+// inclusion-id bundle instead: the same header, certificate and inclusion proof, the
+// transaction id, and no envelope and no result code. It proves that the transaction with this
+// id is on the ledger at this position, and nothing about what it says: the id is the SHA-256
+// of an envelope that includes an Ed25519 signature, so it cannot be searched for a guessed body.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -20,13 +26,14 @@
 namespace tradeledger::node {
 
 inline constexpr char kInclusionBundleKind[] = "tradeledger.proof.inclusion.v1";
+inline constexpr char kInclusionIdBundleKind[] = "tradeledger.proof.inclusion-id.v1";
 inline constexpr char kConsistencyBundleKind[] = "tradeledger.proof.consistency.v1";
 inline constexpr char kStateBundleKind[] = "tradeledger.proof.state.v1";
 
-// NOT_FOUND if `id` is not committed.
+// NOT_FOUND if `id` is not committed. `with_body` false builds the inclusion-id bundle.
 core::Result<nlohmann::json> BuildInclusionBundle(const LedgerStore& store,
                                                   const ledger::ChainId& chain,
-                                                  const ledger::TxId& id);
+                                                  const ledger::TxId& id, bool with_body = true);
 
 // A consistency proof from the log at block `from` to the log at block `to` (from <= to).
 core::Result<nlohmann::json> BuildConsistencyBundle(const LedgerStore& store,
@@ -46,7 +53,7 @@ struct VerifiedProof {
   std::string summary;  // one line for humans
 };
 
-// Checks a bundle of either kind. PROOF_INVALID (with the first failed check) or
+// Checks a bundle of any kind above. PROOF_INVALID (with the first failed check) or
 // PROOF_MALFORMED (missing or undecodable fields) on failure.
 core::Result<VerifiedProof> VerifyBundle(const nlohmann::json& bundle,
                                          const TrustedValidators& trusted);

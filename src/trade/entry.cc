@@ -9,6 +9,7 @@
 #include "trade/delegation.h"
 #include "trade/entry_number.h"
 #include "trade/identifiers.h"
+#include "trade/ior_number.h"
 #include "trade/origin_common.h"
 #include "trade/origin_reasons.h"
 #include "trade/participants.h"
@@ -92,7 +93,7 @@ core::Result<TxOutcome> ExecuteEntryFile(WorkingState& state, const TxContext& t
   auto number = GetString(body, "entryNumber", 16);
   auto type = GetString(body, "entryType", 2);
   auto importer = GetString(body, "importer", 64);
-  auto ior = GetString(body, "iorNumber", 16);
+  auto ior = GetString(body, "iorNumberHash", 64);
   auto shipment = GetString(body, "shipmentRef", 64);
   auto import_date = GetDate(body, "importDate");
   auto filed_at = GetOptInstant(body, "summaryFiledAt");
@@ -139,8 +140,8 @@ core::Result<TxOutcome> ExecuteEntryFile(WorkingState& state, const TxContext& t
     TL_ASSIGN_OR_RETURN(std::optional<Json> dup, LoadJson(state, EntryStateKey(canonical)));
     if (dup) codes.push_back("ENTRY_NUMBER_DUPLICATE");
   }
-  auto ior_hash = HashIorNumber(state, *ior);
-  if (!ior_hash) codes.push_back("IOR_FORMAT");
+  // Rule 4: the submitter checked the number's format and sent only its hash.
+  if (!IsIorNumberHash(*ior)) codes.push_back("IOR_FORMAT");
   Json stored_lines = Json::array();
   std::set<uint64_t> line_numbers;
   for (const Json& l : **lines) {
@@ -158,7 +159,7 @@ core::Result<TxOutcome> ExecuteEntryFile(WorkingState& state, const TxContext& t
   if (summary_filed_at > now) {
     return TxOutcome{"ENTRY_DATE_INVALID", "summaryFiledAt is after the block time"};
   }
-  if (!imp->ior_number_hash.empty() && imp->ior_number_hash != *ior_hash) {
+  if (!imp->ior_number_hash.empty() && imp->ior_number_hash != *ior) {
     return TxOutcome{"IOR_MISMATCH", "IOR number is not the importer's registered number"};
   }
 
@@ -167,7 +168,7 @@ core::Result<TxOutcome> ExecuteEntryFile(WorkingState& state, const TxContext& t
            {"filerCode", parsed_number->filer_code},
            {"importer", *importer},
            {"importerName", imp->legal_name},
-           {"iorNumberHash", *ior_hash},
+           {"iorNumberHash", *ior},
            {"filedBy", actor->org.org_id},
            {"filedByKey", tx.signer.hex()},
            {"shipmentRef", *shipment},

@@ -64,16 +64,20 @@ TEST_F(EntryTest, Rule3CountryOfOriginMustBeIso) {
   EXPECT_EQ(File("1000002", {l}).code, "COUNTRY_CODE_INVALID");
 }
 
-TEST_F(EntryTest, Rule4IorFormatAndCleartextNeverStored) {
-  EXPECT_EQ(File("1000003", {Line(1, "8708300050")}, {{"iorNumber", "12-3456789OI"}}).code,
-            "IOR_FORMAT");
+TEST_F(EntryTest, Rule4IorHashFormatAndCleartextNeverStored) {
+  // The submitter hashes (trade/ior_number.h); the ledger sees only 64 lower-case hex digits.
+  EXPECT_EQ(
+      File("1000003", {Line(1, "8708300050")}, {{"iorNumberHash", std::string(64, 'G')}}).code,
+      "IOR_FORMAT");
   ASSERT_EQ(File("1000003", {Line(1, "8708300050")}).code, "OK");
   for (const auto& [key, value] : state_.writes()) {
     ASSERT_TRUE(value.has_value());
     EXPECT_EQ(core::AsStringView(*value).find(kIor), std::string_view::npos);
   }
-  EXPECT_EQ(File("1000004", {Line(1, "8708300050")}, {{"iorNumber", "123-45-6789"}}).code,
-            "IOR_MISMATCH");
+  EXPECT_EQ(
+      File("1000004", {Line(1, "8708300050")}, {{"iorNumberHash", IorHash("IMP", "123-45-6789")}})
+          .code,
+      "IOR_MISMATCH");
 }
 
 TEST_F(EntryTest, Rule5MidFormat) {
@@ -88,7 +92,7 @@ TEST_F(EntryTest, EntryDataFailuresAreAllReportedInRuleOrder) {
   Json l = Line(1, "87083000");
   l["mid"] = "XXBAD1";
   l["countryOfOrigin"] = "XX";
-  TxOutcome o = File("1000006", {l}, {{"iorNumber", "bad"}});
+  TxOutcome o = File("1000006", {l}, {{"iorNumberHash", "bad"}});
   EXPECT_EQ(o.code, "HTS_FORMAT");
   EXPECT_NE(o.detail.find("HTS_FORMAT,COUNTRY_CODE_INVALID,IOR_FORMAT,MID_FORMAT"),
             std::string::npos)
@@ -158,7 +162,7 @@ TEST_F(EntryTest, Rule16HtsMustBeCoveredByGoods) {
 TEST_F(EntryTest, Rule17NamedImporterMustBeEntryImporter) {
   Json body = Entry("1000020", {Line(1, "8708300050")});
   body["importer"] = "IMP2";
-  body["iorNumber"] = "98-7654321AB";
+  body["iorNumberHash"] = IorHash("IMP2", "98-7654321AB");
   ASSERT_EQ(Run(rival_, "entry.file", body, Day("2025-03-12")).code, "OK");
   EXPECT_EQ(Codes(Number("1000020") + "#1")[0], "IMPORTER_MISMATCH");
 }

@@ -11,6 +11,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/bytes.h"
 #include "core/strong_types.h"
@@ -31,8 +32,15 @@ struct TxContext {
 };
 
 struct TxOutcome {
+  TxOutcome() = default;
+  TxOutcome(std::string c, std::string d = {}, std::vector<std::string> r = {})
+      : code(std::move(c)), detail(std::move(d)), reasons(std::move(r)) {}
+
   std::string code = "OK";  // "OK" or the primary reason code
   std::string detail;
+  // Every failing rule's reason code in rule order when several failed (code is the first);
+  // empty otherwise.
+  std::vector<std::string> reasons;
   bool ok() const { return code == "OK"; }
 };
 

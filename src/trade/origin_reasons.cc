@@ -59,7 +59,7 @@ TxOutcome RuleOutcome(const std::vector<std::string>& codes, std::string_view de
   for (const auto& c : codes) all += (all.empty() ? "" : ",") + c;
   std::string d = "reasons: " + all;
   if (!detail.empty()) d += "; " + std::string(detail);
-  return TxOutcome{codes.front(), d};
+  return TxOutcome{codes.front(), d, codes.size() > 1 ? codes : std::vector<std::string>()};
 }
 
 }  // namespace tradeledger::trade

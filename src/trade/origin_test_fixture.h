@@ -16,7 +16,7 @@ class OriginFixture : public TradeFixture {
   void SetUp() override {
     TradeFixture::SetUp();
     producer_ = Admit("MX-P", {"PRODUCER", "EXPORTER"}, "MX");
-    importer_ = Admit("IMP", {"IMPORTER"}, "US", {{"iorNumber", kIor}});
+    importer_ = Admit("IMP", {"IMPORTER"}, "US", {{"iorNumberHash", IorHash("IMP", kIor)}});
     broker_ = Admit("BRK", {"BROKER"});
     rival_ = Admit("IMP2", {"IMPORTER"});
     ca_exporter_ = Admit("CA-E", {"EXPORTER"}, "CA");
@@ -74,12 +74,11 @@ class OriginFixture : public TradeFixture {
     return MakeEntryNumber("ABC", serial);
   }
 
-  static Json Entry(const std::string& serial, Json lines,
-                    const std::string& import_date = "2025-03-10") {
+  Json Entry(const std::string& serial, Json lines, const std::string& import_date = "2025-03-10") {
     return {{"entryNumber", Number(serial)},
             {"entryType", "01"},
             {"importer", "IMP"},
-            {"iorNumber", kIor},
+            {"iorNumberHash", IorHash("IMP", kIor)},
             {"shipmentRef", "MAEU123456789"},
             {"importDate", import_date},
             {"portCode", "2304"},

@@ -1,7 +1,7 @@
 #include "trade/participants.h"
 
-#include "crypto/sha256.h"
 #include "trade/identifiers.h"
+#include "trade/ior_number.h"
 #include "trade/time_util.h"
 
 namespace tradeledger::trade {
@@ -177,41 +177,9 @@ core::Result<std::set<int64_t>> Holidays(const StateReader& state) {
   return days;
 }
 
-bool IsValidIorNumber(std::string_view n) {
-  auto digits = [&](size_t pos, size_t len) {
-    if (pos + len > n.size()) return false;
-    for (size_t i = pos; i < pos + len; ++i) {
-      if (n[i] < '0' || n[i] > '9') return false;
-    }
-    return true;
-  };
-  auto upper_alnum = [&](size_t pos) {
-    char c = n[pos];
-    return ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) && c != 'O' && c != 'I' && c != 'Z';
-  };
-  // NN-NNNNNNNXX: IRS EIN with a two-character suffix (not O, I or Z).
-  if (n.size() == 12 && digits(0, 2) && n[2] == '-' && digits(3, 7) && upper_alnum(10) &&
-      upper_alnum(11)) {
-    return true;
-  }
-  // NNN-NN-NNNN: social security number.
-  if (n.size() == 11 && digits(0, 3) && n[3] == '-' && digits(4, 2) && n[6] == '-' &&
-      digits(7, 4)) {
-    return true;
-  }
-  // YYDDPP-NNNNN: CBP-assigned number.
-  return n.size() == 12 && digits(0, 6) && n[6] == '-' && digits(7, 5);
-}
-
-core::Result<std::string> HashIorNumber(const StateReader& state, std::string_view number) {
-  if (!IsValidIorNumber(number)) {
-    return core::Fail("IOR_FORMAT",
-                      "importer-of-record number is not NN-NNNNNNNXX, "
-                      "NNN-NN-NNNN or YYDDPP-NNNNN");
-  }
+core::Result<core::Bytes> IorSalt(const StateReader& state) {
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> salt, state.Get(kIorSaltKey));
-  core::Bytes s = salt.value_or(core::Bytes());
-  return crypto::Sha256Of({s, core::AsBytes(number)}).hex();
+  return salt.value_or(core::Bytes());
 }
 
 core::Result<std::optional<Actor>> ResolveActor(const StateReader& state,
@@ -311,12 +279,13 @@ core::Result<TxOutcome> ExecuteOrgAdmit(WorkingState& state, const TxContext& tx
   auto filer = GetOptString(*body, "filerCode", 3);
   if (!filer) return FromError(filer.error());
   org.filer_code = filer->value_or("");
-  auto ior = GetOptString(*body, "iorNumber", 12);
+  auto ior = GetOptString(*body, "iorNumberHash", 64);
   if (!ior) return FromError(ior.error());
   if (*ior) {
-    auto hash = HashIorNumber(state, **ior);
-    if (!hash) return FromError(hash.error());
-    org.ior_number_hash = *hash;
+    if (!IsIorNumberHash(**ior)) {
+      return TxOutcome{"IOR_FORMAT", "iorNumberHash is not 64 lower-case hex digits"};
+    }
+    org.ior_number_hash = **ior;
   }
   auto mids = GetStringArray(*body, "mids", 256, 15, false);
   if (!mids) return FromError(mids.error());

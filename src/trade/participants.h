@@ -36,7 +36,7 @@ struct Organisation {
   std::set<std::string> roles;
   std::string status = "ACTIVE";  // ACTIVE | SUSPENDED | REVOKED
   std::string filer_code;         // brokers and self-filers; may be empty
-  std::string ior_number_hash;    // hex SHA-256(salt || IOR number); never the number itself
+  std::string ior_number_hash;    // trade/ior_number.h; never the number itself
   std::vector<std::string> mids;  // manufacturers
 
   Json ToJson() const;
@@ -78,10 +78,9 @@ void SaveMemberKey(WorkingState& state, const MemberKey& key);
 // The customs authority's org id, or empty on a network without one.
 core::Result<std::string> CustomsOrgId(const StateReader& state);
 core::Result<std::set<int64_t>> Holidays(const StateReader& state);
-// Hex SHA-256(salt || number) of an importer-of-record number, after checking its format
-// (DOMAIN rule 4: IOR_FORMAT).
-core::Result<std::string> HashIorNumber(const StateReader& state, std::string_view number);
-bool IsValidIorNumber(std::string_view number);
+// The network's salt for importer-of-record number hashes (trade/ior_number.h); empty if the
+// genesis set none.
+core::Result<core::Bytes> IorSalt(const StateReader& state);
 
 // Resolves the signer at `time`; nullopt if it is not an authorised member (unknown key,
 // revoked, outside its validity window, organisation not ACTIVE).

@@ -45,22 +45,25 @@ TEST_F(ParticipantsTest, AdmissionValidatesRolesCountryIorAndMid) {
   EXPECT_EQ(Run(customs_, "org.admit", body({{"roles", {"PILOT"}}}), t).code, "ROLE_INVALID");
   EXPECT_EQ(Run(customs_, "org.admit", body({{"roles", {"CBP_OFFICER"}}}), t).code, "ROLE_INVALID");
   EXPECT_EQ(Run(customs_, "org.admit", body({{"country", "XX"}}), t).code, "COUNTRY_CODE_INVALID");
-  EXPECT_EQ(Run(customs_, "org.admit", body({{"iorNumber", "12-3456789OI"}}), t).code,
+  EXPECT_EQ(Run(customs_, "org.admit", body({{"iorNumberHash", "12-3456789AB"}}), t).code,
             "IOR_FORMAT");
   EXPECT_EQ(Run(customs_, "org.admit", body({{"mids", {"XXBAD1"}}}), t).code, "MID_FORMAT");
-  EXPECT_EQ(Run(customs_, "org.admit", body({{"iorNumber", "12-3456789AB"}}), t).code, "OK");
+  EXPECT_EQ(
+      Run(customs_, "org.admit", body({{"iorNumberHash", IorHash("NEW", "12-3456789AB")}}), t).code,
+      "OK");
   EXPECT_EQ(Run(customs_, "org.admit", body({}), t).code, "ORG_EXISTS");
 }
 
-TEST_F(ParticipantsTest, RawIorNumberIsNeverStored) {
-  Admit("IMP", {"IMPORTER"}, "US", {{"iorNumber", "123-45-6789"}});
+TEST_F(ParticipantsTest, OnlyTheIorHashIsStored) {
+  std::string hash = IorHash("IMP", "123-45-6789");
+  Admit("IMP", {"IMPORTER"}, "US", {{"iorNumberHash", hash}});
   for (const auto& [key, value] : state_.writes()) {
     ASSERT_TRUE(value.has_value());
     EXPECT_EQ(core::AsStringView(*value).find("123-45-6789"), std::string_view::npos);
   }
   auto org = LoadOrganisation(state_, "IMP");
   ASSERT_TRUE(org && *org);
-  EXPECT_EQ((*org)->ior_number_hash, *HashIorNumber(state_, "123-45-6789"));
+  EXPECT_EQ((*org)->ior_number_hash, hash);
 }
 
 TEST_F(ParticipantsTest, KeyValidityWindowIsEnforcedAtBlockTime) {
@@ -166,14 +169,6 @@ TEST(Identifiers, CountryCodesAndMids) {
   EXPECT_FALSE(IsValidMid("VNFACTON12HANOI99"));  // longer than 15
   EXPECT_FALSE(IsValidMid("QQABC"));
   EXPECT_FALSE(IsValidMid("VNfact"));
-}
-
-TEST(Identifiers, IorNumberFormats) {
-  EXPECT_TRUE(IsValidIorNumber("12-3456789AB"));
-  EXPECT_FALSE(IsValidIorNumber("12-3456789AO"));  // suffix O not allowed
-  EXPECT_TRUE(IsValidIorNumber("123-45-6789"));
-  EXPECT_TRUE(IsValidIorNumber("250512-00001"));
-  EXPECT_FALSE(IsValidIorNumber("12345"));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "crypto/sha256.h"
 #include "trade/executor.h"
+#include "trade/ior_number.h"
 #include "trade/json_fields.h"
 #include "trade/participants.h"
 #include "trade/time_util.h"
@@ -30,6 +31,20 @@ class TradeFixture : public ::testing::Test {
                     {"ior_salt", "0011223344556677"},
                     {"holidays", {"2025-01-01", "2025-07-04", "2025-12-25"}}};
     ASSERT_TRUE(ApplyGenesis(genesis, state_));
+  }
+
+  // The iorNumberHash a submitter sends for `org_id`'s IOR `number` on this state's salt
+  // (trade/ior_number.h). Cached per process: each derivation is 600,000 PBKDF2 rounds.
+  std::string IorHash(const std::string& org_id, const std::string& number) {
+    static std::map<std::string, std::string> cache;
+    auto salt = IorSalt(state_);
+    EXPECT_TRUE(salt.has_value());
+    std::string key = core::ToHex(*salt) + "/" + org_id + "/" + number;
+    auto it = cache.find(key);
+    if (it != cache.end()) return it->second;
+    auto hash = IorNumberHash(*salt, org_id, number);
+    EXPECT_TRUE(hash.has_value()) << number;
+    return cache[key] = hash.value_or("");
   }
 
   // Executes `type` with `body` signed by `key` at `time` (ms); returns the outcome.

@@ -232,13 +232,14 @@ EventStreamClient::~EventStreamClient() = default;
 
 void EventStreamClient::Close() { impl_->connection.Close(); }
 
-core::Status EventStreamClient::Open(std::string_view target, std::chrono::milliseconds timeout) {
+core::Status EventStreamClient::Open(std::string_view target, std::chrono::milliseconds timeout,
+                                     const Headers& headers) {
   Connection& connection = impl_->connection;
   impl_->pending.clear();
   impl_->current = ServerEvent();
   impl_->has_data = false;
   const ClientClock::time_point deadline = ClientClock::now() + timeout;
-  TL_ASSIGN_OR_RETURN(auto request, BuildRequest(connection, "GET", target, {}, {}, {}));
+  TL_ASSIGN_OR_RETURN(auto request, BuildRequest(connection, "GET", target, {}, {}, headers));
   request.set(bhttp::field::accept, "text/event-stream");
   TL_RETURN_IF_ERROR(connection.Connect(deadline));
 

@@ -93,10 +93,12 @@ class EventStreamClient {
   EventStreamClient(const EventStreamClient&) = delete;
   EventStreamClient& operator=(const EventStreamClient&) = delete;
 
-  // Sends GET `target` and reads the response header. Fails as Client::Send does, and with
-  // HTTP_PROTOCOL if the status is not 200 or the content type is not text/event-stream.
+  // Sends GET `target` (with `headers`, e.g. a read signature) and reads the response header.
+  // Fails as Client::Send does, and with HTTP_PROTOCOL if the status is not 200 or the
+  // content type is not text/event-stream.
   core::Status Open(std::string_view target,
-                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
+                    std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                    const Headers& headers = {});
 
   // Waits for the next event. HTTP_TIMEOUT leaves the stream usable; HTTP_STREAM_CLOSED and
   // HTTP_PROTOCOL end it.
