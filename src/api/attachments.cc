@@ -1,6 +1,7 @@
 #include "api/attachments.h"
 
 #include "crypto/sha256.h"
+#include "trade/document_purge.h"
 #include "trade/state_keys.h"
 
 namespace tradeledger::api {
@@ -50,6 +51,12 @@ http::Response Attachments::Upload(const trade::Actor& reader, const http::Reque
     return http::JsonError(409, "DOCUMENT_HASH_MISMATCH", why);
   };
   if (actual != *claimed) return refuse("the body's SHA-256 is " + actual.hex());
+  auto purged = Purged(actual);
+  if (!purged) return ErrorResponse(purged.error());
+  if (*purged) {
+    return http::JsonError(410, "DOCUMENT_PURGED",
+                           "this content's retention ended and it was purged (rule 32)");
+  }
   if (!doc_id.empty()) {
     if (!record.is_object() || record.value("contentHash", "") != actual.hex()) {
       return refuse("the file's SHA-256 " + actual.hex() + " differs from the anchor of " + doc_id);
@@ -84,6 +91,12 @@ http::Response Attachments::Download(const trade::Actor& reader, std::string_vie
     (void)log("DENIED");
     return http::JsonError(403, "NOT_AUTHORIZED", "not entitled to this file");
   }
+  auto purged = Purged(*hash);
+  if (!purged) return ErrorResponse(purged.error());
+  if (*purged) {
+    return http::JsonError(410, "DOCUMENT_PURGED",
+                           "this content's retention ended and it was purged (rule 32)");
+  }
   auto bytes = store_.Get(*hash);
   if (!bytes) return ErrorResponse(bytes.error());
   if (auto logged = log("FULL"); !logged) return ErrorResponse(logged.error());
@@ -91,6 +104,41 @@ http::Response Attachments::Download(const trade::Actor& reader, std::string_vie
   r.content_type = "application/octet-stream";
   r.body.assign(bytes->begin(), bytes->end());
   return r;
+}
+
+core::Result<bool> Attachments::Purged(const core::Hash32& hash) const {
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> anchored,
+                      queries_.state().Get(trade::DocumentHashKey(hash.hex())));
+  if (!anchored) return false;
+  TL_ASSIGN_OR_RETURN(uint64_t live, trade::LiveDocuments(queries_.state(), hash.hex()));
+  return live == 0;
+}
+
+core::Status Attachments::ApplyPurges(const ledger::StoredBlock& block) {
+  for (const ledger::SignedTransaction& tx : block.transactions) {
+    if (tx.payload().type != "document.purge") continue;
+    json body = json::parse(core::AsStringView(tx.payload().body), nullptr, false);
+    if (!body.is_object() || !body.contains("docId") || !body["docId"].is_string()) continue;
+    TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw,
+                        queries_.state().Get(trade::DocumentKey(body["docId"].get<std::string>())));
+    if (!raw) continue;
+    json record = json::parse(core::AsStringView(*raw), nullptr, false);
+    if (!record.is_object() || record.value("purgeTxId", "") != tx.id().hex()) continue;
+    auto hash = core::Hash32::FromHex(record.value("contentHash", ""));
+    if (!hash) continue;
+    TL_ASSIGN_OR_RETURN(bool purged, Purged(*hash));
+    if (purged) TL_RETURN_IF_ERROR(store_.Remove(*hash));
+  }
+  return core::Ok();
+}
+
+core::Status Attachments::Sweep() {
+  TL_ASSIGN_OR_RETURN(std::vector<core::Hash32> held, store_.List());
+  for (const core::Hash32& hash : held) {
+    TL_ASSIGN_OR_RETURN(bool purged, Purged(hash));
+    if (purged) TL_RETURN_IF_ERROR(store_.Remove(hash));
+  }
+  return core::Ok();
 }
 
 }  // namespace tradeledger::api

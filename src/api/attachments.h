@@ -6,7 +6,12 @@
 //        DOCUMENT_HASH_MISMATCH, recorded in the read audit log with its presenter, and not
 //        stored. Answers {"sha256", "size"}.
 //   GET  /v1/attachments/{sha256}             download: customs, or an organisation that
-//        anchored a document with this content hash. Others: 403.
+//        anchored a document with this content hash. Others: 403. Purged content: 410
+//        DOCUMENT_PURGED (and an upload of it is refused with the same code).
+//
+// Retention (rule 32, trade/document_purge.h): when a committed document.purge leaves no live
+// document with a content hash, ApplyPurges deletes the file; Sweep, at start, deletes any
+// such file a crash left behind.
 //
 // Thread safety: Handle() is called concurrently by the HTTP threads.
 #pragma once
@@ -25,9 +30,17 @@ class Attachments {
 
   std::optional<http::Response> Handle(const http::Request& request);
 
+  // Deletes the files that the committed purges of `block` left without a live document.
+  // Called after each commit, before the block is announced.
+  core::Status ApplyPurges(const ledger::StoredBlock& block);
+  // Deletes every held file whose content is anchored but has no live document.
+  core::Status Sweep();
+
  private:
   http::Response Upload(const trade::Actor& reader, const http::Request& request);
   http::Response Download(const trade::Actor& reader, std::string_view hash_hex);
+  // True if `hash` was anchored and every document with it is purged.
+  core::Result<bool> Purged(const core::Hash32& hash) const;
 
   Queries& queries_;
   node::AttachmentStore& store_;

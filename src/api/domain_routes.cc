@@ -58,18 +58,24 @@ void AddDomainRoutes(Queries& q) {
         // The claims citing the certification, each as the reader may see it.
         TL_ASSIGN_OR_RETURN(auto ids, trade::ClaimsCitingCertification(q.state(), id));
         json list = json::array();
+        std::vector<std::string> importers;
         for (const auto& claim_id : ids) {
           TL_ASSIGN_OR_RETURN(auto claim, trade::LoadJson(q.state(), "claim/" + claim_id));
           if (!claim) continue;
           auto view = trade::ViewClaim(q.state(), *claim, reader, q.ledger_time());
-          if (view) list.push_back(*view);
+          if (!view) continue;
+          list.push_back(*view);
+          importers.push_back(Str(*claim, "importer"));
         }
         if (list.empty() && !ids.empty() && !reader.is_customs && owner != reader.org.org_id) {
           return std::unexpected(
               core::Error{"NOT_AUTHORIZED", "no claim citing " + id + " is yours"});
         }
-        return Wrap(json{{"certId", id}, {"claims", list}}, "certification-claims", id, owner,
-                    false);
+        // The claims are their importers' records: each importer sees the certifier's read.
+        auto wrapped =
+            Wrap(json{{"certId", id}, {"claims", list}}, "certification-claims", id, owner, false);
+        if (wrapped) wrapped->record_owners = std::move(importers);
+        return wrapped;
       });
 
   q.AddRoute(

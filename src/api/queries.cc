@@ -1,9 +1,11 @@
 #include "api/queries.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "api/gateway.h"
 #include "api/read_auth.h"
+#include "core/encoding.h"
 #include "node/proof_bundle.h"
 #include "trade/ledger_clock.h"
 #include "trade/state_keys.h"
@@ -75,7 +77,7 @@ Queries::Queries(node::Chain& chain, const node::LedgerStore& store, node::ReadA
              if (!org) return core::Fail("NOT_FOUND", "no organisation " + std::string(id));
              json body = org->ToJson();
              body.erase("iorNumberHash");
-             return View{View::Access::kFull, body, org->org_id, "organisation", org->org_id};
+             return View{View::Access::kFull, body, org->org_id, "organisation", org->org_id, {}};
            });
 }
 
@@ -153,9 +155,14 @@ http::Response Queries::Serve(const trade::Actor& reader, const View& view) {
                          view.subject_type, view.subject_id, view.owner_org, "DENIED", ""});
     return http::JsonError(403, "NOT_AUTHORIZED", "not entitled to read this " + view.subject_type);
   }
-  if (reader.org.org_id != view.owner_org) {
+  std::vector<std::string> owners = view.record_owners;
+  if (owners.empty()) owners.push_back(view.owner_org);
+  std::sort(owners.begin(), owners.end());
+  owners.erase(std::unique(owners.begin(), owners.end()), owners.end());
+  for (const std::string& owner : owners) {
+    if (reader.org.org_id == owner) continue;
     auto logged = audit_.Append({clock_.Now().value, reader.org.org_id, reader.key.public_key,
-                                 view.subject_type, view.subject_id, view.owner_org,
+                                 view.subject_type, view.subject_id, owner,
                                  view.access == View::Access::kFull ? "FULL" : "METADATA", ""});
     if (!logged) return ErrorResponse(logged.error());  // no unaudited reads
   }
@@ -168,10 +175,21 @@ http::Response Queries::StateProof(const trade::Actor& reader, const http::Reque
     return http::JsonError(400, "KEY_REQUIRED", "give the state key as ?key=");
   }
   const std::string& key = it->second;
-  // Who may prove what: customs any key; any member the directory and configuration; the
-  // owner of a document its record. Other records follow their views (domain routes).
-  bool allowed = reader.is_customs || key.starts_with("org/") || key.starts_with("key/") ||
-                 key.starts_with("config/");
+  auto deny = [&](const std::string& subject, const std::string& why) {
+    (void)audit_.Append({clock_.Now().value, reader.org.org_id, reader.key.public_key, "state",
+                         subject, "", "DENIED", "state proof"});
+    return http::JsonError(403, "NOT_AUTHORIZED", why);
+  };
+  // Every state key is UTF-8 text: no record has any other, and none may be proved.
+  if (!core::IsValidUtf8(key)) {
+    return deny("hex:" + core::ToHex(core::AsBytes(key)),
+                "not entitled to a proof of this key (state keys are UTF-8)");
+  }
+  // Who may prove what: customs any key; any member the key directory and configuration; an
+  // organisation its own directory entry (it holds its IOR number hash); the owner of a
+  // document its record. Other records follow their views (domain routes).
+  bool allowed = reader.is_customs || key.starts_with("key/") || key.starts_with("config/") ||
+                 key == "org/" + reader.org.org_id;
   if (!allowed && key.starts_with("doc/")) {
     auto view = DocumentView(reader, store_.flat_state(), std::string_view(key).substr(4));
     allowed = view && view->access == View::Access::kFull;
@@ -179,17 +197,14 @@ http::Response Queries::StateProof(const trade::Actor& reader, const http::Reque
   for (const auto& [prefix, fn] : state_access_) {
     if (!allowed && key.starts_with(prefix)) allowed = fn(reader, key);
   }
-  if (!allowed) {
-    (void)audit_.Append({clock_.Now().value, reader.org.org_id, reader.key.public_key, "state", key,
-                         "", "DENIED", "state proof"});
-    return http::JsonError(403, "NOT_AUTHORIZED", "not entitled to a proof of " + key);
-  }
+  if (!allowed) return deny(key, "not entitled to a proof of " + key);
   auto bundle = node::BuildStateBundle(store_, chain_.genesis().chain_id, chain_.tip().height,
                                        core::AsBytes(key));
   if (!bundle) return ErrorResponse(bundle.error());
   if (!reader.is_customs) {
-    (void)audit_.Append({clock_.Now().value, reader.org.org_id, reader.key.public_key, "state", key,
-                         "", "PROOF", ""});
+    auto logged = audit_.Append({clock_.Now().value, reader.org.org_id, reader.key.public_key,
+                                 "state", key, "", "PROOF", ""});
+    if (!logged) return ErrorResponse(logged.error());  // no unaudited proofs
   }
   return Json200(*bundle);
 }

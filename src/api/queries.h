@@ -39,6 +39,9 @@ struct View {
   std::string owner_org;  // the record's owner, for the audit log
   std::string subject_type;
   std::string subject_id;
+  // When a view shows records of several owners (the claims citing a certification), each of
+  // them other than the reader gets an audit event, instead of owner_org.
+  std::vector<std::string> record_owners;
 };
 
 class Queries {

@@ -112,7 +112,14 @@ int RunNode(const std::string& config_path) {
       (std::filesystem::path(config->data_dir) / "attachments").string());
   api::Attachments attachments(queries, attachment_store);
   api::Gateway gateway(**validator, **chain, ledger, metrics, queries, &attachments);
-  (*validator)->SetCommitListener([&](const ledger::StoredBlock& b) { gateway.PublishBlock(b); });
+  if (auto swept = attachments.Sweep(); !swept) return fail("attachments", swept.error());
+  (*validator)->SetCommitListener([&](const ledger::StoredBlock& b) {
+    // A failed deletion is retried by the sweep at the next start.
+    if (auto purged = attachments.ApplyPurges(b); !purged) {
+      spdlog::error("attachments: {}", purged.error().ToString());
+    }
+    gateway.PublishBlock(b);
+  });
 
   api::http::ServerOptions http_options;
   http_options.address = config->http_address;

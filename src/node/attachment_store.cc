@@ -59,4 +59,29 @@ core::Result<core::Bytes> AttachmentStore::Get(const core::Hash32& hash) const {
   return bytes;
 }
 
+core::Status AttachmentStore::Remove(const core::Hash32& hash) {
+  std::string path = dir_ + "/" + hash.hex();
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return core::Fail("STORAGE_ERROR", path + ": " + std::strerror(errno));
+  }
+  int dir = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return errno == ENOENT ? core::Ok() : core::Fail("STORAGE_ERROR", dir_);
+  bool synced = ::fsync(dir) == 0;
+  ::close(dir);
+  if (!synced) return core::Fail("STORAGE_ERROR", "cannot sync " + dir_);
+  return core::Ok();
+}
+
+core::Result<std::vector<core::Hash32>> AttachmentStore::List() const {
+  std::vector<core::Hash32> out;
+  std::error_code ec;
+  if (!std::filesystem::exists(dir_, ec)) return out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    auto hash = core::Hash32::FromHex(entry.path().filename().string());
+    if (hash) out.push_back(*hash);
+  }
+  if (ec) return core::Fail("STORAGE_ERROR", dir_ + ": " + ec.message());
+  return out;
+}
+
 }  // namespace tradeledger::node

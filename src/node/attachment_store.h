@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/bytes.h"
 #include "core/result.h"
@@ -23,6 +24,10 @@ class AttachmentStore {
   core::Result<core::Hash32> Put(core::ByteSpan content);
   // The file with this hash: NOT_FOUND, or STORAGE_CORRUPT if its bytes no longer hash to it.
   core::Result<core::Bytes> Get(const core::Hash32& hash) const;
+  // Deletes the file with this hash, durably (the directory is fsynced); absent is success.
+  core::Status Remove(const core::Hash32& hash);
+  // The hashes of the files held.
+  core::Result<std::vector<core::Hash32>> List() const;
 
  private:
   std::string dir_;

@@ -28,16 +28,20 @@ core::Result<std::unique_ptr<ReadAuditLog>> ReadAuditLog::Open(storage::Store& s
 }
 
 core::Status ReadAuditLog::Append(const ReadEvent& e) {
+  // A reader's request may name bytes that are not UTF-8: they are recorded as hex.
+  auto text = [](const std::string& s) {
+    return core::IsValidUtf8(s) ? s : "hex:" + core::ToHex(core::AsBytes(s));
+  };
   std::lock_guard lock(mu_);
   nlohmann::json j = {{"seq", next_},
                       {"at", e.at_ms},
-                      {"readerOrg", e.reader_org},
-                      {"readerKey", e.reader_key},
-                      {"subjectType", e.subject_type},
-                      {"subjectId", e.subject_id},
-                      {"ownerOrg", e.owner_org},
-                      {"outcome", e.outcome}};
-  if (!e.detail.empty()) j["detail"] = e.detail;
+                      {"readerOrg", text(e.reader_org)},
+                      {"readerKey", text(e.reader_key)},
+                      {"subjectType", text(e.subject_type)},
+                      {"subjectId", text(e.subject_id)},
+                      {"ownerOrg", text(e.owner_org)},
+                      {"outcome", text(e.outcome)}};
+  if (!e.detail.empty()) j["detail"] = text(e.detail);
   std::string value = j.dump();
   TL_RETURN_IF_ERROR(store_.Put(EventKey(next_), core::AsBytes(value), {.sync = true}));
   ++next_;

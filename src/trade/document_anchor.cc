@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "trade/document_purge.h"
 #include "trade/json_limits.h"
 #include "trade/participants.h"
 #include "trade/state_keys.h"
@@ -114,7 +115,7 @@ core::Status IndexDocumentHash(WorkingState& state, std::string_view content_has
   core::Bytes mine = DocumentHashOrgKey(content_hash, org_id);
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> listed, state.Get(mine));
   if (!listed) state.Put(mine, core::ToBytes(doc_id));
-  return core::Ok();
+  return AddLiveDocuments(state, content_hash, +1);
 }
 
 core::Result<TxOutcome> ExecuteDocumentPresent(WorkingState& state, const TxContext& tx) {

@@ -2,6 +2,7 @@
 
 #include "trade/delegation.h"
 #include "trade/document_anchor.h"
+#include "trade/document_purge.h"
 #include "trade/ipr_handlers.h"
 #include "trade/ledger_clock.h"
 #include "trade/origin_handlers.h"
@@ -15,6 +16,7 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
     std::map<std::string, Handler, std::less<>> handlers = {
         {"document.anchor", ExecuteDocumentAnchor},
         {"document.present", ExecuteDocumentPresent},
+        {"document.purge", ExecuteDocumentPurge},
         {"org.admit", ExecuteOrgAdmit},
         {"org.set-status", ExecuteOrgSetStatus},
         {"org.set-roles", ExecuteOrgSetRoles},

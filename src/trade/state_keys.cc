@@ -18,6 +18,10 @@ core::Bytes DocumentHashKey(std::string_view content_hash_hex) {
   return core::ToBytes("doc-hash/" + std::string(content_hash_hex));
 }
 
+core::Bytes DocumentLiveKey(std::string_view content_hash_hex) {
+  return core::ToBytes("doc-live/" + std::string(content_hash_hex));
+}
+
 core::Bytes DocumentHashOrgKey(std::string_view content_hash_hex, std::string_view org_id) {
   return core::ToBytes("doc-hash/" + std::string(content_hash_hex) + "/" + std::string(org_id));
 }

@@ -19,5 +19,8 @@ core::Bytes DocumentHashKey(std::string_view content_hash_hex);
 // content: one key per (content, organisation), so anchoring costs the same however many
 // documents share a content hash.
 core::Bytes DocumentHashOrgKey(std::string_view content_hash_hex, std::string_view org_id);
+// "doc-live/" + content hash -> u64 big-endian: anchored documents with that content not yet
+// purged (document_purge.h). Zero: the file may be deleted everywhere.
+core::Bytes DocumentLiveKey(std::string_view content_hash_hex);
 
 }  // namespace tradeledger::trade

@@ -17,6 +17,8 @@
 #include <sstream>
 #include <thread>
 
+#include "api/http/url.h"
+#include "api/read_auth.h"
 #include "core/bytes.h"
 
 namespace tradeledger::e2e {
@@ -354,6 +356,31 @@ SubmitResult SendJson(api::http::Client& client, std::string_view method, std::s
                       std::string_view body, std::chrono::milliseconds timeout) {
   SubmitResult out;
   auto r = client.Send(method, target, body, "application/json", timeout);
+  if (!r) {
+    out.error = r.error().ToString();
+    return out;
+  }
+  out.status = r->status;
+  out.body = nlohmann::json::parse(r->body, nullptr, false);
+  if (out.body.is_discarded()) out.body = nlohmann::json{{"raw", r->body}};
+  return out;
+}
+
+SubmitResult SignedGetJson(api::http::Client& client, const ledger::ChainId& chain,
+                           const crypto::KeyPair& key, std::string_view target,
+                           std::chrono::milliseconds timeout) {
+  SubmitResult out;
+  auto parsed = api::http::ParseTarget(target);
+  if (!parsed) {
+    out.error = parsed.error().ToString();
+    return out;
+  }
+  uint64_t now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
+  auto signed_headers = api::SignReadHeaders(chain, key, now, "GET", parsed->path, parsed->query);
+  api::http::Headers headers(signed_headers.begin(), signed_headers.end());
+  auto r = client.Send("GET", target, {}, "application/json", timeout, headers);
   if (!r) {
     out.error = r.error().ToString();
     return out;

@@ -170,5 +170,9 @@ SubmitResult SubmitAndWait(api::http::Client& client, const ledger::SignedTransa
 // A JSON request; status 0 if the call failed.
 SubmitResult SendJson(api::http::Client& client, std::string_view method, std::string_view target,
                       std::string_view body = {}, std::chrono::milliseconds timeout = 10s);
+// A GET of `target` (path and optional query) signed by `key` (api/read_auth.h).
+SubmitResult SignedGetJson(api::http::Client& client, const ledger::ChainId& chain,
+                           const crypto::KeyPair& key, std::string_view target,
+                           std::chrono::milliseconds timeout = 10s);
 
 }  // namespace tradeledger::e2e

@@ -115,7 +115,8 @@ TEST(ValidatorChange, ReplacingAValidatorTakesEffectAtTheNextHeightAndVerifyFoll
   EXPECT_GT(committed.body.value("height", uint64_t{0}), h);
 
   // Its proof verifies against the validators file with history, not against genesis alone.
-  auto proof = SendJson(client1, "GET", "/v1/proofs/inclusion/" + anchor.id().hex());
+  auto proof =
+      SignedGetJson(client1, net.chain_id(), *admin, "/v1/proofs/inclusion/" + anchor.id().hex());
   ASSERT_EQ(proof.status, 200) << proof.body.dump();
   fs::path proof_file = net.dir() / "proof.json";
   fs::path history_file = net.dir() / "validators-history.json";
