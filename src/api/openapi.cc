@@ -59,7 +59,7 @@ constexpr std::string_view kBase = R"json({
         "responses": {
           "200": {"description": "committed (also for a re-submitted, already committed envelope)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TxStatus"}}}},
           "202": {"description": "admitted, not yet committed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TxStatus"}}}},
-          "400": {"description": "REQUEST_INVALID, BASE64_INVALID, malformed envelope (ENCODING_*, TX_*), BAD_SIGNATURE, WRONG_CHAIN", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "400": {"description": "REQUEST_INVALID, BASE64_INVALID, malformed envelope (ENCODING_*, TX_*), BAD_SIGNATURE, WRONG_CHAIN, IOR_CLEARTEXT (a field named like iorNumber holds a cleartext IOR number: the body must carry only its IorNumberHash; the value is not echoed)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "405": {"$ref": "#/components/responses/MethodNotAllowed"},
           "413": {"description": "TX_TOO_LARGE (envelope over 64 KiB) or REQUEST_TOO_LARGE", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "503": {"description": "MEMPOOL_FULL, MEMPOOL_SIGNER_LIMIT, NODE_UNAVAILABLE: retry later", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -70,9 +70,14 @@ constexpr std::string_view kBase = R"json({
       "get": {
         "tags": ["ledger"],
         "summary": "Status of a transaction",
+        "description": "Signed (ADR 0021). Any member sees status, height, position and leaf index (access 'id-only'); a party to the transaction (the signer's organisation, an organisation the body names as orgId, importer, licensee or agent) and customs also see type, signer, nonce, body, result_code and every failing reason (access 'full'); a full read by an organisation other than the signer's is written to the read audit log first. On a network without a customs authority the read is public and full.",
+        "security": [{"SignedRead": [], "SignedReadKey": [], "SignedReadTime": []}],
         "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/Hex64"}}],
         "responses": {
           "200": {"description": "committed or pending", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TxStatus"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "500": {"$ref": "#/components/responses/StorageError"},
           "400": {"description": "TX_ID_INVALID", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
           "404": {"description": "TX_NOT_FOUND", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         }
@@ -89,9 +94,13 @@ constexpr std::string_view kBase = R"json({
       "get": {
         "tags": ["ledger"],
         "summary": "A committed block: header, transaction ids and commit certificate",
+        "description": "Unsigned: header, hash and certificate only (no transaction ids). Signed by a member: also the transaction ids. Never a transaction's body (ADR 0021).",
+        "security": [{}, {"SignedRead": [], "SignedReadKey": [], "SignedReadTime": []}],
         "parameters": [{"name": "height", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^([0-9]+|latest)$"}, "description": "a height, or 'latest'"}],
         "responses": {"200": {"description": "the block", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Block"}}}},
                       "400": {"description": "HEIGHT_INVALID", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                      "401": {"$ref": "#/components/responses/Unauthorized"},
+                      "403": {"$ref": "#/components/responses/Forbidden"},
                       "404": {"description": "BLOCK_NOT_FOUND", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
       }
     },
@@ -99,9 +108,14 @@ constexpr std::string_view kBase = R"json({
       "get": {
         "tags": ["ledger"],
         "summary": "Inclusion proof bundle for a committed transaction",
+        "description": "Signed (ADR 0021). A party to the transaction and customs get tradeledger.proof.inclusion.v1 with the envelope (audited when the reader is not the signer's organisation); any other member gets tradeledger.proof.inclusion-id.v1, which proves the transaction id's place in the certified block without its body. Both verify offline with tradeledger verify and the validators file.",
+        "security": [{"SignedRead": [], "SignedReadKey": [], "SignedReadTime": []}],
         "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/Hex64"}}],
-        "responses": {"200": {"description": "bundle", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/InclusionBundle"}}}},
+        "responses": {"200": {"description": "bundle", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/InclusionBundle"}, {"$ref": "#/components/schemas/InclusionIdBundle"}]}}}},
                       "400": {"description": "TX_ID_INVALID", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                      "401": {"$ref": "#/components/responses/Unauthorized"},
+                      "403": {"$ref": "#/components/responses/Forbidden"},
+                      "500": {"$ref": "#/components/responses/StorageError"},
                       "404": {"description": "TX_NOT_FOUND", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
       }
     },
@@ -109,14 +123,18 @@ constexpr std::string_view kBase = R"json({
       "get": {
         "tags": ["ledger"],
         "summary": "Consistency proof bundle between the logs at two heights",
+        "description": "Signed by any member (ADR 0021); reveals headers and log roots only.",
+        "security": [{"SignedRead": [], "SignedReadKey": [], "SignedReadTime": []}],
         "parameters": [{"name": "from", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1}},
                        {"name": "to", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1}}],
         "responses": {"200": {"description": "bundle", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ConsistencyBundle"}}}},
                       "400": {"description": "HEIGHT_INVALID (need 1 <= from <= to)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                      "401": {"$ref": "#/components/responses/Unauthorized"},
+                      "403": {"$ref": "#/components/responses/Forbidden"},
                       "404": {"description": "BLOCK_NOT_FOUND", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
       }
     },
-    "/v1/events": {"get": {"tags": ["ledger"], "summary": "Server-sent events: one 'block' event per committed block", "responses": {"200": {"description": "text/event-stream; each event's data is {height, hash, tx_count, transactions[]}", "content": {"text/event-stream": {"schema": {"type": "string"}}}}}}},
+    "/v1/events": {"get": {"tags": ["ledger"], "summary": "Server-sent events: one 'block' event per committed block", "security": [{}, {"SignedRead": [], "SignedReadKey": [], "SignedReadTime": []}], "responses": {"200": {"description": "text/event-stream; each event's data is {height, hash, tx_count} for an unsigned subscriber and {height, hash, tx_count, transactions[]} (transaction ids) for a member (ADR 0021)", "content": {"text/event-stream": {"schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}}}},
     "/health": {"get": {"tags": ["node"], "summary": "Liveness and height", "responses": {"200": {"description": "ok: {status, chain_id, height, block_hash, state_root, log_size, view, validator, leader}", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}, "503": {"description": "the node stopped after a storage failure (status 'failed')", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}}}},
     "/metrics": {"get": {"tags": ["node"], "summary": "Prometheus metrics", "responses": {"200": {"description": "text/plain; version=0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
     "/v1/openapi.json": {"get": {"tags": ["node"], "summary": "This document", "responses": {"200": {"description": "OpenAPI 3", "content": {"application/json": {"schema": {"type": "object"}}}}}}}
@@ -387,6 +405,7 @@ constexpr std::string_view kReadPaths = R"json({
         "404": {"description": "DOCUMENT_NOT_FOUND: no document docId", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "405": {"$ref": "#/components/responses/MethodNotAllowed"},
         "409": {"description": "DOCUMENT_HASH_MISMATCH", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        "410": {"description": "DOCUMENT_PURGED: every document with this content was purged (document.purge, rule 32); the file is not stored again", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "413": {"description": "REQUEST_TOO_LARGE: body over the node's HTTP limit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "500": {"$ref": "#/components/responses/StorageError"}
       }
@@ -406,6 +425,7 @@ constexpr std::string_view kReadPaths = R"json({
         "403": {"$ref": "#/components/responses/Forbidden"},
         "404": {"description": "NOT_FOUND: no such file on this node", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "405": {"$ref": "#/components/responses/MethodNotAllowed"},
+        "410": {"description": "DOCUMENT_PURGED: the file was removed after its retention date (document.purge, rule 32); the anchor and its proofs remain", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "500": {"$ref": "#/components/responses/StorageError"}
       }
     }
@@ -419,13 +439,21 @@ constexpr std::string_view kSchemas = R"json({
   "TxStatus": {"type": "object", "required": ["tx_id", "status"], "properties": {
     "tx_id": {"type": "string"}, "status": {"type": "string", "enum": ["pending", "committed"]},
     "height": {"type": "integer"}, "position": {"type": "integer"}, "leaf_index": {"type": "integer"},
-    "result_code": {"type": "string", "description": "OK or the reason code the rules gave"}}},
+    "access": {"type": "string", "enum": ["id-only", "full"], "description": "id-only: the reader is not a party to the transaction (ADR 0021)"},
+    "type": {"type": "string"}, "signer": {"$ref": "#/components/schemas/Hex64"}, "nonce": {"type": "integer"},
+    "body": {"type": "object", "description": "the transaction's JSON body (full access only)"},
+    "result_code": {"type": "string", "description": "OK or the first reason code the rules gave (full access, and to whoever posted the envelope)"},
+    "reasons": {"type": "array", "items": {"type": "string"}, "description": "every failing reason code in rule order, the first being result_code; empty when OK"}}},
   "Block": {"type": "object", "properties": {"hash": {"type": "string"}, "header": {"type": "object"}, "transactions": {"type": "array", "items": {"type": "string"}}, "certificate": {"type": "object"}, "encoded_header": {"type": "string"}, "encoded_certificate": {"type": "string"}}},
   "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok", "failed"]}, "chain_id": {"type": "string"}, "height": {"type": "integer"}, "block_hash": {"type": "string", "description": "header hash of the tip"}, "state_root": {"type": "string", "description": "state root after executing the tip"}, "log_size": {"type": "integer"}, "view": {"type": "integer", "description": "the consensus view this validator is in"}, "validator": {"type": "string", "description": "this node's validator key"}, "leader": {"type": "string", "description": "the key of the leader of that view"}}},
   "InclusionBundle": {"type": "object", "required": ["kind", "chain_id", "tx_id", "transaction", "header", "certificate", "inclusion"], "properties": {
     "kind": {"type": "string", "enum": ["tradeledger.proof.inclusion.v1"]}, "chain_id": {"type": "string"}, "tx_id": {"type": "string"},
     "transaction": {"type": "string", "format": "byte"}, "height": {"type": "integer"}, "position": {"type": "integer"},
     "result_code": {"type": "string", "description": "informational; not covered by the proof"},
+    "header": {"type": "string", "format": "byte"}, "certificate": {"type": "string", "format": "byte"}, "inclusion": {"type": "string", "format": "byte"}}},
+  "InclusionIdBundle": {"type": "object", "required": ["kind", "chain_id", "tx_id", "header", "certificate", "inclusion"], "description": "proves a transaction id is in a certified block without its body; a bundle of this kind with a transaction field is malformed (doc/formats.md)", "properties": {
+    "kind": {"type": "string", "enum": ["tradeledger.proof.inclusion-id.v1"]}, "chain_id": {"type": "string"}, "tx_id": {"type": "string"},
+    "height": {"type": "integer"}, "position": {"type": "integer"},
     "header": {"type": "string", "format": "byte"}, "certificate": {"type": "string", "format": "byte"}, "inclusion": {"type": "string", "format": "byte"}}},
   "ConsistencyBundle": {"type": "object", "required": ["kind", "chain_id", "from", "to", "consistency"], "properties": {
     "kind": {"type": "string", "enum": ["tradeledger.proof.consistency.v1"]}, "chain_id": {"type": "string"},
@@ -438,7 +466,8 @@ constexpr std::string_view kSchemas = R"json({
     "proof": {"type": "string", "format": "byte"}, "header": {"type": "string", "format": "byte"}, "certificate": {"type": "string", "format": "byte"}}},
   "Me": {"type": "object", "required": ["orgId", "legalName", "roles", "admin", "customs"], "properties": {
     "orgId": {"type": "string"}, "legalName": {"type": "string"}, "roles": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}},
-    "admin": {"type": "boolean", "description": "the key may add, rotate and revoke its organisation's keys"}, "customs": {"type": "boolean", "description": "the organisation is the customs authority"}}},
+    "admin": {"type": "boolean", "description": "the key may add, rotate and revoke its organisation's keys"}, "customs": {"type": "boolean", "description": "the organisation is the customs authority"},
+    "iorSalt": {"type": "string", "description": "the network's IOR salt (hex) from the genesis, input of the IOR number hash a submitter computes (IorNumberHash)"}}},
   "OrganisationView": {"type": "object", "required": ["orgId", "legalName", "country", "roles", "status"], "properties": {
     "orgId": {"type": "string"}, "legalName": {"type": "string"}, "country": {"type": "string"},
     "roles": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}},

@@ -189,8 +189,14 @@ TEST_F(QueriesTest, StateProofsFollowEntitlement) {
   auto denied = Call(Signed(other_, "GET", "/v1/state/proof", {{"key", "doc/INV-1"}}));
   EXPECT_EQ(denied.status, 403);
   EXPECT_EQ(Code(denied), "NOT_AUTHORIZED");
+  // An organisation's entry (it holds the IOR number hash) is provable to that organisation
+  // and customs only.
   auto directory = Call(Signed(other_, "GET", "/v1/state/proof", {{"key", "org/OWNER"}}));
-  EXPECT_EQ(directory.status, 200) << directory.body;
+  EXPECT_EQ(directory.status, 403) << directory.body;
+  auto own = Call(Signed(owner_, "GET", "/v1/state/proof", {{"key", "org/OWNER"}}));
+  EXPECT_EQ(own.status, 200) << own.body;
+  auto customs = Call(Signed(customs_, "GET", "/v1/state/proof", {{"key", "org/OWNER"}}));
+  EXPECT_EQ(customs.status, 200) << customs.body;
 }
 
 TEST_F(QueriesTest, AttachmentUploadChecksTheHashAndDownloadFollowsTheAnchor) {
