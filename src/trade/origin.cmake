@@ -6,4 +6,4 @@ set(TL_TRADE_ORIGIN_SOURCES origin_handlers.cc origin_common.cc origin_reasons.c
 set(TL_TRADE_ORIGIN_TESTS entry_number_test.cc certification_test.cc entry_test.cc
                           claim_transitions_test.cc verification_case_test.cc
                           origin_views_test.cc origin_stories_test.cc
-                          origin_robustness_test.cc)
+                          origin_robustness_test.cc document_purge_test.cc)
