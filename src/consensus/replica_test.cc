@@ -183,6 +183,34 @@ TEST_F(ReplicaTest, AnIdleLeaderProposesOnlyOnItsHeartbeatOrForTransactions) {
   EXPECT_EQ(with_tx->header.tx_count, 1u);
 }
 
+TEST_F(ReplicaTest, AProposalWithAnInadmissibleTransactionGetsNoVote) {
+  // A faulty leader (no admission check) proposes a transaction the others' check refuses.
+  config_.propose_when_idle = false;  // so that its first proposal carries the transaction
+  auto leader = Make(1);
+  config_.admissible = [](const ledger::SignedTransaction& tx) -> core::Status {
+    if (core::AsStringView(tx.payload().body).find("forbidden") != std::string_view::npos) {
+      return core::Fail("IOR_CLEARTEXT");
+    }
+    return core::Ok();
+  };
+  auto follower = Make(3);
+  follower->Step(At(2000, Start{}));
+  ledger::TxPayload payload;
+  payload.chain_id = config_.chain_id;
+  payload.type = "document.anchor";
+  payload.nonce = 1;
+  payload.body = core::ToBytes(R"({"note": "forbidden"})");
+  auto tx = ledger::SignedTransaction::Sign(payload, crypto::KeyPair::Generate());
+  EXPECT_FALSE(ProposalIn(leader->Step(At(2000, Start{}))));
+  auto proposal = ProposalIn(leader->Step(At(2001, ClientBatch{{tx}, false})));
+  ASSERT_TRUE(proposal);
+  ASSERT_EQ(proposal->header.tx_count, 1u);
+
+  auto actions = follower->Step(At(2010, PeerMessage{ReplicaId(1), EncodeMessage(*proposal)}));
+  for (const auto& a : actions) EXPECT_FALSE(std::holds_alternative<Send>(a));
+  EXPECT_EQ(follower->rejections().at("PROPOSAL_TX_INADMISSIBLE"), 1u);
+}
+
 TEST_F(ReplicaTest, ANewEpochStartsAtItsFirstViewFromTheEpochRootQc) {
   config_.first_view = core::View(uint64_t{3} << 32);
   uint32_t leader_id = static_cast<uint32_t>(config_.first_view.value % 4);
