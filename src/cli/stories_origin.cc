@@ -51,6 +51,16 @@ void AddStory1(Timeline& t, StoryClient& c) {
     c.Check(
         s, "importer's audit log shows MX-P's read", "true",
         Contains(AuditEvents(c, cast->importer, number), cast->p + ":METADATA") ? "true" : "false");
+    // The certifier's list of the claims citing its certification reads the importer's claims.
+    JsonResponse claims = c.Read(cast->producer, "/v1/certifications/S01-CERT/claims");
+    c.Check(s, "MX-P lists the claims citing S01-CERT", "200 1",
+            std::to_string(claims.status) + " " +
+                std::to_string(claims.body.value("claims", json::array()).size()));
+    bool audited = false;
+    for (const std::string& e : AuditEvents(c, cast->importer, "S01-CERT")) {
+      audited = audited || e.starts_with(cast->p + ":");
+    }
+    c.Check(s, "importer's audit log shows MX-P's claim list", "true", audited ? "true" : "false");
   });
 }
 
