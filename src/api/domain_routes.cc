@@ -17,6 +17,16 @@ namespace {
 using nlohmann::json;
 using Query = std::map<std::string, std::string>;
 
+// Whether `view` holds every field of `record` with the same value (it may add derived ones).
+bool ShowsWholeRecord(const json& record, const json& view) {
+  if (!record.is_object() || !view.is_object()) return false;
+  for (const auto& [field, value] : record.items()) {
+    auto shown = view.find(field);
+    if (shown == view.end() || *shown != value) return false;
+  }
+  return true;
+}
+
 std::string Str(const json& j, const char* field) {
   return j.is_object() && j.contains(field) && j[field].is_string() ? j[field].get<std::string>()
                                                                     : std::string();
@@ -157,18 +167,21 @@ void AddDomainRoutes(Queries& q) {
                     "assessment", std::string(rest), Str(*record, "importer"), false);
       });
 
-  // State proofs of domain records follow the same entitlement as their full view.
+  // A state proof carries the stored record itself, so it goes only to readers whose view
+  // shows every field of it: the importer named on a certification whose producer is
+  // AVAILABLE_UPON_REQUEST sees the certification without producerOnRequest, and so gets no
+  // proof of it (ADR 0021).
   q.AddStateAccess("cert/", [&q](const trade::Actor& reader, const std::string& key) {
     auto cert = trade::LoadCertification(q.state(), key.substr(5));
     if (!cert || !*cert) return false;
     auto view = trade::ViewCertification(q.state(), **cert, reader, q.ledger_time());
-    return view && Str(*view, "view") != "metadata";
+    return view && Str(*view, "view") != "metadata" && ShowsWholeRecord(**cert, *view);
   });
   q.AddStateAccess("entry/", [&q](const trade::Actor& reader, const std::string& key) {
     auto entry = trade::LoadEntry(q.state(), key.substr(6));
     if (!entry || !*entry) return false;
     auto view = trade::ViewEntry(q.state(), **entry, reader, q.ledger_time());
-    return view && Str(*view, "view") != "claim-status";
+    return view && Str(*view, "view") != "claim-status" && ShowsWholeRecord(**entry, *view);
   });
 }
 

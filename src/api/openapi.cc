@@ -373,7 +373,7 @@ constexpr std::string_view kReadPaths = R"json({
     "get": {
       "tags": ["reads"],
       "summary": "State proof bundle of one state key (verify offline with tradeledger verify)",
-      "description": "Customs may prove any key; any member the directory and configuration (org/, key/, config/); the owner of a document its doc/ record; cert/ and entry/ records to readers whose view of them is full. Other refusals: NOT_AUTHORIZED (logged). A proof obtained by a non-customs reader is logged as a PROOF audit event.",
+      "description": "Customs may prove any key; any member the directory and configuration (org/, key/, config/); the owner of a document its doc/ record; cert/ and entry/ records to readers whose view shows every field of the stored record, because the proof carries the record itself (the importer named on a certification whose producer is AVAILABLE_UPON_REQUEST does not see producerOnRequest, so gets no proof of it). Other refusals: NOT_AUTHORIZED (logged). A proof obtained by a non-customs reader is logged as a PROOF audit event.",
       "security": [{"SignedRead": [], "SignedReadKey": [], "SignedReadTime": []}],
       "parameters": [{"name": "key", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1}, "description": "the state key, e.g. entry/ABC-1234567-8 (doc/formats.md, doc/rules-origin.md, doc/rules-ipr.md)"}],
       "responses": {

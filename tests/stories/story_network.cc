@@ -141,6 +141,13 @@ StoryNetwork::StoryNetwork(const std::string& ledger_clock_start) {
   url_ = up.output.substr(at, up.output.find_first_of(" \n", at) - at);
 }
 
+CommandResult StoryNetwork::Stop() {
+  CommandResult down = RunCommand({TradeledgerBinary(), "net", "down", "--dir", dir().string()},
+                                  std::chrono::seconds(40));
+  if (down.exit_code == 0) started_ = false;
+  return down;
+}
+
 StoryNetwork::~StoryNetwork() {
   if (started_) {
     CommandResult down = RunCommand({TradeledgerBinary(), "net", "down", "--dir", dir().string()},

@@ -38,6 +38,10 @@ class StoryNetwork {
   std::string validators_file() const { return (dir() / "validators.json").string(); }
   std::string customs_key_file() const { return (dir() / "customs" / "admin.key").string(); }
 
+  // Runs `net down` now and keeps the directory until destruction, so a test can look at
+  // the stopped validators' files. The destructor then only removes the directory.
+  CommandResult Stop();
+
  private:
   std::filesystem::path root_;
   std::string url_;

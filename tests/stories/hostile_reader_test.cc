@@ -1,0 +1,606 @@
+// The hostile reader (ADR 0021, doc/formats.md "Who reads what"). Canary values are seeded
+// into every protected field of a real network's records: importers' IOR numbers, an entry's
+// shipment reference, MID and value, a certification's producer-on-request, a document's
+// issuer and metadata, an attached file's bytes, a licence's product features and an IPR
+// assessment's MID. Then every GET route of the node's own OpenAPI document is walked with
+// real ids (and unknown ones) by an unsigned caller, a third party, the certifier, a broker
+// without delegation, the importer and customs, and the event stream is read unsigned and
+// signed. No reader may find a canary it is not entitled to in any status, header or body,
+// nor inside any base64 or hex string of one. Positive controls read the same canaries as
+// their owners, so the scan is known to find what is there. After `net down` every file of
+// the validator, and every value of its RocksDB stores, is searched for the raw IOR numbers.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "api/http/http_client.h"
+#include "api/http/url.h"
+#include "api/read_auth.h"
+#include "cli/stories.h"
+#include "cli/stories_internal.h"
+#include "core/bytes.h"
+#include "ledger/transaction.h"
+#include "storage/rocksdb_store.h"
+#include "story_network.h"
+#include "trade/ipr_assessment.h"
+#include "trade/licence.h"
+#include "trade/origin_common.h"
+#include "trade/participants.h"
+#include "trade/recordation.h"
+#include "trade/state_keys.h"
+
+namespace tradeledger::stories_test {
+namespace {
+
+namespace fs = std::filesystem;
+namespace st = cli::stories;
+using nlohmann::json;
+
+// --- canaries -----------------------------------------------------------------------------
+constexpr char kIor[] = "37-9182736QX";  // the importer's; must never be stored or served
+constexpr char kIorUndashed[] = "379182736QX";
+constexpr char kThirdIor[] = "46-8273645XW";  // the third party's
+constexpr char kShipment[] = "CANARYSHIP5501";
+constexpr char kSingleShipment[] = "CANARYSHIP7702";  // binds the single-shipment cert
+constexpr char kMid[] = "MXCANARYMID77";
+constexpr char kValue[] = "13579.24";
+constexpr char kValueCents[] = "1357924";
+constexpr char kProducer[] = "Canario Productor Secreto SA";
+constexpr char kIssuer[] = "Canary Issuer 8812 Ltd";
+constexpr char kMeta[] = "CANARY-META-4471";
+constexpr char kFileText[] = "CANARY-ATTACHMENT-6630";
+constexpr char kLogo[] = "CANARY-LOGO-9931";
+constexpr char kAssessMid[] = "VNCANARYFAC88";
+
+const std::vector<std::string>& AllCanaries() {
+  static const std::vector<std::string> all = {
+      kIor,        kIorUndashed, kThirdIor, kShipment, kSingleShipment, kMid,  kValue,
+      kValueCents, kProducer,    kIssuer,   kMeta,     kFileText,       kLogo, kAssessMid};
+  return all;
+}
+
+// Hex or base64 (standard or URL-safe, padded or not) decodings of `token`.
+std::vector<std::string> Decodings(const std::string& token) {
+  std::vector<std::string> out;
+  if (token.size() % 2 == 0 &&
+      token.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos) {
+    if (auto raw = core::FromHex(token)) out.emplace_back(core::AsStringView(*raw));
+  }
+  std::string b64 = token;
+  for (char& ch : b64) {
+    if (ch == '-') ch = '+';
+    if (ch == '_') ch = '/';
+  }
+  while (!b64.empty() && b64.back() == '=') b64.pop_back();
+  while (b64.size() % 4 != 0) b64.push_back('=');
+  if (auto raw = core::FromBase64(b64)) out.emplace_back(core::AsStringView(*raw));
+  return out;
+}
+
+// The canaries found in `text`, or in the decoding of any base64 or hex token of it (two
+// levels deep: a bundle's base64 envelope holds the body's bytes).
+std::set<std::string> Find(std::string_view text, int depth = 0) {
+  std::set<std::string> found;
+  for (const auto& c : AllCanaries()) {
+    if (text.find(c) != std::string_view::npos) found.insert(c);
+  }
+  if (depth == 2) return found;
+  auto token_char = [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '+' || ch == '/' || ch == '=' ||
+           ch == '-' || ch == '_';
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!token_char(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size() && token_char(text[j])) ++j;
+    if (j - i >= 16) {
+      for (const auto& decoded : Decodings(std::string(text.substr(i, j - i)))) {
+        for (const auto& c : Find(decoded, depth + 1)) found.insert(c);
+      }
+    }
+    i = j;
+  }
+  return found;
+}
+
+std::string Join(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+uint64_t NowMs() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+// One reader of the walk: its key (none: unsigned) and the canaries it is entitled to.
+struct Reader {
+  std::string name;
+  const crypto::KeyPair* key = nullptr;
+  std::set<std::string> entitled;
+};
+
+class HostileReader : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    net_ = std::make_unique<StoryNetwork>(cli::kStoriesClockStart);
+    ASSERT_TRUE(net_->ok()) << net_->error();
+    auto client =
+        cli::StoryClient::Open(net_->url(), net_->validators_file(), net_->customs_key_file());
+    ASSERT_TRUE(client.has_value()) << client.error().ToString();
+    c_ = std::move(*client);
+    ASSERT_TRUE(c_->SyncClock(cli::Ms(cli::kStoriesClockStart)).has_value());
+    auto url = api::http::ParseUrl(net_->url());
+    ASSERT_TRUE(url.has_value());
+    url_ = *url;
+    http_ = std::make_unique<api::http::Client>(url_.host, url_.port);
+  }
+
+  // Submits and expects OK; remembers the transaction id for the walk.
+  cli::TxResult Commit(const std::string& what, const crypto::KeyPair& key, const std::string& type,
+                       const json& body) {
+    cli::TxResult r = c_->Submit(key, type, body);
+    EXPECT_EQ(r.code, "OK") << what;
+    if (!r.tx_id.empty()) tx_ids_.push_back(r.tx_id);
+    return r;
+  }
+  crypto::KeyPair Admit(const std::string& org_id, const std::vector<std::string>& roles,
+                        const std::string& country, json extra = json::object()) {
+    crypto::KeyPair key = crypto::KeyPair::Generate();
+    json body = {
+        {"orgId", org_id},
+        {"legalName", org_id + " Inc."},
+        {"country", country},
+        {"roles", roles},
+        {"members", {{{"publicKey", key.public_key.hex()}, {"roles", roles}, {"admin", true}}}}};
+    for (auto& [k, v] : extra.items()) body[k] = v;
+    Commit("customs admits " + org_id, c_->customs(), "org.admit", body);
+    return key;
+  }
+  void At(const std::string& date) { ASSERT_TRUE(c_->AdvanceClock(cli::Ms(date))) << date; }
+
+  // A GET as `reader` (signed with its key, if any), the raw response.
+  api::http::Response Get(const Reader& reader, const std::string& target) {
+    api::http::Headers headers;
+    if (reader.key != nullptr) {
+      auto parsed = api::http::ParseTarget(target);
+      EXPECT_TRUE(parsed.has_value()) << target;
+      if (!parsed.has_value()) return {};
+      auto signed_headers = api::SignReadHeaders(c_->chain(), *reader.key, NowMs(), "GET",
+                                                 parsed->path, parsed->query);
+      headers.assign(signed_headers.begin(), signed_headers.end());
+    }
+    auto r = http_->Send("GET", url_.prefix + target, {}, "application/json",
+                         std::chrono::seconds(30), headers);
+    EXPECT_TRUE(r.has_value()) << target << ": " << (r.has_value() ? "" : r.error().ToString());
+    if (r.has_value()) return *r;
+    api::http::Response failed;
+    failed.status = 0;
+    return failed;
+  }
+
+  // Fails the test if `text` shows `reader` a canary it is not entitled to.
+  void ExpectNoLeak(const Reader& reader, const std::string& where, std::string_view text) {
+    std::set<std::string> leaked;
+    for (const auto& c : Find(text)) {
+      if (!reader.entitled.contains(c)) leaked.insert(c);
+    }
+    EXPECT_TRUE(leaked.empty()) << reader.name << " " << where << " shows " << Join(leaked) << "\n"
+                                << text.substr(0, 3000);
+  }
+  void CheckedGet(const Reader& reader, const std::string& target) {
+    api::http::Response r = Get(reader, target);
+    std::string all = std::to_string(r.status) + " " + r.content_type + "\n";
+    for (const auto& [name, value] : r.headers) all += name + ": " + value + "\n";
+    all += r.body;
+    ExpectNoLeak(reader, "GET " + target + " (" + std::to_string(r.status) + ")", all);
+    ++requests_[reader.name];
+    if (r.status == 200) ++successes_[reader.name];
+  }
+
+  std::unique_ptr<StoryNetwork> net_;
+  std::unique_ptr<cli::StoryClient> c_;
+  api::http::ParsedUrl url_;
+  std::unique_ptr<api::http::Client> http_;
+  std::vector<std::string> tx_ids_;
+  std::map<std::string, int> requests_, successes_;
+};
+
+TEST_F(HostileReader, NoCanaryReachesAReaderNotEntitledToIt) {
+  // --- seed every protected field ------------------------------------------------------------
+  crypto::KeyPair imp = Admit("HR-IMP", {"IMPORTER"}, "US", {{"iorNumber", kIor}});
+  crypto::KeyPair third = Admit("HR-THIRD", {"IMPORTER"}, "US", {{"iorNumber", kThirdIor}});
+  crypto::KeyPair certifier = Admit("HR-MXP", {"PRODUCER", "EXPORTER"}, "MX");
+  crypto::KeyPair broker = Admit("HR-BRK", {"BROKER"}, "US");
+  crypto::KeyPair rh = Admit("HR-RH", {"RIGHTS_HOLDER"}, "US");
+  crypto::KeyPair l1 = Admit("HR-L1", {"LICENSEE", "IMPORTER"}, "US");
+  const std::string recordation = "TMK 26-00077";
+
+  At("2024-06-01");
+  Commit("recordation", rh, "ipr.recordation.apply",
+         {{"recordationNo", recordation},
+          {"rightType", "TRADEMARK"},
+          {"registrationNo", "5123457"},
+          {"mark", "HRMARK"},
+          {"intlClasses", {25}},
+          {"goodsDescription", "Shirts"},
+          {"placesOfManufacture", {"Hanoi, VN"}},
+          {"validUntil", "2029-12-31"}});
+  At("2024-06-15");
+  Commit("approval", c_->customs(), "ipr.recordation.approve", {{"recordationNo", recordation}});
+  At("2024-12-01");
+  Commit("licence", rh, "ipr.license.issue",
+         {{"licenseId", "HR-L1-LIC"},
+          {"licensee", "HR-L1"},
+          {"recordationRefs", {recordation}},
+          {"rightType", "TRADEMARK"},
+          {"products",
+           {{{"description", "HRMARK shirts"},
+             {"htsPrefixes", {"6109"}},
+             {"physicalFeatures", {{"logoPlacement", kLogo}}}}}},
+          {"permissions", {"MANUFACTURE", "IMPORT"}},
+          {"countriesOfManufacture", {"VN"}},
+          {"quantityLimit", 10000},
+          {"validFrom", "2025-01-01"},
+          {"validTo", "2027-01-01"}});
+
+  At("2024-12-20");
+  const std::string file = std::string("%PDF-1.4\n% ") + kFileText + "\n%%EOF\n";
+  const std::string file_hash = cli::Sha256Hex(file);
+  json cert = st::UsmcaCert("HR-CERT", "HR-IMP", file_hash);
+  cert["certifierRole"] = "EXPORTER";
+  cert["producer"] = "AVAILABLE_UPON_REQUEST";
+  cert["producerOnRequest"] = st::PartyJson(kProducer, "MX");
+  Commit("blanket cert", certifier, "cert.issue", cert);
+  EXPECT_EQ(cli::StatusOf(c_->Upload(certifier, file_hash, "HR-CERT", file)), "201");
+  json single = st::UsmcaCert("HR-CERT-1", "HR-IMP", cli::Sha256Hex("single shipment"));
+  single["singleShipment"] = true;
+  single.erase("blanketFrom");
+  single.erase("blanketTo");
+  Commit("single-shipment cert", certifier, "cert.issue", single);
+  Commit("document", imp, "document.anchor",
+         {{"docId", "HR-DOC"},
+          {"docType", "INVOICE"},
+          {"contentHash", cli::Sha256Hex("invoice")},
+          {"issuer", kIssuer},
+          {"metadata", {{"note", kMeta}}}});
+
+  At("2025-03-10");
+  const std::string e1 = st::EntryNo("7700001");
+  const std::string e2 = st::EntryNo("7700002");
+  const std::string e3 = st::EntryNo("7700003");
+  json line = st::Line(1, "8708300050", "S", "HR-CERT", 13579.24);
+  line["mid"] = kMid;
+  json entry = st::EntryBody(e1, "HR-IMP", {line}, "2025-03-10");
+  entry["iorNumber"] = kIor;
+  entry["shipmentRef"] = kShipment;
+  cli::TxResult filed = Commit("entry", imp, "entry.file", entry);
+  json entry2 =
+      st::EntryBody(e2, "HR-IMP", {st::Line(1, "8708300050", "S", "HR-CERT-1")}, "2025-03-10");
+  entry2["iorNumber"] = kIor;
+  entry2["shipmentRef"] = kSingleShipment;
+  Commit("entry on the single-shipment cert", imp, "entry.file", entry2);
+  // A broker without delegation tries to file for the importer.
+  json by_broker = st::EntryBody(st::EntryNo("7700004"), "HR-IMP",
+                                 {st::Line(1, "8708300050", "S", "HR-CERT")}, "2025-03-10");
+  by_broker["iorNumber"] = kIor;
+  cli::TxResult refused = c_->Submit(broker, "entry.file", by_broker);
+  EXPECT_EQ(refused.code, "NOT_AUTHORIZED_FILER");
+  tx_ids_.push_back(refused.tx_id);
+
+  At("2025-03-11");
+  Commit("assessment", l1, "ipr.assess",
+         {{"entryNumber", e3},
+          {"lineNo", 1},
+          {"importer", "HR-L1"},
+          {"hts10", "6109.10.0012"},
+          {"countryOfOrigin", "VN"},
+          {"mid", kAssessMid},
+          {"quantity", 100},
+          {"importDate", "2025-03-10"},
+          {"brand", "HRMARK"},
+          {"recordationRefs", {recordation}},
+          {"licenseRefs", {"HR-L1-LIC"}}});
+  At("2025-04-01");
+  Commit("case", c_->customs(), "case.open",
+         {{"caseId", "HR-CASE"},
+          {"claimIds", {e1 + "#1"}},
+          {"method", "QUESTIONNAIRE"},
+          {"addressee", "HR-IMP"}});
+  // The third party presents a copy of the importer's document that does not match.
+  cli::TxResult mismatch =
+      c_->Submit(third, "document.present",
+                 {{"docId", "HR-DOC"}, {"presentedHash", cli::Sha256Hex("forged invoice")}});
+  EXPECT_EQ(mismatch.code, "DOCUMENT_HASH_MISMATCH");
+  tx_ids_.push_back(mismatch.tx_id);
+  ASSERT_FALSE(HasFailure()) << "seeding failed; the walk would prove nothing";
+
+  // --- the readers ----------------------------------------------------------------------------
+  const Reader anonymous{"unsigned", nullptr, {}};
+  const Reader third_party{"third party", &third, {}};
+  const Reader the_certifier{"certifier", &certifier, {kProducer, kFileText, kSingleShipment}};
+  const Reader the_broker{"broker without delegation", &broker, {}};
+  const Reader the_importer{
+      "importer", &imp, {kShipment, kSingleShipment, kMid, kValue, kValueCents, kIssuer, kMeta}};
+  std::set<std::string> all_but_ior(AllCanaries().begin(), AllCanaries().end());
+  for (const char* ior : {kIor, kIorUndashed, kThirdIor}) all_but_ior.erase(ior);
+  const Reader customs{"customs", &c_->customs(), all_but_ior};
+  const std::vector<const Reader*> readers = {&anonymous,  &third_party,  &the_certifier,
+                                              &the_broker, &the_importer, &customs};
+
+  // --- positive controls: the canaries are there for those entitled to them ------------------
+  auto shows = [&](const Reader& reader, const std::string& target, const std::string& canary) {
+    api::http::Response r = Get(reader, target);
+    EXPECT_EQ(r.status, 200) << reader.name << " " << target << ": " << r.body;
+    EXPECT_TRUE(Find(r.body).contains(canary))
+        << reader.name << " " << target << " lacks " << canary << ": " << r.body.substr(0, 2000);
+  };
+  shows(the_importer, "/v1/entries/" + e1, kShipment);
+  shows(the_importer, "/v1/entries/" + e1, kMid);
+  shows(customs, "/v1/entries/" + e1, kValueCents);
+  shows(the_certifier, "/v1/certifications/HR-CERT", kProducer);
+  shows(customs, "/v1/certifications/HR-CERT", kProducer);
+  shows(the_importer, "/v1/documents/HR-DOC", kMeta);
+  shows(the_importer, "/v1/documents/HR-DOC", kIssuer);
+  shows(customs, "/v1/attachments/" + file_hash, kFileText);
+  shows(customs, "/v1/licences/HR-L1-LIC", kLogo);
+  shows(customs, "/v1/assessments/" + e3 + "%231", kAssessMid);
+  // The importer's full inclusion bundle carries the envelope in base64: the scan decodes it.
+  shows(the_importer, "/v1/proofs/inclusion/" + filed.tx_id, kShipment);
+
+  // A state proof carries the whole record: the certifier and customs get one of the
+  // certification, the importer (who may not see producerOnRequest) does not.
+  const std::string cert_proof = "/v1/state/proof?key=cert%2FHR-CERT";
+  EXPECT_EQ(Get(the_certifier, cert_proof).status, 200);
+  EXPECT_EQ(Get(customs, cert_proof).status, 200);
+  EXPECT_EQ(Get(the_importer, cert_proof).status, 403);
+  EXPECT_EQ(Get(the_importer, "/v1/state/proof?key=entry%2F" + e1).status, 200);
+
+  // --- the walk of every GET route of the OpenAPI document ------------------------------------
+  api::http::Response spec_response = Get(anonymous, "/v1/openapi.json");
+  ASSERT_EQ(spec_response.status, 200);
+  json spec = json::parse(spec_response.body, nullptr, false);
+  ASSERT_TRUE(spec.is_object() && spec.contains("paths"));
+
+  api::http::Response health = Get(anonymous, "/health");
+  const uint64_t height = json::parse(health.body).value("height", uint64_t{0});
+  ASSERT_GT(height, 10u);
+  std::vector<std::string> heights;
+  for (uint64_t h = 1; h <= height; ++h) heights.push_back(std::to_string(h));
+  auto key_text = [](const auto& key) { return std::string(key.begin(), key.end()); };
+  const std::vector<std::string> state_keys = {key_text(trade::OrgKey("HR-IMP")),
+                                               key_text(trade::OrgKey("HR-THIRD")),
+                                               key_text(trade::MemberKeyKey(imp.public_key.hex())),
+                                               trade::CertStateKey("HR-CERT"),
+                                               trade::CertClaimsKey("HR-CERT"),
+                                               trade::CertStateKey("HR-CERT-1"),
+                                               trade::EntryStateKey(e1),
+                                               trade::EntryStateKey(e2),
+                                               trade::ClaimStateKey(e1 + "#1"),
+                                               trade::CaseStateKey("HR-CASE"),
+                                               key_text(trade::DocumentKey("HR-DOC")),
+                                               key_text(trade::DocumentKey("HR-CERT")),
+                                               key_text(trade::DocumentHashKey(file_hash)),
+                                               key_text(trade::RecordationKey(recordation)),
+                                               key_text(trade::LicenceKey("HR-L1-LIC")),
+                                               key_text(trade::LicenceUsedKey("HR-L1-LIC")),
+                                               key_text(trade::AssessmentKey(e3, 1)),
+                                               "config/ior-salt",
+                                               "org/\xff\xfe"};
+  std::vector<std::string> ids = tx_ids_;
+  ids.push_back(std::string(64, '0'));
+  const std::map<std::string, std::vector<std::string>> values = {
+      {"id", ids},
+      {"height", heights},
+      {"from", {"1", "2"}},
+      {"to", {std::to_string(height)}},
+      {"orgId", {"HR-IMP", "HR-THIRD", "HR-MXP", "HR-BRK", "HR-L1", "NOPE"}},
+      {"docId", {"HR-DOC", "HR-CERT", "HR-CERT-1", "NOPE"}},
+      {"certId", {"HR-CERT", "HR-CERT-1", "NOPE"}},
+      {"entryNumber", {e1, e2, e3, "NOPE"}},
+      {"claimId", {e1 + "#1", e2 + "#1", "NOPE"}},
+      {"caseId", {"HR-CASE", "NOPE"}},
+      {"recordationNo", {recordation, "NOPE"}},
+      {"licenseId", {"HR-L1-LIC", "NOPE"}},
+      {"assessmentId", {e3 + "#1", "NOPE"}},
+      {"sha256", {file_hash, cli::Sha256Hex("invoice"), std::string(64, 'a')}},
+      {"key", state_keys},
+  };
+
+  std::vector<std::string> targets;
+  int routes = 0;
+  for (const auto& [path, item] : spec["paths"].items()) {
+    if (!item.contains("get")) continue;
+    const json& get = item["get"];
+    if (get["responses"]["200"].value("content", json::object()).contains("text/event-stream")) {
+      continue;  // the event stream is read below
+    }
+    ++routes;
+    // Expand {template} path parameters and required query parameters with real values.
+    std::vector<std::string> expanded = {path};
+    std::string query_names;
+    for (const json& p : get.value("parameters", json::array())) {
+      const std::string name = p.value("name", "");
+      const std::string in = p.value("in", "");
+      if (in != "path" && !(in == "query" && p.value("required", false))) continue;
+      auto v = values.find(name);
+      if (v == values.end()) {
+        ADD_FAILURE() << "no values for parameter '" << name << "' of " << path;
+        continue;
+      }
+      std::vector<std::string> next;
+      for (const auto& target : expanded) {
+        for (const auto& value : v->second) {
+          const std::string encoded = api::http::PercentEncode(value);
+          if (in == "path") {
+            std::string t = target;
+            t.replace(t.find("{" + name + "}"), name.size() + 2, encoded);
+            next.push_back(t);
+          } else {
+            next.push_back(target + (target.find('?') == std::string::npos ? "?" : "&") + name +
+                           "=" + encoded);
+          }
+        }
+      }
+      expanded = std::move(next);
+    }
+    for (const auto& t : expanded) {
+      EXPECT_EQ(t.find('{'), std::string::npos) << "unexpanded template " << t;
+      targets.push_back(t);
+    }
+  }
+  for (const std::string& subject :
+       std::vector<std::string>{"HR-CERT", "HR-DOC", e1, "HR-L1-LIC"}) {
+    targets.push_back("/v1/audit-events?limit=1000&subject=" + api::http::PercentEncode(subject));
+  }
+  targets.push_back("/v1/audit-events?limit=1000&owner=HR-IMP");
+  EXPECT_GE(routes, 20) << "the OpenAPI document lists fewer GET routes than the node serves";
+
+  for (const Reader* reader : readers) {
+    for (const auto& target : targets) CheckedGet(*reader, target);
+    EXPECT_EQ(requests_[reader->name], static_cast<int>(targets.size()));
+    EXPECT_GT(successes_[reader->name], 10) << reader->name;
+    std::cout << reader->name << ": " << requests_[reader->name] << " GETs over " << routes
+              << " routes, " << successes_[reader->name] << " answered 200\n";
+  }
+
+  // --- error paths: a cleartext IOR number is refused and never echoed ------------------------
+  {
+    ledger::TxPayload p;
+    p.chain_id = c_->chain();
+    p.type = "entry.file";
+    p.nonce = NowMs() * 1000;
+    json clear = st::EntryBody(st::EntryNo("7700005"), "HR-IMP", {line}, "2025-03-10");
+    clear["iorNumber"] = kIor;
+    p.body = core::ToBytes(clear.dump());
+    auto tx = ledger::SignedTransaction::Sign(p, imp);
+    std::string body = json{{"transaction", core::ToBase64(tx.envelope())}}.dump();
+    auto r = http_->Send("POST", url_.prefix + "/v1/transactions", body);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->status, 400);
+    EXPECT_NE(r->body.find("IOR_CLEARTEXT"), std::string::npos) << r->body;
+    EXPECT_FALSE(Find(r->body).contains(kIor)) << r->body;
+    EXPECT_EQ(Get(the_importer, "/v1/transactions/" + tx.id().hex()).status, 404);
+  }
+
+  // --- the event stream ------------------------------------------------------------------------
+  {
+    api::http::EventStreamClient open_stream(url_.host, url_.port);
+    ASSERT_TRUE(open_stream.Open(url_.prefix + "/v1/events").has_value());
+    api::http::EventStreamClient member_stream(url_.host, url_.port);
+    auto signed_headers =
+        api::SignReadHeaders(c_->chain(), third, NowMs(), "GET", "/v1/events", {});
+    ASSERT_TRUE(member_stream
+                    .Open(url_.prefix + "/v1/events", std::chrono::seconds(30),
+                          api::http::Headers(signed_headers.begin(), signed_headers.end()))
+                    .has_value());
+    cli::TxResult anchored = Commit("second document", imp, "document.anchor",
+                                    {{"docId", "HR-DOC-2"},
+                                     {"docType", "INVOICE"},
+                                     {"contentHash", cli::Sha256Hex("invoice 2")},
+                                     {"issuer", kIssuer},
+                                     {"metadata", {{"note", kMeta}}}});
+    auto read_until = [&](api::http::EventStreamClient& stream, const Reader& reader) {
+      for (int i = 0; i < 50; ++i) {
+        auto event = stream.Next(std::chrono::seconds(20));
+        EXPECT_TRUE(event.has_value()) << reader.name;
+        if (!event.has_value()) return json();
+        ExpectNoLeak(reader, "event", event->data);
+        json data = json::parse(event->data, nullptr, false);
+        if (data.is_object() && data.value("height", uint64_t{0}) >= anchored.height) return data;
+      }
+      ADD_FAILURE() << reader.name << ": no event for height " << anchored.height;
+      return json();
+    };
+    json open_event = read_until(open_stream, anonymous);
+    EXPECT_FALSE(open_event.contains("transactions")) << open_event.dump();
+    EXPECT_TRUE(open_event.contains("hash")) << open_event.dump();
+    json member_event = read_until(member_stream, third_party);
+    ASSERT_TRUE(member_event.contains("transactions")) << member_event.dump();
+    EXPECT_NE(member_event["transactions"].dump().find(anchored.tx_id), std::string::npos);
+  }
+
+  // --- a third party's proof: the id is in the log, the body is not in the proof -------------
+  {
+    api::http::Response proof = Get(third_party, "/v1/proofs/inclusion/" + filed.tx_id);
+    ASSERT_EQ(proof.status, 200) << proof.body;
+    json bundle = json::parse(proof.body);
+    EXPECT_EQ(bundle.value("kind", ""), "tradeledger.proof.inclusion-id.v1");
+    const fs::path proof_file = net_->dir() / "third-party-proof.json";
+    std::ofstream(proof_file) << proof.body;
+    CommandResult ok = RunCommand({TradeledgerBinary(), "verify", "--proof", proof_file.string(),
+                                   "--validators", net_->validators_file()},
+                                  std::chrono::seconds(30));
+    EXPECT_EQ(ok.exit_code, 0) << ok.output;
+    std::string other_id = tx_ids_.front();
+    ASSERT_NE(other_id, filed.tx_id);
+    bundle["tx_id"] = other_id;
+    std::ofstream(proof_file, std::ios::trunc) << bundle.dump();
+    CommandResult forged =
+        RunCommand({TradeledgerBinary(), "verify", "--proof", proof_file.string(), "--validators",
+                    net_->validators_file()},
+                   std::chrono::seconds(30));
+    EXPECT_NE(forged.exit_code, 0) << forged.output;
+  }
+
+  // --- the validator's files after `net down` ---------------------------------------------------
+  CommandResult down = net_->Stop();
+  ASSERT_EQ(down.exit_code, 0) << down.output;
+  const std::vector<std::string> iors = {kIor, kIorUndashed, kThirdIor};
+  int files = 0;
+  int stores = 0;
+  bool bodies_on_disk = false;  // positive control: the shipment reference is in the log
+  for (const auto& entry_path : fs::recursive_directory_iterator(net_->dir())) {
+    if (entry_path.is_regular_file()) {
+      ++files;
+      const std::string bytes = ReadFile(entry_path.path());
+      for (const auto& ior : iors) {
+        EXPECT_EQ(bytes.find(ior), std::string::npos) << entry_path.path() << " holds " << ior;
+      }
+    }
+    if (entry_path.is_directory() && fs::exists(entry_path.path() / "CURRENT")) {
+      // Table files are LZ4/Zstd-compressed: read every value through RocksDB as well.
+      storage::RocksDbOptions options;
+      options.create_if_missing = false;
+      auto store = storage::RocksDbStore::Open(entry_path.path().string(), options);
+      ASSERT_TRUE(store.has_value()) << entry_path.path() << ": " << store.error().ToString();
+      ++stores;
+      auto it = (*store)->Scan({});
+      for (; it->Valid(); it->Next()) {
+        std::string_view k = core::AsStringView(it->key());
+        std::string_view v = core::AsStringView(it->value());
+        for (const auto& ior : iors) {
+          EXPECT_EQ(k.find(ior), std::string::npos) << entry_path.path() << " key holds " << ior;
+          EXPECT_EQ(v.find(ior), std::string::npos) << entry_path.path() << " value holds " << ior;
+        }
+        bodies_on_disk = bodies_on_disk || v.find(kShipment) != std::string_view::npos;
+      }
+      EXPECT_TRUE(it->status().has_value()) << entry_path.path();
+    }
+  }
+  EXPECT_GT(files, 10);
+  EXPECT_GE(stores, 1);
+  EXPECT_TRUE(bodies_on_disk) << "the scan of the stores found no transaction body";
+}
+
+}  // namespace
+}  // namespace tradeledger::stories_test
