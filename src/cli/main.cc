@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "cli/bench.h"
+#include "cli/ceremony_commands.h"
 #include "cli/commands.h"
 #include "cli/node_client.h"
 
@@ -50,6 +51,8 @@ int main(int argc, char** argv) {
   auto* net_down = net->add_subcommand("down", "Stop every node of the network");
   net_down->add_option("--dir", net_dir, "Network directory")->required();
   net_down->callback([&] { exit_code = cli::NetDown(net_dir); });
+
+  cli::AddCeremonyCommands(app, exit_code);
 
   std::string key_out;
   auto* keygen = app.add_subcommand("keygen", "Generate an Ed25519 key file (mode 0600)");

@@ -1,9 +1,11 @@
 // `tradeledger net init|up|down`: a local network in one directory.
 //
 //   DIR/genesis.json        the chain's genesis (its hash is the chain id)
+//   DIR/genesis.signoffs.json  every validator's sign-off of it (node/genesis_signoff.h)
+//   DIR/customs/            the customs administrator's admin.key and public customs.json
 //   DIR/validators.json     chain id and validator keys, for `tradeledger verify`
 //   DIR/nodeI/config.json   node I's configuration
-//   DIR/nodeI/validator.key node I's key (mode 0600)
+//   DIR/nodeI/validator.key node I's key (mode 0600); DIR/nodeI/operator.json its public part
 //   DIR/nodeI/data/         node I's RocksDB data directory
 //   DIR/nodeI/node.log      node I's log; DIR/nodeI/node.pid while it runs
 #include <filesystem>
@@ -11,6 +13,7 @@
 #include <thread>
 
 #include "api/http/http_client.h"
+#include "cli/ceremony.h"
 #include "cli/commands.h"
 #include "cli/process.h"
 #include "cli/tls_certs.h"
@@ -24,15 +27,6 @@ namespace tradeledger::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// U.S. federal holidays (observed dates), the default non-business days of a local network.
-const std::vector<std::string> kUsFederalHolidays = {
-    "2024-01-01", "2024-01-15", "2024-02-19", "2024-05-27", "2024-06-19", "2024-07-04",
-    "2024-09-02", "2024-10-14", "2024-11-11", "2024-11-28", "2024-12-25", "2025-01-01",
-    "2025-01-20", "2025-02-17", "2025-05-26", "2025-06-19", "2025-07-04", "2025-09-01",
-    "2025-10-13", "2025-11-11", "2025-11-27", "2025-12-25", "2026-01-01", "2026-01-19",
-    "2026-02-16", "2026-05-25", "2026-06-19", "2026-07-03", "2026-09-07", "2026-10-12",
-    "2026-11-11", "2026-11-26", "2026-12-25"};
 
 bool WriteText(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
@@ -64,109 +58,82 @@ bool Healthy(const node::NodeConfig& config, const std::string& network_dir) {
 }  // namespace
 
 int NetInit(const NetInitOptions& o) {
-  if (o.validators < 1 || o.validators == 2 || o.validators == 3 || o.validators > 64) {
-    std::fprintf(stderr,
-                 "tradeledger net init: --validators must be 1 (a network of one) or 4 to 64 "
-                 "(n = 3f+1 tolerates f faulty validators; 2 or 3 tolerate none)\n");
+  auto fail = [](const std::string& what) {
+    std::fprintf(stderr, "tradeledger net init: %s\n", what.c_str());
     return 1;
+  };
+  if (o.validators < 1 || o.validators == 2 || o.validators == 3 || o.validators > 64) {
+    return fail(
+        "--validators must be 1 (a network of one) or 4 to 64 (n = 3f+1 tolerates f faulty "
+        "validators; 2 or 3 tolerate none)");
   }
   const uint16_t p2p_base =
       o.p2p_base_port != 0 ? o.p2p_base_port : static_cast<uint16_t>(o.base_port + 100);
   if (o.base_port + o.validators > 65536 || p2p_base + o.validators > 65536) {
-    std::fprintf(stderr, "tradeledger net init: ports out of range\n");
-    return 1;
+    return fail("ports out of range");
   }
   fs::path dir(o.dir);
-  if (fs::exists(dir / "genesis.json")) {
-    std::fprintf(stderr, "tradeledger net init: %s already holds a network\n", o.dir.c_str());
-    return 1;
-  }
+  if (fs::exists(dir / "genesis.json")) return fail(o.dir + " already holds a network");
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) {
-    std::fprintf(stderr, "tradeledger net init: %s: %s\n", o.dir.c_str(), ec.message().c_str());
-    return 1;
-  }
-  std::vector<node::GenesisValidator> validators;
+  if (ec) return fail(o.dir + ": " + ec.message());
+  // The ceremony of cli/ceremony.h, every party's directory under one root: each validator's
+  // key and public operator file, customs' key and public file, the genesis assembled from the
+  // public files, every validator's sign-off, and each node's config derived from the genesis.
+  AssembleOptions assemble;
+  assemble.chain_name = o.chain_name;
+  assemble.ledger_clock = o.ledger_clock;
+  assemble.out = (dir / "genesis.json").string();
+  auto node_dir = [&](int i) { return dir / ("node" + std::to_string(i)); };
   for (int i = 1; i <= o.validators; ++i) {
-    fs::path node_dir = dir / ("node" + std::to_string(i));
-    fs::create_directories(node_dir, ec);
-    crypto::KeyPair key = crypto::KeyPair::Generate();
-    if (auto ok = crypto::WriteKeyFile((node_dir / "validator.key").string(), key); !ok) {
-      std::fprintf(stderr, "tradeledger net init: %s\n", ok.error().ToString().c_str());
-      return 1;
+    std::string address = "127.0.0.1:" + std::to_string(p2p_base + i - 1);
+    if (auto ok = OperatorInit(node_dir(i).string(), "validator-" + std::to_string(i), address);
+        !ok) {
+      return fail(ok.error().ToString());
     }
-    validators.push_back({"validator-" + std::to_string(i), key.public_key});
+    assemble.operator_files.push_back((node_dir(i) / "operator.json").string());
+  }
+  if (!o.bare) {
+    if (auto ok = CustomsInit((dir / "customs").string(), "CBP",
+                              "U.S. Customs and Border Protection", "US");
+        !ok) {
+      return fail(ok.error().ToString());
+    }
+    assemble.customs_file = (dir / "customs" / "customs.json").string();
+  }
+  if (!o.ledger_clock.empty()) {
+    if (auto start = trade::ParseInstant(o.ledger_clock); !start) {
+      return fail("--ledger-clock: " + start.error().ToString());
+    }
+  }
+  auto chain_id = AssembleGenesis(assemble);
+  if (!chain_id) return fail(chain_id.error().ToString());
+  const std::string signoffs = (dir / "genesis.signoffs.json").string();
+  for (int i = 1; i <= o.validators; ++i) {
+    auto signed_off =
+        SignGenesisFile(assemble.out, (node_dir(i) / "validator.key").string(), signoffs);
+    if (!signed_off) return fail(signed_off.error().ToString());
   }
   for (int i = 1; i <= o.validators; ++i) {
-    fs::path node_dir = dir / ("node" + std::to_string(i));
-    node::NodeConfig config;
-    config.data_dir = "data";
-    config.key_file = "validator.key";
-    config.genesis_file = "../genesis.json";
+    OperatorConfigOptions config;
+    config.dir = node_dir(i).string();
+    config.genesis_file = assemble.out;
+    config.signoffs_file = signoffs;
     config.http_port = static_cast<uint16_t>(o.base_port + i - 1);
-    config.p2p_port = static_cast<uint16_t>(p2p_base + i - 1);
-    for (int j = 1; j <= o.validators && o.validators > 1; ++j) {
-      if (j == i) continue;
-      config.peers.push_back({validators[j - 1].name, validators[j - 1].public_key, "127.0.0.1",
-                              static_cast<uint16_t>(p2p_base + j - 1)});
-    }
-    if (!WriteText(node_dir / "config.json", config.Render())) {
-      std::fprintf(stderr, "tradeledger net init: cannot write %s\n",
-                   (node_dir / "config.json").c_str());
-      return 1;
-    }
+    if (auto ok = WriteOperatorConfig(config); !ok) return fail(ok.error().ToString());
   }
   if (o.tls) {
     auto ca_file = WriteNetworkTls(o.dir);
-    if (!ca_file) {
-      std::fprintf(stderr, "tradeledger net init: %s\n", ca_file.error().ToString().c_str());
-      return 1;
-    }
+    if (!ca_file) return fail(ca_file.error().ToString());
     std::printf("API over HTTPS; clients verify the nodes with --ca-file %s\n", ca_file->c_str());
   }
-  nlohmann::ordered_json extra = nlohmann::ordered_json::object();
-  if (!o.bare) {
-    // The customs authority and its administrator key, named by the genesis.
-    fs::create_directories(dir / "customs", ec);
-    crypto::KeyPair admin = crypto::KeyPair::Generate();
-    if (auto ok = crypto::WriteKeyFile((dir / "customs" / "admin.key").string(), admin); !ok) {
-      std::fprintf(stderr, "tradeledger net init: %s\n", ok.error().ToString().c_str());
-      return 1;
-    }
-    extra["customs_authority"] = {{"org_id", "CBP"},
-                                  {"legal_name", "U.S. Customs and Border Protection"},
-                                  {"country", "US"},
-                                  {"members",
-                                   {{{"public_key", admin.public_key.hex()},
-                                     {"roles", {"CBP_ADMIN", "CBP_OFFICER"}},
-                                     {"admin", true}}}}};
-    extra["ior_salt"] = crypto::KeyPair::Generate().public_key.hex();
-    extra["holidays"] = kUsFederalHolidays;
-  }
-  core::TimestampMs genesis_time = node::SystemClock().Now();
-  if (!o.ledger_clock.empty()) {
-    auto start = trade::ParseInstant(o.ledger_clock);
-    if (!start) {
-      std::fprintf(stderr, "tradeledger net init: --ledger-clock: %s\n",
-                   start.error().ToString().c_str());
-      return 1;
-    }
-    extra["ledger_clock"] = {{"start", o.ledger_clock}};
-  }
-  std::string genesis_text = node::Genesis::Render(o.chain_name, genesis_time, validators, extra);
-  auto genesis = node::Genesis::Parse(genesis_text);
-  if (!genesis) {
-    std::fprintf(stderr, "tradeledger net init: %s\n", genesis.error().ToString().c_str());
-    return 1;
-  }
-  if (!WriteText(dir / "genesis.json", genesis_text) ||
-      !WriteText(dir / "validators.json", node::RenderValidatorsFile(*genesis))) {
-    std::fprintf(stderr, "tradeledger net init: cannot write the genesis\n");
-    return 1;
+  auto genesis = node::Genesis::Load(assemble.out);
+  if (!genesis) return fail(genesis.error().ToString());
+  if (!WriteText(dir / "validators.json", node::RenderValidatorsFile(*genesis))) {
+    return fail("cannot write the validators file");
   }
   std::printf("network of %d validator(s) in %s, chain id %s\n", o.validators, o.dir.c_str(),
-              genesis->chain_id.hex().c_str());
+              chain_id->c_str());
   if (!o.bare) {
     std::printf("customs administrator key: %s\n", (dir / "customs" / "admin.key").c_str());
   }

@@ -15,6 +15,7 @@
 #include "crypto/key_file.h"
 #include "net/transport.h"
 #include "node/config.h"
+#include "node/genesis_signoff.h"
 #include "storage/rocksdb_store.h"
 
 namespace tradeledger::cli {
@@ -53,6 +54,19 @@ int RunNode(const std::string& config_path) {
   if (!key) return fail("validator key", key.error());
   auto genesis = node::Genesis::Load(config->genesis_file);
   if (!genesis) return fail("genesis " + config->genesis_file, genesis.error());
+  // Every founding validator must have signed this genesis (ADR 0022).
+  if (config->genesis_signoffs_file.empty()) {
+    return fail("genesis", core::Error{"GENESIS_NOT_SIGNED_OFF",
+                                       "the configuration names no genesis_signoffs file"});
+  }
+  auto signoffs_text = node::ReadFile(config->genesis_signoffs_file, 1 << 20);
+  if (!signoffs_text)
+    return fail("sign-offs " + config->genesis_signoffs_file, signoffs_text.error());
+  auto signoffs = node::ParseSignoffs(*signoffs_text, *genesis);
+  if (!signoffs) return fail("sign-offs " + config->genesis_signoffs_file, signoffs.error());
+  if (auto signed_off = node::CheckSignoffs(*genesis, *signoffs); !signed_off) {
+    return fail("genesis " + config->genesis_file, signed_off.error());
+  }
 
   // Signals are handled by sigwait on this thread only: block them before any thread starts.
   sigset_t signals;

@@ -89,6 +89,9 @@ core::Result<NodeConfig> NodeConfig::Parse(std::string_view text, const std::str
   TL_ASSIGN_OR_RETURN(c.data_dir, Path(j, "data_dir", base_dir));
   TL_ASSIGN_OR_RETURN(c.key_file, Path(j, "key_file", base_dir));
   TL_ASSIGN_OR_RETURN(c.genesis_file, Path(j, "genesis_file", base_dir));
+  if (j.contains("genesis_signoffs")) {
+    TL_ASSIGN_OR_RETURN(c.genesis_signoffs_file, Path(j, "genesis_signoffs", base_dir));
+  }
   if (j.contains("http")) {
     const json& h = j["http"];
     if (!h.is_object()) return core::Fail("CONFIG_INVALID", "http must be an object");
@@ -137,6 +140,7 @@ std::string NodeConfig::Render() const {
   j["data_dir"] = data_dir;
   j["key_file"] = key_file;
   j["genesis_file"] = genesis_file;
+  if (!genesis_signoffs_file.empty()) j["genesis_signoffs"] = genesis_signoffs_file;
   j["http"] = {{"address", http_address},
                {"port", http_port},
                {"threads", http_threads},

@@ -5,6 +5,8 @@
 //     "data_dir": "data",                 // RocksDB directory; created on first start
 //     "key_file": "validator.key",        // this validator's Ed25519 key (mode 0600)
 //     "genesis_file": "../genesis.json",
+//     "genesis_signoffs": "../genesis.signoffs.json",  // every founder's sign-off (ADR 0022);
+//                                         // `tradeledger node` refuses to start without it
 //     "http": {"address": "127.0.0.1", "port": 7711, "threads": 2,
 //              "max_body_bytes": 8388608,   // the largest attachment
 //              "tls_cert": "tls_cert.pem",  // optional, both or neither: serve HTTPS only, with
@@ -44,6 +46,7 @@ struct NodeConfig {
   std::string data_dir;
   std::string key_file;
   std::string genesis_file;
+  std::string genesis_signoffs_file;  // node/genesis_signoff.h
   std::string http_address = "127.0.0.1";
   uint16_t http_port = 0;  // 0: any free port (printed at start)
   int http_threads = 2;

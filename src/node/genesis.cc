@@ -22,7 +22,15 @@ core::Result<std::vector<GenesisValidator>> ParseValidators(const nlohmann::json
     if (!key) return core::Fail(code, "validator public_key must be 64 hex digits");
     std::string name = v.contains("name") && v["name"].is_string() ? v["name"].get<std::string>()
                                                                    : key->hex().substr(0, 8);
-    out.push_back({name, *key});
+    std::string address;
+    if (v.contains("address")) {
+      if (!v["address"].is_string()) return core::Fail(code, "validator address must be a string");
+      address = v["address"].get<std::string>();
+      if (auto ok = ParseHostPort(address); !ok) {
+        return core::Fail(code, "validator " + name + ": " + ok.error().detail);
+      }
+    }
+    out.push_back({name, *key, address});
   }
   return out;
 }
@@ -37,6 +45,31 @@ core::Result<ledger::ValidatorSet> SetOf(const std::vector<GenesisValidator>& va
 }
 
 }  // namespace
+
+core::Result<std::pair<std::string, uint16_t>> ParseHostPort(std::string_view address) {
+  size_t colon = address.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == address.size()) {
+    return core::Fail("ADDRESS_INVALID",
+                      "address must be host:port, not '" + std::string(address) + "'");
+  }
+  std::string host(address.substr(0, colon));
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty() || host.find_first_of(" /\t") != std::string::npos ||
+      (host.find(':') != std::string::npos && address.front() != '[')) {
+    return core::Fail("ADDRESS_INVALID", "bad host in '" + std::string(address) + "'");
+  }
+  uint32_t port = 0;
+  for (char c : address.substr(colon + 1)) {
+    if (c < '0' || c > '9' || port > 65535) {
+      return core::Fail("ADDRESS_INVALID", "bad port in '" + std::string(address) + "'");
+    }
+    port = port * 10 + static_cast<uint32_t>(c - '0');
+  }
+  if (port == 0 || port > 65535) {
+    return core::Fail("ADDRESS_INVALID", "port out of range in '" + std::string(address) + "'");
+  }
+  return std::pair{host, static_cast<uint16_t>(port)};
+}
 
 core::Result<Genesis> Genesis::Parse(std::string_view file_bytes) {
   auto json = nlohmann::json::parse(file_bytes, nullptr, false);
@@ -73,7 +106,9 @@ std::string Genesis::Render(const std::string& chain_name, core::TimestampMs gen
   j["genesis_time_ms"] = genesis_time.value;
   j["validators"] = nlohmann::ordered_json::array();
   for (const auto& v : validators) {
-    j["validators"].push_back({{"name", v.name}, {"public_key", v.public_key.hex()}});
+    nlohmann::ordered_json entry = {{"name", v.name}, {"public_key", v.public_key.hex()}};
+    if (!v.address.empty()) entry["address"] = v.address;
+    j["validators"].push_back(std::move(entry));
   }
   for (const auto& [key, value] : extra.items()) j[key] = value;
   return j.dump(2) + "\n";

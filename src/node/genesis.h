@@ -3,7 +3,9 @@
 //   {
 //     "chain_name": "tradeledger-demo",
 //     "genesis_time_ms": 1735689600000,
-//     "validators": [ {"name": "validator-1", "public_key": "<64 hex>"} , ... ],
+//     "validators": [ {"name": "validator-1", "public_key": "<64 hex>",
+//                      "address": "host:port"} , ... ],   (address: optional, the validator
+//                                                          transport endpoint peers dial)
 //     "customs_authority": {...}, "ior_salt": "<hex>", "holidays": [...],  (trade layer)
 //     "ledger_clock": {"start": "<instant>"}                               (optional)
 //   }
@@ -25,9 +27,19 @@
 namespace tradeledger::node {
 
 struct GenesisValidator {
+  GenesisValidator() = default;
+  GenesisValidator(std::string name_, ledger::PublicKey key, std::string address_ = {})
+      : name(std::move(name_)), public_key(key), address(std::move(address_)) {}
+
   std::string name;
   ledger::PublicKey public_key;
+  // The validator transport endpoint its operator published ("host:port"), from which the
+  // other operators' configs list their peers (ADR 0022); empty if the genesis names none.
+  std::string address;
 };
+
+// Splits "host:port" (a name, an IPv4 literal or a bracketed IPv6 literal; port 1..65535).
+core::Result<std::pair<std::string, uint16_t>> ParseHostPort(std::string_view address);
 
 struct Genesis {
   std::string chain_name;
