@@ -101,6 +101,8 @@ void Gateway::Handle(http::Request request, http::Responder respond) {
     if (path == "/v1/events") return respond(Events(reader->sees_ids()));
   }
   if (path == "/health") return reply(Health());
+  if (path == "/health/live") return reply(Live());
+  if (path == "/health/ready") return reply(Ready());
   if (path == "/v1/validators") return reply(Validators());
   if (path == "/metrics") {
     http::Response r;
@@ -190,6 +192,21 @@ http::Response Gateway::Validators() {
                                {"validators", std::move(members)}});
   }
   return Json(200, file);
+}
+
+http::Response Gateway::Live() {
+  return Json(node_.healthy() ? 200 : 503, {{"status", node_.healthy() ? "live" : "failed"}});
+}
+
+http::Response Gateway::Ready() {
+  node::Node::Readiness r = node_.readiness();
+  json body = {{"status", r.ready ? "ready" : "not_ready"},
+               {"height", r.height},
+               {"seen_height", r.seen_height},
+               {"connected_peers", r.connected_peers},
+               {"validators", r.validators}};
+  if (!r.ready) body["reason"] = r.reason;
+  return Json(r.ready ? 200 : 503, body);
 }
 
 http::Response Gateway::Health() {

@@ -47,6 +47,11 @@ class Gateway {
  private:
   void Submit(const http::Request& request, http::Responder respond);
   http::Response Health();
+  // Liveness: 200 while the node runs, 503 after a storage failure (a restart is needed).
+  http::Response Live();
+  // Readiness (node::Node::readiness): 200 when caught up with the network, else 503 with
+  // the reason code; load balancers and `net up` wait for it.
+  http::Response Ready();
   // The validators file (node/genesis.h) with every validator set change: what
   // `tradeledger verify` needs to check certificates at any height.
   http::Response Validators();

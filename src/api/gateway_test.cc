@@ -211,6 +211,14 @@ TEST_F(GatewayTest, HealthMetricsAndOpenApi) {
   auto health = Call("GET", "/health");
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(json::parse(health.body)["chain_id"], genesis_.chain_id.hex());
+  auto live = Call("GET", "/health/live");
+  EXPECT_EQ(live.status, 200);
+  EXPECT_EQ(json::parse(live.body)["status"], "live");
+  // A network of one is ready as soon as it runs: there is nobody to catch up with.
+  auto ready = Call("GET", "/health/ready");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(json::parse(ready.body)["status"], "ready");
+  EXPECT_EQ(json::parse(ready.body)["validators"], 1);
   auto metrics = Call("GET", "/metrics");
   EXPECT_NE(metrics.body.find("tradeledger_height"), std::string::npos);
   auto openapi = json::parse(Call("GET", "/v1/openapi.json").body, nullptr, false);

@@ -192,6 +192,8 @@ const std::vector<Route>& ServedRoutes() {
       {"get", "/v1/proofs/consistency", "/v1/proofs/consistency", Route::Auth::kLedger},
       {"get", "/v1/events", "/v1/events", Route::Auth::kOptional},
       {"get", "/health", "/health", Route::Auth::kPublic},
+      {"get", "/health/live", "/health/live", Route::Auth::kPublic},
+      {"get", "/health/ready", "/health/ready", Route::Auth::kPublic},
       {"get", "/v1/validators", "/v1/validators", Route::Auth::kPublic},
       {"get", "/metrics", "/metrics", Route::Auth::kPublic},
       {"get", "/v1/openapi.json", "/v1/openapi.json", Route::Auth::kPublic},

@@ -47,11 +47,12 @@ std::vector<fs::path> NodeDirs(const std::string& dir) {
   return out;
 }
 
-// GET /health; over HTTPS, verified against the network's CA, if the node serves TLS.
-bool Healthy(const node::NodeConfig& config, const std::string& network_dir) {
+// GET /health/ready (caught up with the network); over HTTPS, verified against the network's
+// CA, if the node serves TLS.
+bool Ready(const node::NodeConfig& config, const std::string& network_dir) {
   api::http::Client client(config.http_address, config.http_port,
                            {!config.http_tls_cert.empty(), NetworkCaFile(network_dir)});
-  auto r = client.Send("GET", "/health", {}, "application/json", std::chrono::seconds(2));
+  auto r = client.Send("GET", "/health/ready", {}, "application/json", std::chrono::seconds(2));
   return r && r->status == 200;
 }
 
@@ -174,10 +175,12 @@ int NetUp(const std::string& dir) {
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   for (const Started& s : started) {
-    while (!Healthy(s.config, dir)) {
+    while (!Ready(s.config, dir)) {
       if (!IsRunningTradeledger(s.pid) || std::chrono::steady_clock::now() > deadline) {
-        std::fprintf(stderr, "tradeledger net up: %s did not start; see %s\n", s.dir.c_str(),
-                     (s.dir / "node.log").c_str());
+        std::fprintf(
+            stderr,
+            "tradeledger net up: %s did not start or is not ready (GET /health/ready); see %s\n",
+            s.dir.c_str(), (s.dir / "node.log").c_str());
         return 1;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));

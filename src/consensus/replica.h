@@ -172,6 +172,9 @@ class Replica {
   const std::map<std::string, uint64_t>& rejections() const { return rejections_; }
   ReplicaId id() const { return id_; }
   core::View current_view() const { return pacemaker_.current_view(); }
+  // The highest block height this replica has seen certified or proposed by anyone (its own
+  // commits included): how far the network is, as far as this replica knows.
+  core::Height max_seen_height() const { return max_seen_height_; }
   const SafetyState& safety_state() const { return safety_.state(); }
   const BlockTree& tree() const { return tree_; }
   const std::optional<TimeoutCert>& last_tc() const { return last_tc_; }
@@ -249,7 +252,6 @@ class Replica {
   // Restores a block the replica accepted before a restart (Create).
   void RestoreBlock(core::ByteSpan proposal_bytes);
   BlockNode MakeNode(const Proposal& p, const BlockNode& parent, core::Bytes bytes) const;
-  core::Height max_seen_height() const { return max_seen_height_; }
 
   const ReplicaConfig config_;
   const crypto::KeyPair key_;

@@ -1,8 +1,9 @@
 // Transactions gossiped by another validator are checked on the receiving thread before they
 // reach the mempool (Node::OnPeerFrame): a wrong chain, a bad signature and a body that fails
 // admission (a cleartext IOR number, ADR 0021) are each refused and counted by reason, and a
-// frame from a key outside the validator set is refused whole. The node is not started: the
-// refusals happen before anything is queued.
+// frame from a key outside the validator set is refused whole. Readiness follows what the
+// node has heard and how many links it has. The node is not started: the refusals happen
+// before anything is queued.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -24,13 +25,15 @@ namespace {
 
 using nlohmann::json;
 
-// Links that go nowhere: the node is never started, so it sends nothing.
+// Links that go nowhere: the node is never started, so it sends nothing. `connected` is what
+// they report as authenticated links.
 class NoLinks final : public PeerLinks {
  public:
+  size_t connected = 0;
   void SetPeers(std::vector<PeerEndpoint>) override {}
   void Send(const crypto::PublicKey&, core::Bytes) override {}
   void Broadcast(const core::Bytes&) override {}
-  size_t ConnectedPeers() const override { return 0; }
+  size_t ConnectedPeers() const override { return connected; }
   std::map<std::string, uint64_t> Rejections() const override { return {}; }
 };
 
@@ -133,6 +136,25 @@ TEST_F(GossipTest, WrongChainBadSignatureAndNonValidatorsAreRefused) {
   node_->OnPeerFrame(peer_.public_key, core::Bytes{9});
   EXPECT_EQ(Rejected("GOSSIP_MALFORMED"), 1u);
   EXPECT_EQ(Rejected("FRAME_MALFORMED"), 1u) << metrics_.Render();
+}
+
+TEST_F(GossipTest, ReadinessNeedsAPeerMessageAndLinksToAQuorum) {
+  Node::Readiness r = node_->readiness();
+  EXPECT_FALSE(r.ready);
+  EXPECT_EQ(r.reason, "NO_PEER_MESSAGE");
+  EXPECT_EQ(r.validators, 4u);
+
+  // Any consensus frame from a validator counts as hearing from the network.
+  node_->OnPeerFrame(peer_.public_key, ConsensusFrame(core::Bytes{1, 2, 3}));
+  links_.connected = 1;  // itself and one peer: below the quorum of 3
+  r = node_->readiness();
+  EXPECT_EQ(r.reason, "TOO_FEW_PEERS");
+  EXPECT_EQ(r.connected_peers, 1u);
+
+  links_.connected = 2;
+  r = node_->readiness();
+  EXPECT_TRUE(r.ready) << r.reason;
+  EXPECT_EQ(r.height, 0u);
 }
 
 }  // namespace

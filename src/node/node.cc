@@ -197,6 +197,7 @@ void Node::OnPeerFrame(const crypto::PublicKey& from, core::Bytes frame) {
   if (!parsed) return metrics_.CountPeerRejection(parsed.error().code);
   Inbound in{id, epoch, {}, {}};
   if (parsed->channel == PeerChannel::kConsensus) {
+    heard_from_peer_ = true;
     in.message.assign(parsed->body.begin(), parsed->body.end());
   } else {
     auto txs = DecodeTransactions(parsed->body);
@@ -297,8 +298,35 @@ bool Node::Step(consensus::Input input) {
     }
   }
   view_ = core_->current_view().value;
+  seen_height_ = core_->max_seen_height().value;
   metrics_.view = view_.load();
   return true;
+}
+
+Node::Readiness Node::readiness() const {
+  Readiness r;
+  r.height = chain_.tip().height.value;
+  r.seen_height = std::max(seen_height_.load(), r.height);
+  r.connected_peers = links_ != nullptr ? links_->ConnectedPeers() : 0;
+  std::shared_ptr<const std::vector<crypto::PublicKey>> validators;
+  {
+    std::lock_guard lock(validators_mu_);
+    validators = validators_;
+  }
+  r.validators = validators ? validators->size() : 1;
+  const size_t quorum = r.validators - (r.validators - 1) / 3;
+  if (!healthy()) {
+    r.reason = "FAILED";
+  } else if (r.validators > 1 && !heard_from_peer_.load()) {
+    r.reason = "NO_PEER_MESSAGE";
+  } else if (r.validators > 1 && r.connected_peers + 1 < quorum) {
+    r.reason = "TOO_FEW_PEERS";
+  } else if (r.seen_height > r.height + kReadyLag) {
+    r.reason = "CATCHING_UP";
+  } else {
+    r.ready = true;
+  }
+  return r;
 }
 
 bool Node::Apply(consensus::Action& action) {

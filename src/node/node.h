@@ -129,6 +129,21 @@ class Node {
 
   // False once the node has hit a storage failure and stopped.
   bool healthy() const { return healthy_.load(); }
+  // Readiness (GET /health/ready): whether this node is caught up with the network and can
+  // serve current reads. Not ready, with `reason`: FAILED (storage failure), NO_PEER_MESSAGE
+  // (several validators, none heard from since start), TOO_FEW_PEERS (fewer links than a
+  // quorum needs), CATCHING_UP (the network is more than kReadyLag blocks ahead).
+  static constexpr uint64_t kReadyLag = 2;
+  struct Readiness {
+    bool ready = false;
+    std::string reason;
+    uint64_t height = 0;       // this node's committed height
+    uint64_t seen_height = 0;  // the highest height it has seen from the network
+    size_t connected_peers = 0;
+    size_t validators = 0;
+  };
+  Readiness readiness() const;
+
   // The consensus core's current view (for metrics and tests).
   uint64_t view() const { return view_.load(); }
   const crypto::PublicKey& public_key() const { return key_.public_key; }
@@ -182,6 +197,8 @@ class Node {
   std::atomic<bool> running_{false};
   std::atomic<bool> healthy_{true};
   std::atomic<uint64_t> view_{0};
+  std::atomic<uint64_t> seen_height_{0};
+  std::atomic<bool> heard_from_peer_{false};
   std::thread thread_;
   std::function<void(const ledger::StoredBlock&)> listener_;
   // Consensus thread only: the armed view timer.
