@@ -35,10 +35,29 @@ int Keygen(const std::string& out) {
   return 0;
 }
 
+namespace {
+core::Result<std::string> ReadStdin(size_t max_bytes) {
+  std::string out;
+  char buffer[65536];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), stdin)) > 0) {
+    out.append(buffer, n);
+    if (out.size() > max_bytes) {
+      return core::Fail("FILE_TOO_LARGE",
+                        "standard input holds more than " + std::to_string(max_bytes) + " bytes");
+    }
+  }
+  if (std::ferror(stdin)) return core::Fail("FILE_READ_FAILED", "cannot read standard input");
+  return out;
+}
+}  // namespace
+
 int TxSubmit(const SubmitOptions& o) {
   auto key = crypto::ReadKeyFile(o.key_file);
   if (!key) return Error("tx submit", key.error().ToString());
-  auto body = node::ReadFile(o.payload_file, ledger::kMaxTransactionBytes);
+  // "-" reads the body from standard input, as git and kubectl do.
+  auto body = o.payload_file == "-" ? ReadStdin(ledger::kMaxTransactionBytes)
+                                    : node::ReadFile(o.payload_file, ledger::kMaxTransactionBytes);
   if (!body) return Error("tx submit", body.error().ToString());
   auto parsed = nlohmann::json::parse(*body, nullptr, false);
   if (parsed.is_discarded()) return Error("tx submit", o.payload_file + " is not valid JSON");

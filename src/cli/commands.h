@@ -8,7 +8,14 @@
 
 namespace tradeledger::cli {
 
-int RunNode(const std::string& config_path);
+// How `tradeledger node` logs (to stdout, through spdlog): `level` is trace, debug, info,
+// warn, error, critical or off; `format` is "text" (UTC time, level, message) or "json" (one
+// object per line: {"time", "level", "message"}).
+struct LogOptions {
+  std::string level = "info";
+  std::string format = "text";
+};
+int RunNode(const std::string& config_path, const LogOptions& log = {});
 
 struct NetInitOptions {
   int validators = 1;

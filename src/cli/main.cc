@@ -11,13 +11,19 @@
 int main(int argc, char** argv) {
   namespace cli = tradeledger::cli;
   CLI::App app{"TradeLedger: a permissioned BFT ledger for customs trade documents"};
+  app.set_version_flag("--version", "tradeledger " TL_VERSION);
   app.require_subcommand(1);
   int exit_code = 0;
 
   auto* node = app.add_subcommand("node", "Run a validator node");
   std::string config;
+  cli::LogOptions log;
   node->add_option("--config", config, "Node configuration file (JSON)")->required();
-  node->callback([&] { exit_code = cli::RunNode(config); });
+  node->add_option("--log-level", log.level, "trace, debug, info, warn, error, critical or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  node->add_option("--log-format", log.format, "text, or json: one object per line")
+      ->check(CLI::IsMember({"text", "json"}));
+  node->callback([&] { exit_code = cli::RunNode(config, log); });
 
   // For every command that talks to a node: https:// URLs are verified against this CA file.
   auto add_ca_file = [](CLI::App* command) {
@@ -67,7 +73,9 @@ int main(int argc, char** argv) {
   tx_submit->add_option("--node", submit.node_url, "Node API URL")->required();
   tx_submit->add_option("--type", submit.type, "Transaction type, e.g. document.anchor")
       ->required();
-  tx_submit->add_option("--payload", submit.payload_file, "JSON body of the transaction")
+  tx_submit
+      ->add_option("--payload", submit.payload_file,
+                   "JSON body of the transaction (a file, or - for standard input)")
       ->required();
   tx_submit->add_option("--nonce", submit.nonce, "Nonce (default: microseconds since epoch)");
   tx_submit->add_option("--timeout-ms", submit.timeout_ms, "How long to wait for the commit");

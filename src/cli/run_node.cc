@@ -1,5 +1,6 @@
 // `tradeledger node --config FILE`: runs one validator until SIGINT or SIGTERM.
 #include <pthread.h>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -43,7 +44,50 @@ class TransportLinks final : public node::PeerLinks {
 
 }  // namespace
 
-int RunNode(const std::string& config_path) {
+// The message of a log line as a JSON string's content.
+class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
+      auto u = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        dest.push_back('\\');
+        dest.push_back(c);
+      } else if (u < 0x20) {
+        for (char e : {'\\', 'u', '0', '0', kHex[u >> 4], kHex[u & 15]}) dest.push_back(e);
+      } else {
+        dest.push_back(c);
+      }
+    }
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<JsonEscapedMessage>();
+  }
+};
+
+void ConfigureLogging(const LogOptions& log) {
+  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+  if (log.format == "json") {
+    formatter->add_flag<JsonEscapedMessage>('*').set_pattern(
+        R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%*"})");
+  } else {
+    formatter->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v");
+  }
+  spdlog::set_formatter(std::move(formatter));
+  spdlog::set_level(spdlog::level::from_str(log.level));
+  net::SetLogSink([](bool warning, std::string_view message) {
+    if (warning) {
+      spdlog::warn("net: {}", message);
+    } else {
+      spdlog::info("net: {}", message);
+    }
+  });
+}
+
+int RunNode(const std::string& config_path, const LogOptions& log) {
+  ConfigureLogging(log);
   auto fail = [](const std::string& what, const core::Error& e) {
     std::fprintf(stderr, "tradeledger node: %s: %s\n", what.c_str(), e.ToString().c_str());
     return 1;

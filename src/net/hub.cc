@@ -1,13 +1,22 @@
 #include "net/hub.h"
 
+#include <atomic>
 #include <cstdio>
 #include <exception>
 
 namespace tradeledger::net {
 
-void Log(std::string_view message) {
+namespace {
+std::atomic<LogSink> log_sink{nullptr};
+void Emit(bool warning, std::string_view message) {
+  if (LogSink sink = log_sink.load()) return sink(warning, message);
   std::fprintf(stderr, "tradeledger net: %.*s\n", static_cast<int>(message.size()), message.data());
 }
+}  // namespace
+
+void SetLogSink(LogSink sink) { log_sink.store(sink); }
+void Log(std::string_view message) { Emit(true, message); }
+void LogInfo(std::string_view message) { Emit(false, message); }
 
 void Hub::Count(std::string_view code, std::string_view context) {
   uint64_t count = 0;

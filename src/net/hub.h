@@ -59,7 +59,9 @@ class Hub {
   std::map<std::string, uint64_t, std::less<>> counts_;  // guarded by counts_mu_
 };
 
-// Writes one line to stderr, prefixed "tradeledger net: ".
+// Writes one line through the log sink (SetLogSink in transport.h): a warning by default,
+// `info` for routine events (a peer connected or lost).
 void Log(std::string_view message);
+void LogInfo(std::string_view message);
 
 }  // namespace tradeledger::net

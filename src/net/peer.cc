@@ -150,6 +150,8 @@ bool Peer::OnOutboundReady(const std::shared_ptr<Connection>& connection) {
   if (shut_down_ || outbound_ != connection) return false;
   outbound_ready_ = true;
   failed_dials_ = 0;
+  LogInfo("connected to peer " + key_.hex().substr(0, 16) + " at " + host_ + ":" +
+          std::to_string(port_));
   return true;
 }
 
@@ -158,6 +160,9 @@ void Peer::OnOutboundClosed(const Connection* connection) {
     std::lock_guard lock(mu_);
     if (outbound_.get() != connection) return;
     outbound_.reset();
+    if (outbound_ready_ && !shut_down_) {
+      LogInfo("lost the connection to peer " + key_.hex().substr(0, 16) + "; redialling");
+    }
     outbound_ready_ = false;
     if (shut_down_) return;
   }

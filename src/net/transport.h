@@ -32,6 +32,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/bytes.h"
@@ -60,6 +61,12 @@ struct TransportOptions {
   std::chrono::milliseconds backoff_max{5000};  // redial delays double up to this
   int threads = 1;                              // I/O threads, 1 or 2 is plenty
 };
+
+// Where the transport's log lines go (warning: true for problems, false for routine events
+// such as a peer connecting). Default: stderr, prefixed "tradeledger net: ". Set once, before
+// Start(); the sink may be called from any transport thread.
+using LogSink = void (*)(bool warning, std::string_view message);
+void SetLogSink(LogSink sink);
 
 class Transport {
  public:

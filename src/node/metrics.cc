@@ -1,5 +1,7 @@
 #include "node/metrics.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 
 namespace tradeledger::node {
@@ -40,14 +42,28 @@ void Histogram::Render(const std::string& name, const std::string& help, std::st
   *out += name + "_count " + std::to_string(count_) + "\n";
 }
 
+namespace {
+// Logged at the 1st, 2nd, 4th, 8th, ... occurrence of each reason: a flood of bad input
+// leaves a bounded trail, a first occurrence always leaves one.
+bool LogThisOne(uint64_t count) { return (count & (count - 1)) == 0; }
+}  // namespace
+
 void Metrics::CountRejection(const std::string& reason) {
-  std::lock_guard lock(mu_);
-  ++rejected_[reason];
+  uint64_t count = 0;
+  {
+    std::lock_guard lock(mu_);
+    count = ++rejected_[reason];
+  }
+  if (LogThisOne(count)) spdlog::info("rejected a client request: {} ({} so far)", reason, count);
 }
 
 void Metrics::CountPeerRejection(const std::string& reason) {
-  std::lock_guard lock(mu_);
-  ++peer_rejected_["node"][reason];
+  uint64_t count = 0;
+  {
+    std::lock_guard lock(mu_);
+    count = ++peer_rejected_["node"][reason];
+  }
+  if (LogThisOne(count)) spdlog::warn("rejected a peer message: {} ({} so far)", reason, count);
 }
 
 void Metrics::SetPeerRejections(const std::string& source, std::map<std::string, uint64_t> totals) {

@@ -267,6 +267,12 @@ void Node::Run() {
     if (ok && timer_ && clock_.Now() >= timer_->deadline) {
       core::View timer_view = timer_->view;
       timer_.reset();
+      if (core_->config().validators.size() > 1) {
+        // With several validators an idle leader sends heartbeats: a timeout means the leader
+        // of this view is slow, down or cut off.
+        spdlog::warn("view {} timed out without progress; moving to the next view",
+                     timer_view.value);
+      }
       ok = Step({clock_.Now(), consensus::TimerFired{timer_view}});
     }
     // A tick: an idle leader looks again; a network of one goes on certifying its own blocks.
@@ -368,6 +374,7 @@ bool Node::CommitBlock(const ledger::StoredBlock& block) {
   }
   auto committed = Steady::now();
   metrics_.block_commit_seconds.Observe(std::chrono::duration<double>(committed - started).count());
+  LogProgress(block, entries->size(), committed - started);
   metrics_.height = block.header.height.value;
   ++metrics_.blocks_committed;
   metrics_.transactions_committed += entries->size();
@@ -399,6 +406,26 @@ bool Node::CommitBlock(const ledger::StoredBlock& block) {
   }
   epoch_changed_ = next->epoch != epoch_;
   return true;
+}
+
+void Node::LogProgress(const ledger::StoredBlock& block, size_t transactions,
+                       std::chrono::steady_clock::duration took) {
+  const uint64_t height = block.header.height.value;
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+  if (ms >= kSlowCommitMs) {
+    spdlog::warn("slow commit: block {} with {} transaction(s) took {} ms", height, transactions,
+                 ms);
+  }
+  const uint64_t seen = core_->max_seen_height().value;
+  if (seen > height + kReadyLag) {
+    if (!catching_up_ || height % 100 == 0) {
+      spdlog::info("catching up: at height {}, the network is at {}", height, seen);
+    }
+    catching_up_ = true;
+  } else if (catching_up_) {
+    catching_up_ = false;
+    spdlog::info("caught up at height {}", height);
+  }
 }
 
 bool Node::Reconfigure() {

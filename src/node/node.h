@@ -134,6 +134,8 @@ class Node {
   // (several validators, none heard from since start), TOO_FEW_PEERS (fewer links than a
   // quorum needs), CATCHING_UP (the network is more than kReadyLag blocks ahead).
   static constexpr uint64_t kReadyLag = 2;
+  // A block commit slower than this is logged as a warning.
+  static constexpr int64_t kSlowCommitMs = 1000;
   struct Readiness {
     bool ready = false;
     std::string reason;
@@ -168,6 +170,9 @@ class Node {
   bool Step(consensus::Input input);
   bool Apply(consensus::Action& action);
   bool CommitBlock(const ledger::StoredBlock& block);
+  // Logs a slow commit, and catch-up progress while the network is ahead.
+  void LogProgress(const ledger::StoredBlock& block, size_t transactions,
+                   std::chrono::steady_clock::duration took);
   // A core for the validator set `validators` (consensus thread, or Create).
   core::Status EnterEpoch(Chain::Validators validators);
   // After a block changed the validator set: replaces the core. False if the node stops.
@@ -198,6 +203,7 @@ class Node {
   std::atomic<bool> healthy_{true};
   std::atomic<uint64_t> view_{0};
   std::atomic<uint64_t> seen_height_{0};
+  bool catching_up_ = false;  // consensus thread only
   std::atomic<bool> heard_from_peer_{false};
   std::thread thread_;
   std::function<void(const ledger::StoredBlock&)> listener_;

@@ -241,5 +241,35 @@ TEST(NetLifecycle, InitRefusesExistingDirUpIsIdempotentDownStopsTheNode) {
   EXPECT_EQ(audit.exit_code, 0) << audit.Describe();
 }
 
+// CLI conventions: --version, and a transaction body read from standard input with
+// `--payload -`.
+TEST(CliConventions, VersionAndPayloadFromStandardInput) {
+  auto version = RunTradeledger({"--version"});
+  EXPECT_EQ(version.exit_code, 0) << version.Describe();
+  EXPECT_EQ(version.out, "tradeledger " TL_VERSION "\n");
+
+  TestNetwork net;
+  ASSERT_TRUE(net.ok()) << net.init_result().Describe();
+  auto up = net.Up();
+  ASSERT_EQ(up.exit_code, 0) << up.Describe();
+  const fs::path key = net.scratch() / "client.key";
+  ASSERT_EQ(RunTradeledger({"keygen", "--out", key.string()}).exit_code, 0);
+  const fs::path payload = net.scratch() / "stdin.json";
+  ASSERT_TRUE(WriteFile(payload, AnchorPayload("E2E-STDIN")));
+  auto submit = RunCommand({"/bin/sh", "-c",
+                            "exec \"$0\" tx submit --key \"$1\" --node \"$2\" --type "
+                            "document.anchor --payload - < \"$3\"",
+                            TradeledgerBinary(), key.string(), net.url(), payload.string()});
+  ASSERT_EQ(submit.exit_code, 0) << submit.Describe();
+  json result = json::parse(submit.out, nullptr, false);
+  ASSERT_FALSE(result.is_discarded()) << submit.out;
+  EXPECT_EQ(result.value("result_code", ""), "OK");
+  auto empty = RunTradeledger({"tx", "submit", "--key", key.string(), "--node", net.url(), "--type",
+                               "document.anchor", "--payload", "-"});
+  EXPECT_EQ(empty.exit_code, 1) << empty.Describe();  // /dev/null: not valid JSON
+  EXPECT_NE(empty.err.find("not valid JSON"), std::string::npos) << empty.Describe();
+  EXPECT_EQ(net.Down().exit_code, 0);
+}
+
 }  // namespace
 }  // namespace tradeledger::e2e
