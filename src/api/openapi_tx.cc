@@ -126,6 +126,10 @@ constexpr std::string_view kGovernanceSchemas = R"json({
     "publicKey": {"$ref": "#/components/schemas/PublicKeyHex"}}},
   "TxBody_clock_advance": {"type": "object", "description": "clock.advance (ledger_clock.cc): moves the ledger clock of a ledger-clock network forward. Codes: NOT_AUTHORIZED, CLOCK_NOT_LEDGER, PAYLOAD_INVALID, DATE_INVALID, CLOCK_BACKWARDS.", "required": ["to"], "properties": {
     "to": {"$ref": "#/components/schemas/Instant"}}},
+  "TxBody_calendar_amend": {"type": "object", "description": "calendar.amend (holiday_calendar.cc): customs adds or removes non-business days and sets the last day the calendar covers (config/holidays, config/holidays-until). A business-day deadline after that day is refused with CALENDAR_NOT_COVERED. Codes: NOT_AUTHORIZED, PAYLOAD_INVALID, DATE_INVALID, CALENDAR_INVALID (coversUntil before today, or an added day after it).", "required": ["coversUntil"], "properties": {
+    "add": {"type": "array", "maxItems": 400, "items": {"$ref": "#/components/schemas/Date"}},
+    "remove": {"type": "array", "maxItems": 400, "items": {"$ref": "#/components/schemas/Date"}},
+    "coversUntil": {"$ref": "#/components/schemas/Date"}}},
   "TxBody_validator_set": {"type": "object", "description": "validator.set (validator_set.cc, ADR 0018): replaces the validator set (add, remove, rotate) from the next block on; that block and later ones need 2f+1 commit signatures of the new set. Codes: NOT_AUTHORIZED, PAYLOAD_INVALID, VALIDATOR_SET_INVALID (not 1 or 4..64 members, duplicate or malformed key or address).", "required": ["validators"], "properties": {
     "validators": {"type": "array", "minItems": 1, "maxItems": 64, "items": {"type": "object", "required": ["name", "publicKey", "address"], "properties": {
       "name": {"type": "string", "minLength": 1, "maxLength": 64},
@@ -184,7 +188,7 @@ constexpr std::string_view kOriginSchemas = R"json({
     "portCode": {"type": "string", "minLength": 1, "maxLength": 8},
     "commercial": {"type": "boolean", "default": true, "description": "false: non-commercial importation, exempt from certification under rule 20"},
     "lines": {"type": "array", "minItems": 1, "maxItems": 999, "items": {"$ref": "#/components/schemas/EntryLine"}}}},
-  "TxBody_claim_request_correction": {"type": "object", "description": "claim.request-correction (claim_transitions.cc, rule 22): ACCEPTED | UNDER_VERIFICATION claim citing a certification -> CORRECTION_REQUESTED, due in 5 business days (config/holidays). Codes: NOT_AUTHORIZED, PAYLOAD_INVALID, CLAIM_NOT_FOUND, CLAIM_STATE_INVALID.", "required": ["claimId"], "properties": {
+  "TxBody_claim_request_correction": {"type": "object", "description": "claim.request-correction (claim_transitions.cc, rule 22): ACCEPTED | UNDER_VERIFICATION claim citing a certification -> CORRECTION_REQUESTED, due in 5 business days (config/holidays). Codes: NOT_AUTHORIZED, PAYLOAD_INVALID, CLAIM_NOT_FOUND, CLAIM_STATE_INVALID, CALENDAR_NOT_COVERED (the deadline falls after the holiday calendar's end: customs extends it with calendar.amend).", "required": ["claimId"], "properties": {
     "claimId": {"$ref": "#/components/schemas/ClaimId"},
     "reason": {"type": "string", "maxLength": 1024}}},
   "TxBody_claim_request_series": {"type": "object", "description": "claim.request-series (claim_transitions.cc, rule 20): a 30-day certification request on an ACCEPTED LOW_VALUE_EXEMPT claim, once; the claim stays ACCEPTED. Codes: NOT_AUTHORIZED, PAYLOAD_INVALID, CLAIM_NOT_FOUND, CLAIM_STATE_INVALID.", "required": ["claimId"], "properties": {
@@ -292,6 +296,7 @@ constexpr std::string_view kTypes = R"json({
   "member.add": {"schema": {"$ref": "#/components/schemas/TxBody_member_add"}, "roles": [], "signer": "an admin key of the target organisation, or a CBP_ADMIN key of customs"},
   "member.rotate": {"schema": {"$ref": "#/components/schemas/TxBody_member_rotate"}, "roles": [], "signer": "the key itself, an admin key of its organisation, or a CBP_ADMIN key of customs"},
   "member.revoke": {"schema": {"$ref": "#/components/schemas/TxBody_member_revoke"}, "roles": [], "signer": "the key itself, an admin key of its organisation, or a CBP_ADMIN key of customs"},
+  "calendar.amend": {"schema": {"$ref": "#/components/schemas/TxBody_calendar_amend"}, "roles": ["CBP_ADMIN"], "signer": "a CBP_ADMIN key of the customs organisation"},
   "clock.advance": {"schema": {"$ref": "#/components/schemas/TxBody_clock_advance"}, "roles": ["CBP_ADMIN"], "signer": "a CBP_ADMIN key of the customs organisation, on a ledger-clock network"},
   "validator.set": {"schema": {"$ref": "#/components/schemas/TxBody_validator_set"}, "roles": ["CBP_ADMIN"], "signer": "a CBP_ADMIN key of the customs organisation"},
   "delegation.grant": {"schema": {"$ref": "#/components/schemas/TxBody_delegation_grant"}, "roles": ["IMPORTER"], "signer": "an IMPORTER key of the principal"},

@@ -74,6 +74,14 @@ void Metrics::SetPeerRejections(const std::string& source, std::map<std::string,
 std::string Metrics::Render() const {
   std::string out;
   Line(&out, "tradeledger_height", "gauge", "Height of the latest committed block.", height);
+  if (int64_t days = holiday_calendar_days_left.load(); days != kNoCalendar) {
+    out +=
+        "# HELP tradeledger_holiday_calendar_days_left Days until the holiday calendar's last "
+        "covered day (business-day deadlines after it are refused; warn below 90).\n"
+        "# TYPE tradeledger_holiday_calendar_days_left "
+        "gauge\ntradeledger_holiday_calendar_days_left " +
+        std::to_string(days) + "\n";
+  }
   Line(&out, "tradeledger_blocks_committed_total", "counter", "Blocks committed by this node.",
        blocks_committed);
   Line(&out, "tradeledger_transactions_committed_total", "counter",

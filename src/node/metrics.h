@@ -42,6 +42,10 @@ class Metrics {
   std::atomic<uint64_t> view{0};             // the consensus core's current view
   std::atomic<uint64_t> peers_connected{0};  // validators with an authenticated link
   std::atomic<uint64_t> mempool_bytes{0};
+  // Days from the ledger's date at the tip to the last day the holiday calendar covers
+  // (trade/holiday_calendar.h); negative once past it; kNoCalendar (not rendered) without one.
+  static constexpr int64_t kNoCalendar = INT64_MIN;
+  std::atomic<int64_t> holiday_calendar_days_left{kNoCalendar};
   Histogram block_commit_seconds;    // execution + durable write of one block
   Histogram commit_latency_seconds;  // admission to commit, per transaction
 

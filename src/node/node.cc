@@ -6,6 +6,9 @@
 
 #include "node/peer_frames.h"
 #include "trade/admission.h"
+#include "trade/holiday_calendar.h"
+#include "trade/ledger_clock.h"
+#include "trade/time_util.h"
 
 namespace tradeledger::node {
 
@@ -425,6 +428,25 @@ void Node::LogProgress(const ledger::StoredBlock& block, size_t transactions,
   } else if (catching_up_) {
     catching_up_ = false;
     spdlog::info("caught up at height {}", height);
+  }
+  CheckCalendar(block);
+}
+
+void Node::CheckCalendar(const ledger::StoredBlock& block) {
+  const trade::StateReader& state = store_.flat_state();
+  auto end = trade::CalendarEnd(state);
+  auto now = trade::TradeTime(state, block.header.timestamp);
+  if (!end || !now || !*end) return;  // no calendar; a read failure shows on the next commit
+  const int64_t today = *now / trade::kMsPerDay;
+  const int64_t left = **end - today;
+  metrics_.holiday_calendar_days_left = left;
+  if (left < kCalendarWarningDays && today != calendar_warned_day_) {
+    calendar_warned_day_ = today;
+    spdlog::warn(
+        "the holiday calendar ends on {} ({} day(s) from the ledger's date): business-day "
+        "deadlines after it are refused (CALENDAR_NOT_COVERED) until customs extends it with "
+        "calendar.amend",
+        trade::FormatDate(**end * trade::kMsPerDay), left);
   }
 }
 

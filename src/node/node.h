@@ -136,6 +136,8 @@ class Node {
   static constexpr uint64_t kReadyLag = 2;
   // A block commit slower than this is logged as a warning.
   static constexpr int64_t kSlowCommitMs = 1000;
+  // The holiday calendar ending within this many days is logged as a warning (daily).
+  static constexpr int64_t kCalendarWarningDays = 90;
   struct Readiness {
     bool ready = false;
     std::string reason;
@@ -170,6 +172,9 @@ class Node {
   bool Step(consensus::Input input);
   bool Apply(consensus::Action& action);
   bool CommitBlock(const ledger::StoredBlock& block);
+  // Sets the holiday-calendar gauge after a commit and warns, once per ledger day, when the
+  // calendar ends within kCalendarWarningDays.
+  void CheckCalendar(const ledger::StoredBlock& block);
   // Logs a slow commit, and catch-up progress while the network is ahead.
   void LogProgress(const ledger::StoredBlock& block, size_t transactions,
                    std::chrono::steady_clock::duration took);
@@ -203,7 +208,8 @@ class Node {
   std::atomic<bool> healthy_{true};
   std::atomic<uint64_t> view_{0};
   std::atomic<uint64_t> seen_height_{0};
-  bool catching_up_ = false;  // consensus thread only
+  bool catching_up_ = false;                 // consensus thread only
+  int64_t calendar_warned_day_ = INT64_MIN;  // consensus thread only
   std::atomic<bool> heard_from_peer_{false};
   std::thread thread_;
   std::function<void(const ledger::StoredBlock&)> listener_;

@@ -6,6 +6,7 @@
 #include "trade/claim_rules.h"
 #include "trade/delegation.h"
 #include "trade/entry.h"
+#include "trade/holiday_calendar.h"
 #include "trade/id_index.h"
 #include "trade/origin_common.h"
 #include "trade/origin_reasons.h"
@@ -132,6 +133,8 @@ core::Result<TxOutcome> ExecuteClaimRequestCorrection(WorkingState& state, const
   int64_t now = BlockTime(tx);
   TL_ASSIGN_OR_RETURN(std::set<int64_t> holidays, Holidays(state));
   int64_t due = AddBusinessDays(now, kCorrectionBusinessDays, holidays);
+  TL_ASSIGN_OR_RETURN(std::optional<TxOutcome> uncovered, CheckCovered(state, due / kMsPerDay));
+  if (uncovered) return *uncovered;
   claim["correction"] = {{"requestedAt", now},         {"dueAt", due},
                          {"certId", claim["certRef"]}, {"requestedBy", actor.org.org_id},
                          {"previousState", s},         {"reason", reason->value_or("")}};

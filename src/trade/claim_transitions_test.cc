@@ -1,6 +1,7 @@
 #include "trade/claim_transitions.h"
 
 #include "trade/certification.h"
+#include "trade/holiday_calendar.h"
 #include "trade/origin_test_fixture.h"
 
 namespace tradeledger::trade {
@@ -46,6 +47,41 @@ TEST_F(ClaimTransitionsTest, Rule22CorrectionDueInFiveBusinessDays) {
 TEST_F(ClaimTransitionsTest, Rule22DueDateSkipsConfiguredHolidays) {
   ASSERT_EQ(RequestCorrection(Day("2025-06-30")).code, "OK");  // Monday; Fri 4 July is a holiday
   EXPECT_EQ(Claim(id_)["correction"]["dueAt"], Day("2025-07-08"));
+}
+
+// The fixture's calendar lists 2025's holidays only, so it covers 2025: a deadline that would
+// fall in 2026 is refused rather than counted as if 2026 had no holidays, until customs
+// extends the calendar.
+TEST_F(ClaimTransitionsTest, Rule22DeadlinePastTheCalendarIsRefusedUntilCustomsExtendsIt) {
+  auto end = CalendarEnd(state_);
+  ASSERT_TRUE(end.has_value());
+  ASSERT_TRUE(end->has_value());
+  EXPECT_EQ(FormatDate(**end * kMsPerDay), "2025-12-31");
+  TxOutcome refused = RequestCorrection(Day("2025-12-24"));
+  EXPECT_EQ(refused.code, "CALENDAR_NOT_COVERED");
+  EXPECT_NE(refused.detail.find("2025-12-31"), std::string::npos) << refused.detail;
+  EXPECT_EQ(ClaimState(id_), "ACCEPTED");  // nothing changed
+
+  Json amend = {{"add", {"2026-01-01"}}, {"coversUntil", "2026-12-31"}};
+  EXPECT_EQ(Run(importer_, "calendar.amend", amend, Day("2025-12-24")).code, "NOT_AUTHORIZED");
+  EXPECT_EQ(Run(customs_, "calendar.amend",
+                {{"add", {"2027-01-01"}}, {"coversUntil", "2026-12-31"}}, Day("2025-12-24"))
+                .code,
+            "CALENDAR_INVALID");
+  EXPECT_EQ(
+      Run(customs_, "calendar.amend", {{"coversUntil", "2025-12-01"}}, Day("2025-12-24")).code,
+      "CALENDAR_INVALID");
+  EXPECT_EQ(Run(customs_, "calendar.amend",
+                {{"add", {"2026-13-01"}}, {"coversUntil", "2026-12-31"}}, Day("2025-12-24"))
+                .code,
+            "DATE_INVALID");
+  EXPECT_EQ(Run(customs_, "calendar.amend", Json::object(), Day("2025-12-24")).code,
+            "PAYLOAD_INVALID");  // no coversUntil
+  ASSERT_EQ(Run(customs_, "calendar.amend", amend, Day("2025-12-24")).code, "OK");
+
+  // Wed 24 Dec: Fri 26, Mon 29, Tue 30, Wed 31, then Thu 1 Jan is now a holiday: due Fri 2 Jan.
+  ASSERT_EQ(RequestCorrection(Day("2025-12-24")).code, "OK");
+  EXPECT_EQ(Claim(id_)["correction"]["dueAt"], Day("2026-01-02"));
 }
 
 TEST_F(ClaimTransitionsTest, Rule22SupersedingCertWithinDeadlineRestoresAccepted) {

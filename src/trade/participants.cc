@@ -1,5 +1,6 @@
 #include "trade/participants.h"
 
+#include "trade/holiday_calendar.h"
 #include "trade/identifiers.h"
 #include "trade/ior_number.h"
 #include "trade/time_util.h"
@@ -219,6 +220,7 @@ core::Status ApplyGenesis(const Json& genesis, WorkingState& state) {
     }
     state.Put(kHolidaysKey, ToStateValue(days));
   }
+  TL_RETURN_IF_ERROR(ApplyCalendarGenesis(genesis, state));
   if (!genesis.contains("customs_authority")) return core::Ok();
   const Json& c = genesis["customs_authority"];
   if (!c.is_object()) return bad("customs_authority must be an object");

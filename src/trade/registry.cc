@@ -3,6 +3,7 @@
 #include "trade/delegation.h"
 #include "trade/document_anchor.h"
 #include "trade/document_purge.h"
+#include "trade/holiday_calendar.h"
 #include "trade/ipr_handlers.h"
 #include "trade/ledger_clock.h"
 #include "trade/origin_handlers.h"
@@ -24,6 +25,7 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
         {"member.rotate", ExecuteMemberRotate},
         {"member.revoke", ExecuteMemberRevoke},
         {"clock.advance", ExecuteClockAdvance},
+        {"calendar.amend", ExecuteCalendarAmend},
         {"validator.set", ExecuteValidatorSet},
         {"delegation.grant", ExecuteDelegationGrant},
         {"delegation.revoke", ExecuteDelegationRevoke},

@@ -168,6 +168,25 @@ TEST(Ceremony, FourOrganisationsFormANetworkFromPublicFilesAndRestoreAValidator)
                       "--node", url2, "--type", "document.anchor", "--payload", payload.string()});
   ASSERT_EQ(anchored.exit_code, 0) << anchored.Describe();
 
+  // The default calendar covers U.S. federal holidays to 2030-12-31; the gauge counts the days
+  // left from the ledger's date (validator clocks here: today).
+  {
+    api::http::Client metrics_client("127.0.0.1", http[1]);
+    SubmitResult metrics = SendJson(metrics_client, "GET", "/metrics");
+    ASSERT_EQ(metrics.status, 200);
+    const std::string raw = metrics.body.value("raw", "");  // text, not JSON
+    const std::string name = "\ntradeledger_holiday_calendar_days_left ";
+    size_t at = raw.find(name);
+    ASSERT_NE(at, std::string::npos) << raw;
+    const int64_t left = std::stoll(raw.substr(at + name.size()));
+    const int64_t today = std::chrono::duration_cast<std::chrono::hours>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count() /
+                          24;
+    const int64_t end = 22279;  // 2030-12-31 as days since 1970-01-01
+    EXPECT_NEAR(static_cast<double>(left), static_cast<double>(end - today), 1.0);
+  }
+
   // 6. Back up organisation 3's validator (stopped), start it again, commit more.
   ASSERT_EQ(nodes[2]->Stop(SIGTERM), 0);
   const fs::path backup = root.path() / "org3-data.tgz";
