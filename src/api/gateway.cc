@@ -219,8 +219,8 @@ http::Response Gateway::Health() {
                {"log_size", tip.log_size},
                {"view", node_.view()},
                {"validator", node_.public_key().hex()}};
-  const auto& validators = chain_.genesis().validator_set.validators();
-  body["leader"] = validators[node_.view() % validators.size()].hex();
+  auto validators = node_.validators();  // the set in force, after any validator.set change
+  if (!validators.empty()) body["leader"] = validators[node_.view() % validators.size()].hex();
   return Json(node_.healthy() ? 200 : 503, body);
 }
 

@@ -1,5 +1,7 @@
 #include "cli/ceremony.h"
 
+#include <arpa/inet.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -70,6 +72,12 @@ core::Result<node::GenesisValidator> ReadOperator(const std::string& path) {
   }
   v.public_key = *key;
   return v;
+}
+
+bool IsIpLiteral(const std::string& host) {
+  unsigned char buffer[sizeof(in6_addr)];
+  return ::inet_pton(AF_INET, host.c_str(), buffer) == 1 ||
+         ::inet_pton(AF_INET6, host.c_str(), buffer) == 1;
 }
 
 }  // namespace
@@ -149,6 +157,11 @@ core::Result<std::string> AssembleGenesis(const AssembleOptions& o) {
     validators.push_back(std::move(v));
   }
   ordered_json extra = ordered_json::object();
+  if (o.customs_file.empty() && !o.holidays_file.empty()) {
+    return core::Fail("HOLIDAYS_INVALID",
+                      "a holiday calendar needs a customs authority (--customs): a bare network "
+                      "has no business-day deadlines");
+  }
   if (!o.customs_file.empty()) {
     TL_ASSIGN_OR_RETURN(json c, ReadJson(o.customs_file, "CUSTOMS_FILE_INVALID"));
     auto key = crypto::PublicKey::FromHex(StringField(c, "public_key"));
@@ -267,7 +280,10 @@ core::Status WriteOperatorConfig(const OperatorConfigOptions& o) {
   config.genesis_signoffs_file = fs::relative(fs::absolute(o.signoffs_file), dir).string();
   config.http_address = o.http_address;
   config.http_port = o.http_port;
-  config.p2p_address = o.p2p_listen.empty() ? endpoint.first : o.p2p_listen;
+  // The transport binds an IP address: a published host name listens on every interface.
+  config.p2p_address = !o.p2p_listen.empty()         ? o.p2p_listen
+                       : IsIpLiteral(endpoint.first) ? endpoint.first
+                                                     : "0.0.0.0";
   config.p2p_port = endpoint.second;
   return WriteNew(dir / "config.json", config.Render());
 }

@@ -43,7 +43,8 @@ struct AssembleOptions {
 // authority, a fresh random IOR salt, the holiday calendar and the optional ledger clock.
 // Returns the chain id (hex). Fails on a malformed or duplicated operator file
 // (OPERATOR_FILE_INVALID), a bad customs file (CUSTOMS_FILE_INVALID), a bad holiday file
-// (HOLIDAYS_INVALID), a validator count other than 1 or 4..64 (VALIDATOR_COUNT_INVALID).
+// (HOLIDAYS_INVALID, also when given without a customs authority), a validator count other than 1
+// or 4..64 (VALIDATOR_COUNT_INVALID).
 core::Result<std::string> AssembleGenesis(const AssembleOptions& options);
 
 // Signs the genesis with the validator key in `key_file` and adds the sign-off to
@@ -62,7 +63,9 @@ struct OperatorConfigOptions {
   std::string signoffs_file;
   std::string http_address = "127.0.0.1";
   uint16_t http_port = 7711;
-  std::string p2p_listen;  // address to listen on; empty: the host of operator.json's address
+  // Address to listen on; empty: the host of operator.json's address if it is an IP literal,
+  // else 0.0.0.0 (every interface).
+  std::string p2p_listen;
 };
 // Writes DIR/config.json: data dir DIR/data, the key, the genesis and sign-offs (paths
 // relative to DIR), the transport port of operator.json's address, and every other genesis

@@ -2,10 +2,13 @@
 #include <pthread.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "api/attachments.h"
 #include "api/domain_routes.h"
@@ -117,6 +120,7 @@ int RunNode(const std::string& config_path, const LogOptions& log) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);  // raised by the watcher below when the node fails
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -207,13 +211,32 @@ int RunNode(const std::string& config_path, const LogOptions& log) {
                genesis->chain_id.hex().substr(0, 16), tip.height.value,
                http_options.tls ? "https" : "http", config->http_address, *port);
 
+  // A node that hit a storage failure stops validating; the process then exits with status 3
+  // so that a supervisor (systemd Restart=on-failure) restarts it.
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    while (!done.load()) {
+      if (!(*validator)->healthy()) {
+        ::kill(::getpid(), SIGUSR1);
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  });
   int signal = 0;
   sigwait(&signals, &signal);
-  spdlog::info("tradeledger node: signal {}, stopping", signal);
+  done = true;
+  watcher.join();
+  const bool failed = signal == SIGUSR1;
+  if (failed) {
+    spdlog::critical("tradeledger node: stopping after a storage failure (exit status 3)");
+  } else {
+    spdlog::info("tradeledger node: signal {}, stopping", signal);
+  }
   server.Stop();
   stop_network();
   spdlog::info("tradeledger node: stopped at height {}", (*chain)->tip().height.value);
-  return 0;
+  return failed ? 3 : 0;
 }
 
 }  // namespace tradeledger::cli

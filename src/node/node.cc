@@ -312,6 +312,11 @@ bool Node::Step(consensus::Input input) {
   return true;
 }
 
+std::vector<crypto::PublicKey> Node::validators() const {
+  std::lock_guard lock(validators_mu_);
+  return validators_ ? *validators_ : std::vector<crypto::PublicKey>{};
+}
+
 Node::Readiness Node::readiness() const {
   Readiness r;
   r.height = chain_.tip().height.value;
@@ -326,6 +331,8 @@ Node::Readiness Node::readiness() const {
   const size_t quorum = r.validators - (r.validators - 1) / 3;
   if (!healthy()) {
     r.reason = "FAILED";
+  } else if (removed_.load()) {
+    r.reason = "NOT_A_VALIDATOR";
   } else if (r.validators > 1 && !heard_from_peer_.load()) {
     r.reason = "NO_PEER_MESSAGE";
   } else if (r.validators > 1 && r.connected_peers + 1 < quorum) {
@@ -461,6 +468,7 @@ bool Node::Reconfigure() {
     spdlog::warn(
         "validator set epoch {} from height {} does not include this node; it stops validating",
         epoch, chain_.tip().height.value + 1);
+    removed_ = true;
     running_ = false;
     return false;
   }

@@ -130,7 +130,8 @@ class Node {
   // False once the node has hit a storage failure and stopped.
   bool healthy() const { return healthy_.load(); }
   // Readiness (GET /health/ready): whether this node is caught up with the network and can
-  // serve current reads. Not ready, with `reason`: FAILED (storage failure), NO_PEER_MESSAGE
+  // serve current reads. Not ready, with `reason`: FAILED (storage failure), NOT_A_VALIDATOR
+  // (a validator set change removed it: it no longer follows the chain), NO_PEER_MESSAGE
   // (several validators, none heard from since start), TOO_FEW_PEERS (fewer links than a
   // quorum needs), CATCHING_UP (the network is more than kReadyLag blocks ahead).
   static constexpr uint64_t kReadyLag = 2;
@@ -147,6 +148,8 @@ class Node {
     size_t validators = 0;
   };
   Readiness readiness() const;
+  // The validator set in force, in the consensus core's order.
+  std::vector<crypto::PublicKey> validators() const;
 
   // The consensus core's current view (for metrics and tests).
   uint64_t view() const { return view_.load(); }
@@ -211,6 +214,7 @@ class Node {
   bool catching_up_ = false;                 // consensus thread only
   int64_t calendar_warned_day_ = INT64_MIN;  // consensus thread only
   std::atomic<bool> heard_from_peer_{false};
+  std::atomic<bool> removed_{false};  // a validator set change left this node out
   std::thread thread_;
   std::function<void(const ledger::StoredBlock&)> listener_;
   // Consensus thread only: the armed view timer.
