@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "crypto/ed25519.h"
@@ -74,6 +75,22 @@ core::Result<node::GenesisValidator> ReadOperator(const std::string& path) {
   return v;
 }
 
+// Makes DIR if needed, a fresh key in DIR/key_name (0600) and DIR/public_name with what
+// `describe` says of the key. Refuses if either file exists (FILE_EXISTS).
+core::Status WriteKeyAndPublicFile(
+    const std::string& dir, const char* key_name, const char* public_name,
+    const std::function<ordered_json(const crypto::KeyPair&)>& describe) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return core::Fail("FILE_WRITE_FAILED", dir + ": " + ec.message());
+  if (fs::exists(fs::path(dir) / public_name)) {
+    return core::Fail("FILE_EXISTS", dir + "/" + public_name + " already exists");
+  }
+  crypto::KeyPair key = crypto::KeyPair::Generate();
+  TL_RETURN_IF_ERROR(crypto::WriteKeyFile((fs::path(dir) / key_name).string(), key));
+  return WriteNew(fs::path(dir) / public_name, describe(key).dump(2) + "\n");
+}
+
 bool IsIpLiteral(const std::string& host) {
   unsigned char buffer[sizeof(in6_addr)];
   return ::inet_pton(AF_INET, host.c_str(), buffer) == 1 ||
@@ -104,16 +121,11 @@ core::Status OperatorInit(const std::string& dir, const std::string& name,
                           const std::string& address) {
   if (name.empty()) return core::Fail("OPERATOR_NAME_INVALID", "give the validator a name");
   TL_RETURN_IF_ERROR(node::ParseHostPort(address));
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return core::Fail("FILE_WRITE_FAILED", dir + ": " + ec.message());
-  if (fs::exists(fs::path(dir) / "operator.json")) {
-    return core::Fail("FILE_EXISTS", dir + "/operator.json already exists");
-  }
-  crypto::KeyPair key = crypto::KeyPair::Generate();
-  TL_RETURN_IF_ERROR(crypto::WriteKeyFile((fs::path(dir) / "validator.key").string(), key));
-  ordered_json j = {{"name", name}, {"public_key", key.public_key.hex()}, {"address", address}};
-  return WriteNew(fs::path(dir) / "operator.json", j.dump(2) + "\n");
+  return WriteKeyAndPublicFile(
+      dir, "validator.key", "operator.json", [&](const crypto::KeyPair& k) {
+        return ordered_json{
+            {"name", name}, {"public_key", k.public_key.hex()}, {"address", address}};
+      });
 }
 
 core::Status CustomsInit(const std::string& dir, const std::string& org_id,
@@ -122,19 +134,12 @@ core::Status CustomsInit(const std::string& dir, const std::string& org_id,
     return core::Fail("CUSTOMS_FILE_INVALID",
                       "give an org id, a legal name and a 2-letter country");
   }
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return core::Fail("FILE_WRITE_FAILED", dir + ": " + ec.message());
-  if (fs::exists(fs::path(dir) / "customs.json")) {
-    return core::Fail("FILE_EXISTS", dir + "/customs.json already exists");
-  }
-  crypto::KeyPair admin = crypto::KeyPair::Generate();
-  TL_RETURN_IF_ERROR(crypto::WriteKeyFile((fs::path(dir) / "admin.key").string(), admin));
-  ordered_json j = {{"org_id", org_id},
-                    {"legal_name", legal_name},
-                    {"country", country},
-                    {"public_key", admin.public_key.hex()}};
-  return WriteNew(fs::path(dir) / "customs.json", j.dump(2) + "\n");
+  return WriteKeyAndPublicFile(dir, "admin.key", "customs.json", [&](const crypto::KeyPair& k) {
+    return ordered_json{{"org_id", org_id},
+                        {"legal_name", legal_name},
+                        {"country", country},
+                        {"public_key", k.public_key.hex()}};
+  });
 }
 
 core::Result<std::string> AssembleGenesis(const AssembleOptions& o) {

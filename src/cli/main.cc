@@ -7,6 +7,7 @@
 #include "cli/ceremony_commands.h"
 #include "cli/commands.h"
 #include "cli/node_client.h"
+#include "cli/suggest.h"
 
 int main(int argc, char** argv) {
   namespace cli = tradeledger::cli;
@@ -128,7 +129,29 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    int code = app.exit(e);
+    // An unknown word where a command was expected: name the nearest one.
+    CLI::App* level = &app;
+    for (int i = 1; i < argc; ++i) {
+      std::string word = argv[i];
+      if (word.starts_with("-")) break;
+      std::vector<std::string> names;
+      CLI::App* next = nullptr;
+      for (CLI::App* sub : level->get_subcommands({})) {
+        names.push_back(sub->get_name());
+        if (sub->get_name() == word) next = sub;
+      }
+      if (names.empty()) break;
+      if (next == nullptr) {
+        if (auto near = cli::NearestCommand(word, names)) {
+          std::fprintf(stderr, "tradeledger: '%s' is not a command here; did you mean '%s'?\n",
+                       word.c_str(), near->c_str());
+        }
+        break;
+      }
+      level = next;
+    }
+    return code;
   } catch (const std::exception& e) {
     // A bug, not an input error: commands report input errors as values.
     std::fprintf(stderr, "tradeledger: internal error: %s\n", e.what());

@@ -144,7 +144,7 @@ TxResult StoryClient::Submit(const crypto::KeyPair& key, const std::string& type
 
 crypto::KeyPair StoryClient::Admit(const std::string& section, const std::string& org_id,
                                    const std::vector<std::string>& roles,
-                                   const std::string& country, json extra) {
+                                   const std::string& country, json extra, std::string* tx_id) {
   crypto::KeyPair key = crypto::KeyPair::Generate();
   json body = {
       {"orgId", org_id},
@@ -155,6 +155,7 @@ crypto::KeyPair StoryClient::Admit(const std::string& section, const std::string
   for (auto& [k, v] : extra.items()) body[k] = v;
   TxResult r = Submit(customs_, "org.admit", body);
   if (!r.ok()) Check(section, "customs admits " + org_id, "OK", r.code);
+  if (tx_id != nullptr) *tx_id = r.tx_id;
   return key;
 }
 

@@ -55,9 +55,11 @@ class StoryClient {
   TxResult Submit(const crypto::KeyPair& key, const std::string& type, const nlohmann::json& body);
   // The customs administrator admits `org_id` with one admin member key holding `roles`;
   // returns the key. A failed admission is recorded as a failed check of `section`.
+  // `tx_id`, if given, receives the org.admit transaction's id.
   crypto::KeyPair Admit(const std::string& section, const std::string& org_id,
                         const std::vector<std::string>& roles, const std::string& country,
-                        nlohmann::json extra = nlohmann::json::object());
+                        nlohmann::json extra = nlohmann::json::object(),
+                        std::string* tx_id = nullptr);
   // Moves the ledger clock to `ms` (a no-op if it is there already); false on failure.
   bool AdvanceClock(int64_t ms);
   // The ledger clock's value as this client last set or read it.

@@ -241,12 +241,18 @@ TEST(NetLifecycle, InitRefusesExistingDirUpIsIdempotentDownStopsTheNode) {
   EXPECT_EQ(audit.exit_code, 0) << audit.Describe();
 }
 
-// CLI conventions: --version, and a transaction body read from standard input with
-// `--payload -`.
-TEST(CliConventions, VersionAndPayloadFromStandardInput) {
+// CLI conventions: --version, a suggestion for a misspelt command, and a transaction body read
+// from standard input with `--payload -`.
+TEST(CliConventions, VersionSuggestionsAndPayloadFromStandardInput) {
   auto version = RunTradeledger({"--version"});
   EXPECT_EQ(version.exit_code, 0) << version.Describe();
   EXPECT_EQ(version.out, "tradeledger " TL_VERSION "\n");
+  auto misspelt = RunTradeledger({"genesis", "sing", "--genesis", "g.json"});
+  EXPECT_NE(misspelt.exit_code, 0);
+  EXPECT_NE(misspelt.err.find("did you mean 'sign'?"), std::string::npos) << misspelt.Describe();
+  auto top = RunTradeledger({"nett", "up"});
+  EXPECT_NE(top.exit_code, 0);
+  EXPECT_NE(top.err.find("did you mean 'net'?"), std::string::npos) << top.Describe();
 
   TestNetwork net;
   ASSERT_TRUE(net.ok()) << net.init_result().Describe();
