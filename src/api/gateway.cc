@@ -104,12 +104,7 @@ void Gateway::Handle(http::Request request, http::Responder respond) {
   if (path == "/health/live") return reply(Live());
   if (path == "/health/ready") return reply(Ready());
   if (path == "/v1/validators") return reply(Validators());
-  if (path == "/metrics") {
-    http::Response r;
-    r.content_type = "text/plain; version=0.0.4";
-    r.body = metrics_.Render();
-    return respond(std::move(r));
-  }
+  if (path == "/metrics" && metrics_on_api_) return respond(Metrics());
   if (path == "/v1/openapi.json") {
     http::Response r;
     r.body = OpenApiDocument();
@@ -192,6 +187,13 @@ http::Response Gateway::Validators() {
                                {"validators", std::move(members)}});
   }
   return Json(200, file);
+}
+
+http::Response Gateway::Metrics() const {
+  http::Response r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = metrics_.Render();
+  return r;
 }
 
 http::Response Gateway::Live() {

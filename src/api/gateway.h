@@ -41,6 +41,12 @@ class Gateway {
 
   void Handle(http::Request request, http::Responder respond);
 
+  // GET /metrics: the Prometheus text of the node's metrics.
+  http::Response Metrics() const;
+  // With metrics on their own port (config "metrics"), the API port stops serving /metrics
+  // (404 ROUTE_NOT_FOUND). Set before the server starts.
+  void SetMetricsOnApi(bool on) { metrics_on_api_ = on; }
+
   // Sends a "block" event to every open /v1/events stream. Called after each commit.
   void PublishBlock(const ledger::StoredBlock& block);
 
@@ -72,6 +78,7 @@ class Gateway {
   };
   std::mutex streams_mu_;
   std::vector<Subscriber> streams_;  // guarded by streams_mu_
+  bool metrics_on_api_ = true;
 };
 
 // Maps a reason code to the HTTP status a client should see.

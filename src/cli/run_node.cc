@@ -194,6 +194,21 @@ int RunNode(const std::string& config_path, const LogOptions& log) {
   api::http::Server server(http_options, [&](api::http::Request req, api::http::Responder res) {
     gateway.Handle(std::move(req), std::move(res));
   });
+  // Metrics on their own port, plain HTTP, for a scraper on a private network.
+  std::unique_ptr<api::http::Server> metrics_server;
+  if (config->metrics_port != 0) {
+    gateway.SetMetricsOnApi(false);
+    api::http::ServerOptions m;
+    m.address = config->metrics_address;
+    m.port = config->metrics_port;
+    m.threads = 1;
+    m.max_body_bytes = 1024;
+    metrics_server = std::make_unique<api::http::Server>(
+        m, [&](api::http::Request req, api::http::Responder res) {
+          if (req.method == "GET" && req.path == "/metrics") return res(gateway.Metrics());
+          res(api::http::JsonError(404, "ROUTE_NOT_FOUND", "this port serves GET /metrics only"));
+        });
+  }
   (*validator)->Start();
   if (transport) transport->Start();
   auto stop_network = [&] {
@@ -205,6 +220,16 @@ int RunNode(const std::string& config_path, const LogOptions& log) {
   if (!port) {
     stop_network();
     return fail("HTTP listener", port.error());
+  }
+  if (metrics_server) {
+    auto metrics_port = metrics_server->Start();
+    if (!metrics_port) {
+      server.Stop();
+      stop_network();
+      return fail("metrics listener", metrics_port.error());
+    }
+    spdlog::info("tradeledger node: metrics on http://{}:{}/metrics", config->metrics_address,
+                 *metrics_port);
   }
   node::ChainTip tip = (*chain)->tip();
   spdlog::info("tradeledger node: chain {} ({}), height {}, API {}://{}:{}", genesis->chain_name,
@@ -234,6 +259,7 @@ int RunNode(const std::string& config_path, const LogOptions& log) {
     spdlog::info("tradeledger node: signal {}, stopping", signal);
   }
   server.Stop();
+  if (metrics_server) metrics_server->Stop();
   stop_network();
   spdlog::info("tradeledger node: stopped at height {}", (*chain)->tip().height.value);
   return failed ? 3 : 0;

@@ -116,6 +116,16 @@ core::Result<NodeConfig> NodeConfig::Parse(std::string_view text, const std::str
   TL_RETURN_IF_ERROR(
       Number<uint64_t>(j, "state_retention_heights", &c.state_retention_heights, 1, 1'000'000'000));
   TL_RETURN_IF_ERROR(ParseNetwork(j, base_dir, &c));
+  if (j.contains("metrics")) {
+    const json& m = j["metrics"];
+    if (!m.is_object()) return core::Fail("CONFIG_INVALID", "metrics must be an object");
+    if (m.contains("address")) {
+      if (!m["address"].is_string()) return core::Fail("CONFIG_INVALID", "metrics.address");
+      c.metrics_address = m["address"].get<std::string>();
+    }
+    TL_RETURN_IF_ERROR(Number<uint16_t>(m, "port", &c.metrics_port, 1, 65535));
+    if (c.metrics_port == 0) return core::Fail("CONFIG_INVALID", "metrics.port is required");
+  }
   if (j.contains("mempool")) {
     const json& m = j["mempool"];
     if (!m.is_object()) return core::Fail("CONFIG_INVALID", "mempool must be an object");
@@ -150,6 +160,7 @@ std::string NodeConfig::Render() const {
     j["http"]["tls_key"] = http_tls_key;
   }
   if (!safety_file.empty()) j["safety_file"] = safety_file;
+  if (metrics_port != 0) j["metrics"] = {{"address", metrics_address}, {"port", metrics_port}};
   j["p2p"] = {{"address", p2p_address}, {"port", p2p_port}};
   j["peers"] = nlohmann::ordered_json::array();
   for (const PeerConfig& p : peers) {

@@ -14,6 +14,8 @@
 //     "safety_file": "consensus-safety",  // consensus safety state (default as shown), kept
 //                                         // outside data_dir: see node/safety_file.h
 //     "p2p": {"address": "127.0.0.1", "port": 7811},   // validator transport listener
+//     "metrics": {"address": "127.0.0.1", "port": 9711}, // optional: GET /metrics on its own
+//                                         // port (plain HTTP) instead of the API port
 //     "peers": [{"name": "validator-2", "public_key": "<64 hex>", "host": "127.0.0.1",
 //                "port": 7812}, ...],    // every other validator (none for a network of one)
 //     "consensus": {"base_timeout_ms": 1000, "heartbeat_ms": 500},
@@ -58,6 +60,8 @@ struct NodeConfig {
   uint64_t state_retention_heights = kDefaultStateRetention;
   MempoolLimits mempool;
   std::string safety_file;  // default: "consensus-safety" beside the configuration file
+  std::string metrics_address = "127.0.0.1";
+  uint16_t metrics_port = 0;  // 0: /metrics on the API port
   std::string p2p_address = "127.0.0.1";
   uint16_t p2p_port = 0;  // 0: any free port
   std::vector<PeerConfig> peers;

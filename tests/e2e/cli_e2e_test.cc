@@ -277,5 +277,32 @@ TEST(CliConventions, VersionSuggestionsAndPayloadFromStandardInput) {
   EXPECT_EQ(net.Down().exit_code, 0);
 }
 
+// With "metrics": {"port": P} in its config, a node serves GET /metrics on that port only, and
+// its API port answers 404 for it.
+TEST(NodeMetricsPort, MetricsMoveToTheirOwnPort) {
+  TestNetwork net;
+  ASSERT_TRUE(net.ok()) << net.init_result().Describe();
+  json config = json::parse(ReadFileOrEmpty(net.config_file()));
+  const uint16_t metrics_port = FreePort();
+  config["metrics"] = {{"address", "127.0.0.1"}, {"port", metrics_port}};
+  ASSERT_TRUE(WriteFile(net.config_file(), config.dump(2)));
+  ASSERT_TRUE(net.StartNode().has_value()) << ReadFileOrEmpty(net.log_file());
+
+  api::http::Client metrics("127.0.0.1", metrics_port);
+  SubmitResult scraped = SendJson(metrics, "GET", "/metrics");
+  EXPECT_EQ(scraped.status, 200);
+  EXPECT_NE(scraped.body.value("raw", "").find("tradeledger_height "), std::string::npos)
+      << scraped.body.dump();
+  EXPECT_EQ(SendJson(metrics, "GET", "/health").status, 404);
+  api::http::Client api("127.0.0.1", net.port());
+  SubmitResult on_api = SendJson(api, "GET", "/metrics");
+  EXPECT_EQ(on_api.status, 404);
+  EXPECT_EQ(on_api.body["error"]["code"], "ROUTE_NOT_FOUND");
+  EXPECT_EQ(SendJson(api, "GET", "/health").status, 200);
+  EXPECT_NE(ReadFileOrEmpty(net.log_file()).find("metrics on http://127.0.0.1:"),
+            std::string::npos);
+  EXPECT_EQ(net.StopNode(SIGTERM), 0);
+}
+
 }  // namespace
 }  // namespace tradeledger::e2e
