@@ -15,6 +15,8 @@ PACKAGES=(
   clang-format clang-tidy clang libclang-rt-14-dev
   # tools used by scripts and the demo
   curl procps python3 gnuplot-nox
+  # the Debian package (cpack; dpkg-shlibdeps computes its Depends)
+  dpkg-dev
 )
 
 missing=()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing Debian packages, checks formatting, builds the sanitizer
 # (ASan+UBSan) preset and runs the whole suite on it (unit, end-to-end, stories, simulator),
-# then builds the release preset and runs the unit tests on optimised code.
+# then builds the release preset, runs the unit tests on optimised code and packages it (.deb).
 # Usage: scripts/test.sh            (from anywhere; as root on a fresh Debian 12 machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,3 +20,6 @@ echo "== release build (benchmarks included) and unit tests"
 cmake --preset release >/dev/null
 cmake --build --preset release
 ctest --preset release -L unit
+
+echo "== Debian package of the release build"
+scripts/package.sh build/release
