@@ -80,6 +80,7 @@ void ConfigureLogging(const LogOptions& log) {
   }
   spdlog::set_formatter(std::move(formatter));
   spdlog::set_level(spdlog::level::from_str(log.level));
+  api::http::SetLogSink([](std::string_view message) { spdlog::warn("http: {}", message); });
   net::SetLogSink([](bool warning, std::string_view message) {
     if (warning) {
       spdlog::warn("net: {}", message);

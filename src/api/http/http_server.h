@@ -37,6 +37,12 @@ struct ServerTls {
   std::string private_key_file;  // the certificate's private key, unencrypted
 };
 
+// Where the server's warnings go (a connection that failed, a handler that threw). Default:
+// stderr, prefixed "tradeledger http: ". Set once, before any server starts; the sink may be
+// called from any server thread.
+using LogSink = void (*)(std::string_view message);
+void SetLogSink(LogSink sink);
+
 struct ServerOptions {
   std::string address = "127.0.0.1";      // IPv4 or IPv6 literal to listen on
   uint16_t port = 0;                      // 0: the kernel picks a free port; Start() returns it

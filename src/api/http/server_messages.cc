@@ -1,10 +1,12 @@
 #include "api/http/server_messages.h"
 
+#include <atomic>
 #include <cstdio>
 #include <exception>
 #include <string_view>
 #include <utility>
 
+#include "api/http/http_server.h"
 #include "api/http/url.h"
 
 namespace tradeledger::api::http::detail {
@@ -48,9 +50,13 @@ bool IsAllowedExtraHeader(const std::string& name, const std::string& value) {
          !IsReservedHeader(AsciiLower(name));
 }
 
+// Set by SetLogSink; null means stderr.
+std::atomic<LogSink> log_sink{nullptr};
+
 }  // namespace
 
 void Log(std::string_view message) {
+  if (LogSink sink = log_sink.load()) return sink(message);
   std::fprintf(stderr, "tradeledger http: %.*s\n", static_cast<int>(message.size()),
                message.data());
 }
@@ -132,3 +138,9 @@ std::shared_ptr<EventStreamHeader> BuildEventStreamHeader(const Response& respon
 }
 
 }  // namespace tradeledger::api::http::detail
+
+namespace tradeledger::api::http {
+
+void SetLogSink(LogSink sink) { detail::log_sink.store(sink); }
+
+}  // namespace tradeledger::api::http

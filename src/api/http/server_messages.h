@@ -13,7 +13,8 @@
 
 namespace tradeledger::api::http::detail {
 
-// Writes "tradeledger http: <message>" to stderr.
+// Writes one warning line through the log sink (SetLogSink in http_server.h); by default
+// "tradeledger http: <message>" to stderr.
 void Log(std::string_view message);
 
 // "ip:port", with IPv6 addresses in brackets.
