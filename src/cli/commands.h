@@ -1,6 +1,7 @@
 // The `tradeledger` subcommands. Each returns the process exit code and prints its own
-// messages: results on stdout, diagnostics on stderr. Exit codes: 0 success, 1 failure or
-// invalid input, 2 the operation could not run (environment), as each command documents.
+// messages: results on stdout, diagnostics on stderr. Exit codes (doc/operations.md, "Exit
+// codes"): 0 success, 1 failure or invalid input, 2 the operation could not run (environment),
+// 3 and 4 as `tx submit` and `node` document; main.cc adds 64 (usage) and 70 (internal).
 #pragma once
 
 #include <cstdint>

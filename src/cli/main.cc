@@ -129,7 +129,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
+    // --help and --version end here with 0; every usage error (an unknown command or flag, a
+    // missing or malformed value) exits with 64, EX_USAGE of sysexits.h, whatever CLI11's
+    // own number for it.
+    int code = app.exit(e) == 0 ? 0 : 64;
     // An unknown word where a command was expected: name the nearest one.
     CLI::App* level = &app;
     for (int i = 1; i < argc; ++i) {

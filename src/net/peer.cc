@@ -162,6 +162,19 @@ void Peer::OnOutboundClosed(const Connection* connection) {
     outbound_.reset();
     if (outbound_ready_ && !shut_down_) {
       LogInfo("lost the connection to peer " + key_.hex().substr(0, 16) + "; redialling");
+      down_since_ = std::chrono::steady_clock::now();
+    } else if (!shut_down_) {
+      // A dial that failed (refused, timed out, refused in the handshake). Logged at the 1st,
+      // 2nd, 4th, 8th, ... consecutive failure: a peer down for an hour leaves about ten
+      // lines, each saying for how long.
+      const int attempts = failed_dials_ + 1;
+      if ((attempts & (attempts - 1)) == 0) {
+        const auto down = std::chrono::duration_cast<std::chrono::seconds>(
+            std::chrono::steady_clock::now() - down_since_);
+        Log("cannot reach peer " + key_.hex().substr(0, 16) + " at " + host_ + ":" +
+            std::to_string(port_) + ": " + std::to_string(attempts) +
+            " dial attempt(s) failed; unreachable for " + std::to_string(down.count()) + " s");
+      }
     }
     outbound_ready_ = false;
     if (shut_down_) return;

@@ -83,6 +83,8 @@ class Peer : public std::enable_shared_from_this<Peer> {
   bool outbound_ready_ = false;           // guarded by mu_
   std::shared_ptr<Connection> inbound_;   // guarded by mu_: authenticated only
   int failed_dials_ = 0;                  // guarded by mu_: since the last authentication
+  // guarded by mu_: when the peer was last lost, or this Peer made; for the unreachable log
+  std::chrono::steady_clock::time_point down_since_ = std::chrono::steady_clock::now();
 
   std::atomic<uint64_t> frames_sent_{0};
   std::atomic<uint64_t> frames_received_{0};

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "net/reasons.h"
 #include "net/test_support.h"
@@ -146,6 +149,44 @@ TEST(NetTransport, FullSendQueueDropsInsteadOfGrowing) {
   node->transport->Broadcast(chunk);
   EXPECT_EQ(node->transport->Rejections()[std::string(reason::kSendQueueFull)], 8u);
   EXPECT_EQ(node->transport->Peers().at(0).dropped, 8u);
+}
+
+// What an operator reads about a peer that never answers: a line at the 1st, 2nd, 4th, ...
+// failed dial, each saying for how long, and nothing in between.
+std::mutex log_mu;
+std::vector<std::string> log_lines;  // guarded by log_mu
+void CaptureLog(bool warning, std::string_view message) {
+  std::lock_guard lock(log_mu);
+  if (warning) log_lines.emplace_back(message);
+}
+
+TEST(NetTransport, AnUnreachablePeerIsLoggedAtDoublingAttempts) {
+  uint16_t closed_port = 0;
+  {
+    RawListener listener;  // a port that was just free, closed again: dials are refused
+    closed_port = listener.port();
+  }
+  SetLogSink(&CaptureLog);
+  TransportOptions options = TestOptions(0);
+  options.peers = {{KeyFor(1).public_key, "127.0.0.1", closed_port}};
+  auto node = MakeNode(options);
+  node->transport->Start();
+  auto lines_about = [&](const std::string& what) {
+    std::lock_guard lock(log_mu);
+    return std::count_if(log_lines.begin(), log_lines.end(), [&](const std::string& line) {
+      return line.find("cannot reach peer") != std::string::npos &&
+             line.find(what) != std::string::npos;
+    });
+  };
+  EXPECT_TRUE(WaitFor([&] { return lines_about(" 8 dial attempt(s) failed") == 1; }));
+  node.reset();
+  SetLogSink(nullptr);
+  EXPECT_EQ(lines_about(" 1 dial attempt(s) failed"), 1);
+  EXPECT_EQ(lines_about(" 2 dial attempt(s) failed"), 1);
+  EXPECT_EQ(lines_about(" 4 dial attempt(s) failed"), 1);
+  EXPECT_EQ(lines_about(" 3 dial attempt(s) failed"), 0);
+  EXPECT_EQ(lines_about(" 5 dial attempt(s) failed"), 0);
+  EXPECT_EQ(lines_about("127.0.0.1:" + std::to_string(closed_port)), lines_about("dial attempt"));
 }
 
 TEST(NetTransport, RestartedPeerIsRedialledAndReceivesAgain) {

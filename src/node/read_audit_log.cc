@@ -27,13 +27,15 @@ core::Result<std::unique_ptr<ReadAuditLog>> ReadAuditLog::Open(storage::Store& s
   return std::unique_ptr<ReadAuditLog>(new ReadAuditLog(store, next));
 }
 
-core::Status ReadAuditLog::Append(const ReadEvent& e) {
-  // A reader's request may name bytes that are not UTF-8: they are recorded as hex.
+namespace {
+
+// The stored JSON of event number `seq`. A reader's request may name bytes that are not
+// UTF-8: they are recorded as hex.
+std::string EventJson(uint64_t seq, const ReadEvent& e) {
   auto text = [](const std::string& s) {
     return core::IsValidUtf8(s) ? s : "hex:" + core::ToHex(core::AsBytes(s));
   };
-  std::lock_guard lock(mu_);
-  nlohmann::json j = {{"seq", next_},
+  nlohmann::json j = {{"seq", seq},
                       {"at", e.at_ms},
                       {"readerOrg", text(e.reader_org)},
                       {"readerKey", text(e.reader_key)},
@@ -42,9 +44,24 @@ core::Status ReadAuditLog::Append(const ReadEvent& e) {
                       {"ownerOrg", text(e.owner_org)},
                       {"outcome", text(e.outcome)}};
   if (!e.detail.empty()) j["detail"] = text(e.detail);
-  std::string value = j.dump();
-  TL_RETURN_IF_ERROR(store_.Put(EventKey(next_), core::AsBytes(value), {.sync = true}));
-  ++next_;
+  return j.dump();
+}
+
+}  // namespace
+
+core::Status ReadAuditLog::Append(const ReadEvent& e) { return AppendAll({e}); }
+
+core::Status ReadAuditLog::AppendAll(const std::vector<ReadEvent>& events) {
+  if (events.empty()) return core::Ok();
+  std::lock_guard lock(mu_);
+  storage::WriteBatch batch;
+  uint64_t seq = next_;
+  for (const ReadEvent& e : events) {
+    std::string value = EventJson(seq, e);
+    batch.Put(EventKey(seq++), core::AsBytes(value));
+  }
+  TL_RETURN_IF_ERROR(store_.Write(batch, {.sync = true}));
+  next_ = seq;
   return core::Ok();
 }
 

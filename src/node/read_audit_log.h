@@ -1,9 +1,9 @@
 // The node's log of reads: who read what, when, on behalf of which organisation (DOMAIN rules
 // 30-31: every read by a party other than the owner is an audit event).
 //
-// Reads are not transactions: each node records the reads it served, durably, in its own
-// store under the 'A' prefix ('A' ‖ sequence u64 BE → JSON event). The log is append-only
-// and outside the replicated state; ADR 0011 explains why.
+// Reads are not transactions: each node records the reads it served, durably, in a store of
+// its own (data/reads, opened by run_node.cc; ADR 0011) under the 'A' prefix ('A' ‖ sequence
+// u64 BE → JSON event). The log is append-only and outside the replicated state.
 //
 // Thread safety: Append and List are safe from any thread.
 #pragma once
@@ -35,6 +35,8 @@ class ReadAuditLog {
   static core::Result<std::unique_ptr<ReadAuditLog>> Open(storage::Store& store);
 
   core::Status Append(const ReadEvent& event);
+  // Appends every event of `events` in one synced write: all of them or, on failure, none.
+  core::Status AppendAll(const std::vector<ReadEvent>& events);
   // Events in order, optionally only those about `subject_id` and/or owned by `owner_org`
   // (empty = any), at most `limit`, starting after sequence `after`.
   core::Result<std::vector<nlohmann::json>> List(const std::string& subject_id,

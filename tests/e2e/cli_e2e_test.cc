@@ -248,10 +248,12 @@ TEST(CliConventions, VersionSuggestionsAndPayloadFromStandardInput) {
   EXPECT_EQ(version.exit_code, 0) << version.Describe();
   EXPECT_EQ(version.out, "tradeledger " TL_VERSION "\n");
   auto misspelt = RunTradeledger({"genesis", "sing", "--genesis", "g.json"});
-  EXPECT_NE(misspelt.exit_code, 0);
+  EXPECT_EQ(misspelt.exit_code, 64) << misspelt.Describe();
   EXPECT_NE(misspelt.err.find("did you mean 'sign'?"), std::string::npos) << misspelt.Describe();
   auto top = RunTradeledger({"nett", "up"});
-  EXPECT_NE(top.exit_code, 0);
+  EXPECT_EQ(top.exit_code, 64) << top.Describe();
+  auto bad_flag = RunTradeledger({"verify", "--no-such-flag"});
+  EXPECT_EQ(bad_flag.exit_code, 64) << bad_flag.Describe();
   EXPECT_NE(top.err.find("did you mean 'net'?"), std::string::npos) << top.Describe();
 
   TestNetwork net;
