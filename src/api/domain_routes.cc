@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "trade/certification.h"
+#include "trade/delegation.h"
 #include "trade/entry.h"
 #include "trade/ipr_assessment.h"
 #include "trade/ipr_views.h"
@@ -166,6 +167,26 @@ void AddDomainRoutes(Queries& q) {
         return Wrap(trade::ViewAssessment(q.state(), *record, reader, q.ledger_time()),
                     "assessment", std::string(rest), Str(*record, "importer"), false);
       });
+
+  q.AddRoute(
+      "/v1/delegations/",
+      [&q](const trade::Actor& reader, std::string_view rest, const Query&) -> core::Result<View> {
+        std::string id(rest);
+        TL_ASSIGN_OR_RETURN(auto d, trade::LoadDelegation(q.state(), id));
+        if (!d) return std::unexpected(NotFound("delegation " + id));
+        return Wrap(trade::ViewDelegation(*d, reader), "delegation", id, Str(*d, "principal"),
+                    false);
+      });
+
+  // The lists (Queries::AddListRoute): every record of a kind the reader's views show.
+  q.AddListRoute("/v1/certifications", "cert/", "/v1/certifications/");
+  q.AddListRoute("/v1/entries", "entry/", "/v1/entries/");
+  q.AddListRoute("/v1/claims", "claim/", "/v1/claims/");
+  q.AddListRoute("/v1/cases", "case/", "/v1/cases/");
+  q.AddListRoute("/v1/recordations", "ipr-recordation/", "/v1/recordations/");
+  q.AddListRoute("/v1/licences", "ipr-license/", "/v1/licences/");
+  q.AddListRoute("/v1/assessments", "ipr-assessment/", "/v1/assessments/");
+  q.AddListRoute("/v1/delegations", "delegation/", "/v1/delegations/");
 
   // A state proof carries the stored record itself, so it goes only to readers whose view
   // shows every field of it: the importer named on a certification whose producer is

@@ -5,7 +5,9 @@
 
 #include "api/attachments.h"
 #include "api/ledger_reads.h"
+#include "api/portal.h"
 #include "api/queries.h"
+#include "node/proof_bundle.h"
 #include "trade/validator_set.h"
 
 namespace tradeledger::api {
@@ -78,6 +80,12 @@ void Gateway::Handle(http::Request request, http::Responder respond) {
     }
     return Submit(request, respond);
   }
+  if (path == "/v1/proofs/verify") {
+    if (request.method != "POST") {
+      return reply(http::JsonError(405, "METHOD_NOT_ALLOWED", "use POST"));
+    }
+    return reply(VerifyProof(request));
+  }
   if (attachments_) {
     if (auto r = attachments_->Handle(request)) return reply(std::move(*r));
   }
@@ -110,7 +118,53 @@ void Gateway::Handle(http::Request request, http::Responder respond) {
     r.body = OpenApiDocument();
     return respond(std::move(r));
   }
+  if (portal_ != nullptr) {
+    if (auto r = portal_->Serve(path)) return respond(std::move(*r));
+  } else if (path == "/") {
+    return reply(
+        http::JsonError(404, "PORTAL_NOT_INSTALLED",
+                        "this node serves no portal: build it with scripts/build-portal.sh "
+                        "or name one in the config (http.portal_dir)"));
+  }
   reply(http::JsonError(404, "ROUTE_NOT_FOUND", "no route " + path));
+}
+
+http::Response Gateway::VerifyProof(const http::Request& request) {
+  json bundle = json::parse(request.body, nullptr, false);
+  if (bundle.is_discarded()) {
+    return http::JsonError(400, "REQUEST_INVALID", "the body must be a proof bundle (JSON)");
+  }
+  http::Response file = Validators();
+  if (file.status != 200) return file;
+  auto trusted = node::ParseValidatorsFile(file.body);
+  if (!trusted) return Error(trusted.error());
+  auto verified = node::VerifyBundle(bundle, *trusted);
+  if (!verified) {
+    return Json(
+        200,
+        {{"valid", false}, {"code", verified.error().code}, {"message", verified.error().detail}});
+  }
+  // Name each signer as the validator sets do.
+  std::map<std::string, std::string> names;
+  for (const json& v : json::parse(file.body).value("validators", json::array())) {
+    names[v.value("public_key", "")] = v.value("name", "");
+  }
+  for (const json& set : json::parse(file.body).value("history", json::array())) {
+    for (const json& v : set.value("validators", json::array())) {
+      names[v.value("public_key", "")] = v.value("name", "");
+    }
+  }
+  json signers = json::array();
+  for (const std::string& key : verified->signers) {
+    signers.push_back(names.contains(key) && !names[key].empty() ? names[key] : key);
+  }
+  return Json(200, {{"valid", true},
+                    {"kind", verified->kind},
+                    {"summary", verified->summary},
+                    {"height", verified->height},
+                    {"signers", signers},
+                    {"signerKeys", verified->signers},
+                    {"chainId", trusted->chain_id.hex()}});
 }
 
 void Gateway::Submit(const http::Request& request, http::Responder respond) {

@@ -7,7 +7,10 @@
 //   GET  /v1/proofs/inclusion/{id}        inclusion bundle, or inclusion-id bundle (no body)
 //   GET  /v1/proofs/consistency?from&to   consistency proof bundle between two heights
 //   GET  /v1/events                       server-sent events, one per committed block
+//   POST /v1/proofs/verify                checks a proof bundle against this chain's validator
+//                                         history (as `tradeledger verify`); unsigned
 //   GET  /health, /metrics, /v1/validators, /v1/openapi.json
+//   GET  /, /assets/...                   the web portal (api/portal.h), when one is loaded
 // Who reads what of the ledger itself: api/ledger_reads.h (ADR 0021). Submitting answers the
 // transaction's outcome (result_code, reasons) to whoever holds its envelope.
 //
@@ -31,6 +34,7 @@
 namespace tradeledger::api {
 
 class Attachments;
+class Portal;
 
 class Gateway {
  public:
@@ -46,6 +50,9 @@ class Gateway {
   // With metrics on their own port (config "metrics"), the API port stops serving /metrics
   // (404 ROUTE_NOT_FOUND). Set before the server starts.
   void SetMetricsOnApi(bool on) { metrics_on_api_ = on; }
+  // Serves `portal` (borrowed; null: none, and "/" answers 404 PORTAL_NOT_INSTALLED). Set
+  // before the server starts.
+  void SetPortal(const Portal* portal) { portal_ = portal; }
 
   // Sends a "block" event to every open /v1/events stream. Called after each commit.
   void PublishBlock(const ledger::StoredBlock& block);
@@ -61,6 +68,9 @@ class Gateway {
   // The validators file (node/genesis.h) with every validator set change: what
   // `tradeledger verify` needs to check certificates at any height.
   http::Response Validators();
+  // POST /v1/proofs/verify: {"valid": true, kind, summary, height, signers} or {"valid":
+  // false, code, message}; 400 REQUEST_INVALID when the body is not JSON.
+  http::Response VerifyProof(const http::Request& request);
   // `with_ids`: events name the block's transaction ids (members); else headers only.
   http::Response Events(bool with_ids);
 
@@ -79,6 +89,7 @@ class Gateway {
   std::mutex streams_mu_;
   std::vector<Subscriber> streams_;  // guarded by streams_mu_
   bool metrics_on_api_ = true;
+  const Portal* portal_ = nullptr;
 };
 
 // Maps a reason code to the HTTP status a client should see.

@@ -226,5 +226,39 @@ TEST_F(GatewayTest, HealthMetricsAndOpenApi) {
   EXPECT_TRUE(openapi["paths"].contains("/v1/transactions"));
 }
 
+TEST_F(GatewayTest, VerifyNamesTheSignersAndHeightAndRefusesATamperedBundle) {
+  auto tx = Tx(1);
+  ASSERT_EQ(Call("POST", "/v1/transactions", Body(tx), {{"wait", "commit"}}).status, 200);
+  auto proof = Call("GET", "/v1/proofs/inclusion/" + tx.id().hex());
+  ASSERT_EQ(proof.status, 200) << proof.body;
+  json bundle = json::parse(proof.body);
+
+  auto good = Call("POST", "/v1/proofs/verify", bundle.dump());
+  ASSERT_EQ(good.status, 200) << good.body;
+  json verdict = json::parse(good.body);
+  EXPECT_EQ(verdict["valid"], true) << verdict.dump();
+  EXPECT_EQ(verdict["kind"], node::kInclusionBundleKind);
+  EXPECT_EQ(verdict["height"], bundle["height"]);
+  EXPECT_EQ(verdict["signers"], json::array({"v1"}));
+  EXPECT_EQ(verdict["signerKeys"], json::array({validator_.public_key.hex()}));
+
+  // One byte of the header changed: the certificate no longer certifies it.
+  auto header = *core::FromBase64(bundle["header"].get<std::string>());
+  header[header.size() - 1] ^= 0x01;
+  bundle["header"] = core::ToBase64(header);
+  auto bad = json::parse(Call("POST", "/v1/proofs/verify", bundle.dump()).body);
+  EXPECT_EQ(bad["valid"], false) << bad.dump();
+  EXPECT_TRUE(bad["code"] == "PROOF_INVALID" || bad["code"] == "PROOF_MALFORMED") << bad.dump();
+
+  EXPECT_EQ(Code(Call("POST", "/v1/proofs/verify", "not json")), "REQUEST_INVALID");
+  EXPECT_EQ(Call("GET", "/v1/proofs/verify").status, 405);
+}
+
+TEST_F(GatewayTest, WithoutAPortalTheRootSaysSo) {
+  auto r = Call("GET", "/");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(Code(r), "PORTAL_NOT_INSTALLED");
+}
+
 }  // namespace
 }  // namespace tradeledger::api

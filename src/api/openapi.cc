@@ -8,6 +8,8 @@
 //   kSchemas         record and bundle schemas shared by the routes
 //   OpenApiTransactionSchemas()  (openapi_tx.cc) one TxBody_<type> schema per transaction type
 //   OpenApiTransactionTypes()    (openapi_tx.cc) the x-transaction-types map
+//   OpenApiListPaths(), OpenApiListSchemas()  (openapi_lists.cc) the list routes, delegations
+//                    and POST /v1/proofs/verify
 // openapi_test.cc checks that every served route and every registered transaction type is in
 // the merged document.
 #include <nlohmann/json.hpp>
@@ -21,6 +23,9 @@ namespace tradeledger::api {
 // Defined in openapi_tx.cc.
 std::string_view OpenApiTransactionSchemas();
 std::string_view OpenApiTransactionTypes();
+// Defined in openapi_lists.cc.
+nlohmann::json OpenApiListPaths();
+nlohmann::json OpenApiListSchemas();
 
 namespace {
 
@@ -470,7 +475,8 @@ constexpr std::string_view kSchemas = R"json({
   "Me": {"type": "object", "required": ["orgId", "legalName", "roles", "admin", "customs"], "properties": {
     "orgId": {"type": "string"}, "legalName": {"type": "string"}, "roles": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}},
     "admin": {"type": "boolean", "description": "the key may add, rotate and revoke its organisation's keys"}, "customs": {"type": "boolean", "description": "the organisation is the customs authority"},
-    "iorSalt": {"type": "string", "description": "the network's IOR salt (hex) from the genesis, input of the IOR number hash a submitter computes (IorNumberHash)"}}},
+    "iorSalt": {"type": "string", "description": "the network's IOR salt (hex) from the genesis, input of the IOR number hash a submitter computes (IorNumberHash)"},
+    "ledgerTime": {"type": "integer", "description": "the ledger's time (ms since the epoch) as the next block would execute at it: the ledger clock on a ledger-clock network, else the latest block's time; what views and deadlines count from"}}},
   "OrganisationView": {"type": "object", "required": ["orgId", "legalName", "country", "roles", "status"], "properties": {
     "orgId": {"type": "string"}, "legalName": {"type": "string"}, "country": {"type": "string"},
     "roles": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}},
@@ -540,11 +546,13 @@ const std::string& OpenApiDocument() {
     json doc = Parse(kBase);
     json reads = Parse(kReadPaths);
     doc["paths"].update(reads);
+    doc["paths"].update(OpenApiListPaths());
     json shared = Parse(kSchemas);
     json bodies = Parse(OpenApiTransactionSchemas());
     json& schemas = doc["components"]["schemas"];
     schemas.update(shared);
     schemas.update(bodies);
+    schemas.update(OpenApiListSchemas());
     doc["x-transaction-types"] = Parse(OpenApiTransactionTypes());
     return doc.dump(2);
   }();

@@ -79,10 +79,17 @@ Queries::Queries(node::Chain& chain, const node::LedgerStore& store, node::ReadA
              body.erase("iorNumberHash");
              return View{View::Access::kFull, body, org->org_id, "organisation", org->org_id, {}};
            });
+  AddListRoute("/v1/documents", "doc/", "/v1/documents/");
+  AddListRoute("/v1/organisations", "org/", "/v1/organisations/");
 }
 
 void Queries::AddRoute(std::string prefix, RouteFn fn) {
   routes_.emplace_back(std::move(prefix), std::move(fn));
+}
+
+void Queries::AddListRoute(std::string path, std::string state_prefix, std::string item_prefix) {
+  list_routes_.emplace_back(std::move(path),
+                            ListRoute{std::move(state_prefix), std::move(item_prefix)});
 }
 
 void Queries::AddStateAccess(std::string prefix, StateAccessFn fn) {
@@ -111,6 +118,11 @@ core::Result<trade::Actor> Queries::Authenticate(const http::Request& request) c
 std::optional<http::Response> Queries::Handle(const http::Request& request) {
   const std::string& path = request.path;
   bool ours = path == "/v1/me" || path == "/v1/state/proof" || path == "/v1/audit-events";
+  const ListRoute* list = nullptr;
+  for (const auto& [list_path, spec] : list_routes_) {
+    if (path == list_path) list = &spec;
+  }
+  ours = ours || list != nullptr;
   const RouteFn* route = nullptr;
   std::string_view rest;
   for (const auto& [prefix, fn] : routes_) {
@@ -134,10 +146,12 @@ std::optional<http::Response> Queries::Handle(const http::Request& request) {
                     {"legalName", reader->org.legal_name},
                     {"roles", roles},
                     {"admin", reader->key.admin},
-                    {"customs", reader->is_customs}});
+                    {"customs", reader->is_customs},
+                    {"ledgerTime", ledger_time()}});
   }
   if (path == "/v1/state/proof") return StateProof(*reader, request);
   if (path == "/v1/audit-events") return AuditEvents(*reader, request);
+  if (list) return List(*reader, *list, request);
   auto view = (*route)(*reader, rest, request.query);
   if (!view) {
     if (view.error().code == "NOT_AUTHORIZED") {
@@ -155,18 +169,82 @@ http::Response Queries::Serve(const trade::Actor& reader, const View& view) {
                          view.subject_type, view.subject_id, view.owner_org, "DENIED", ""});
     return http::JsonError(403, "NOT_AUTHORIZED", "not entitled to read this " + view.subject_type);
   }
+  auto logged = audit_.AppendAll(ReadEvents(reader, view));
+  if (!logged) return ErrorResponse(logged.error());  // no unaudited reads
+  return Json200(view.body);
+}
+
+std::vector<node::ReadEvent> Queries::ReadEvents(const trade::Actor& reader,
+                                                 const View& view) const {
   std::vector<std::string> owners = view.record_owners;
   if (owners.empty()) owners.push_back(view.owner_org);
   std::sort(owners.begin(), owners.end());
   owners.erase(std::unique(owners.begin(), owners.end()), owners.end());
+  std::vector<node::ReadEvent> events;
   for (const std::string& owner : owners) {
     if (reader.org.org_id == owner) continue;
-    auto logged = audit_.Append({clock_.Now().value, reader.org.org_id, reader.key.public_key,
-                                 view.subject_type, view.subject_id, owner,
-                                 view.access == View::Access::kFull ? "FULL" : "METADATA", ""});
-    if (!logged) return ErrorResponse(logged.error());  // no unaudited reads
+    events.push_back({clock_.Now().value, reader.org.org_id, reader.key.public_key,
+                      view.subject_type, view.subject_id, owner,
+                      view.access == View::Access::kFull ? "FULL" : "METADATA", ""});
   }
-  return Json200(view.body);
+  return events;
+}
+
+http::Response Queries::List(const trade::Actor& reader, const ListRoute& list,
+                             const http::Request& request) {
+  const RouteFn* item = nullptr;
+  for (const auto& [prefix, fn] : routes_) {
+    if (prefix == list.item_prefix) item = &fn;
+  }
+  if (item == nullptr) return http::JsonError(500, "INTERNAL", "list route without item route");
+  size_t limit = kDefaultListLimit;
+  if (auto it = request.query.find("limit"); it != request.query.end()) {
+    auto n = ParseUint(it->second);
+    if (!n || *n < 1 || *n > kMaxListLimit) {
+      return http::JsonError(
+          400, "REQUEST_INVALID",
+          "limit must be a whole number from 1 to " + std::to_string(kMaxListLimit));
+    }
+    limit = *n;
+  }
+  std::string cursor;
+  if (auto it = request.query.find("after"); it != request.query.end()) cursor = it->second;
+  if (!core::IsValidUtf8(cursor)) {
+    return http::JsonError(400, "REQUEST_INVALID", "after must be an id (UTF-8)");
+  }
+
+  json items = json::array();
+  std::vector<node::ReadEvent> events;
+  size_t examined = 0;
+  bool more = true;
+  const std::map<std::string, std::string> no_query;
+  while (items.size() < limit && examined < kMaxListExamined) {
+    constexpr size_t kBatch = 64;
+    auto keys = store_.ListStateKeys(list.state_prefix, list.state_prefix + cursor, kBatch);
+    if (!keys) return ErrorResponse(keys.error());
+    for (const std::string& key : *keys) {
+      cursor = key.substr(list.state_prefix.size());
+      ++examined;
+      auto view = (*item)(reader, cursor, no_query);
+      if (!view) {
+        const std::string& code = view.error().code;
+        if (code == "NOT_AUTHORIZED" || code == "NOT_FOUND") continue;
+        return ErrorResponse(view.error());
+      }
+      if (view->access == View::Access::kDenied) continue;
+      auto read = ReadEvents(reader, *view);
+      events.insert(events.end(), read.begin(), read.end());
+      items.push_back(std::move(view->body));
+      if (items.size() == limit || examined == kMaxListExamined) break;
+    }
+    if (keys->size() < kBatch && (items.size() < limit && examined < kMaxListExamined)) {
+      more = false;  // the walk reached the end of the prefix
+      break;
+    }
+  }
+  auto logged = audit_.AppendAll(events);
+  if (!logged) return ErrorResponse(logged.error());  // no unaudited reads
+  return Json200({{"items", std::move(items)}, {"next", more ? json(cursor) : json(nullptr)}});
 }
 
 http::Response Queries::StateProof(const trade::Actor& reader, const http::Request& request) {

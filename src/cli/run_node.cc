@@ -14,6 +14,7 @@
 #include "api/domain_routes.h"
 #include "api/gateway.h"
 #include "api/http/http_server.h"
+#include "api/portal.h"
 #include "api/queries.h"
 #include "cli/commands.h"
 #include "crypto/key_file.h"
@@ -167,7 +168,13 @@ int RunNode(const std::string& config_path, const LogOptions& log) {
       node::Node::Create(ledger, **chain, *key, clock, options, metrics, safety, links.get());
   if (!validator) return fail("node", validator.error());
   receiver = validator->get();
-  auto audit_log = node::ReadAuditLog::Open(**store);
+  // The read audit log has a store of its own (data/reads), so that a copy of the ledger for
+  // another organisation (joining, doc/operations.md) can leave out who read what.
+  auto reads_store =
+      storage::RocksDbStore::Open((std::filesystem::path(config->data_dir) / "reads").string(),
+                                  storage::RocksDbOptions{.block_cache_bytes = 8u << 20});
+  if (!reads_store) return fail("read audit log store", reads_store.error());
+  auto audit_log = node::ReadAuditLog::Open(**reads_store);
   if (!audit_log) return fail("read audit log", audit_log.error());
   api::Queries queries(**chain, ledger, **audit_log, clock);
   api::AddDomainRoutes(queries);
@@ -176,6 +183,20 @@ int RunNode(const std::string& config_path, const LogOptions& log) {
   api::Attachments attachments(queries, attachment_store);
   api::Gateway gateway(**validator, **chain, ledger, metrics, queries, &attachments);
   if (auto swept = attachments.Sweep(); !swept) return fail("attachments", swept.error());
+  // The web portal: loaded whole at start (api/portal.h); a node without one still serves the
+  // API, and says so.
+  std::optional<api::Portal> portal;
+  std::string portal_dir = config->http_portal_dir.value_or(api::DefaultPortalDir());
+  if (!portal_dir.empty()) {
+    auto loaded = api::Portal::Load(portal_dir);
+    if (!loaded) return fail("portal " + portal_dir, loaded.error());
+    portal = std::move(*loaded);
+    gateway.SetPortal(&*portal);
+    spdlog::info("tradeledger node: portal from {} ({} files, {} bytes)", portal_dir,
+                 portal->file_count(), portal->total_bytes());
+  } else {
+    spdlog::info("tradeledger node: no portal (build it with scripts/build-portal.sh)");
+  }
   (*validator)->SetCommitListener([&](const ledger::StoredBlock& b) {
     // A failed deletion is retried by the sweep at the next start.
     if (auto purged = attachments.ApplyPurges(b); !purged) {

@@ -110,6 +110,14 @@ core::Result<NodeConfig> NodeConfig::Parse(std::string_view text, const std::str
       TL_ASSIGN_OR_RETURN(c.http_tls_cert, Path(h, "tls_cert", base_dir));
       TL_ASSIGN_OR_RETURN(c.http_tls_key, Path(h, "tls_key", base_dir));
     }
+    if (h.contains("portal_dir")) {
+      if (!h["portal_dir"].is_string()) return core::Fail("CONFIG_INVALID", "http.portal_dir");
+      if (h["portal_dir"].get<std::string>().empty()) {
+        c.http_portal_dir = "";
+      } else {
+        TL_ASSIGN_OR_RETURN(c.http_portal_dir, Path(h, "portal_dir", base_dir));
+      }
+    }
   }
   TL_RETURN_IF_ERROR(
       Number<size_t>(j, "max_block_transactions", &c.max_block_transactions, 1, 10'000));
@@ -159,6 +167,7 @@ std::string NodeConfig::Render() const {
     j["http"]["tls_cert"] = http_tls_cert;
     j["http"]["tls_key"] = http_tls_key;
   }
+  if (http_portal_dir) j["http"]["portal_dir"] = *http_portal_dir;
   if (!safety_file.empty()) j["safety_file"] = safety_file;
   if (metrics_port != 0) j["metrics"] = {{"address", metrics_address}, {"port", metrics_port}};
   j["p2p"] = {{"address", p2p_address}, {"port", p2p_port}};

@@ -10,7 +10,10 @@
 //     "http": {"address": "127.0.0.1", "port": 7711, "threads": 2,
 //              "max_body_bytes": 8388608,   // the largest attachment
 //              "tls_cert": "tls_cert.pem",  // optional, both or neither: serve HTTPS only, with
-//              "tls_key": "tls_key.pem"},   // this PEM certificate chain and private key
+//              "tls_key": "tls_key.pem",    // this PEM certificate chain and private key
+//              "portal_dir": "portal"},     // optional: the web portal's files (api/portal.h);
+//                                           // default: the installed or built portal, if any;
+//                                           // "" serves none
 //     "safety_file": "consensus-safety",  // consensus safety state (default as shown), kept
 //                                         // outside data_dir: see node/safety_file.h
 //     "p2p": {"address": "127.0.0.1", "port": 7811},   // validator transport listener
@@ -26,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,7 +58,9 @@ struct NodeConfig {
   int http_threads = 2;
   size_t http_max_body_bytes = 8 << 20;  // attachments up to 8 MiB
   std::string http_tls_cert;             // PEM certificate chain; empty: plain HTTP
-  std::string http_tls_key;              // PEM private key; set exactly when http_tls_cert is
+  std::string http_tls_key;
+  // The web portal's directory; nullopt: the default (api::DefaultPortalDir); "": none.
+  std::optional<std::string> http_portal_dir;  // PEM private key; set exactly when http_tls_cert is
   size_t max_block_transactions = 2000;
   // The heights whose state trees are kept whole, >= 1 (ChainOptions::state_retention).
   uint64_t state_retention_heights = kDefaultStateRetention;

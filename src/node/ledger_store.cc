@@ -201,6 +201,21 @@ core::Result<std::optional<core::Bytes>> LedgerStore::FlatState::Get(
   return s_.store_.Get(StateValueKey(state_key));
 }
 
+core::Result<std::vector<std::string>> LedgerStore::ListStateKeys(std::string_view prefix,
+                                                                  std::string_view after,
+                                                                  size_t limit) const {
+  std::vector<std::string> keys;
+  auto it = store_.Scan(StateValueKey(core::AsBytes(prefix)));
+  for (; it->Valid() && keys.size() < limit; it->Next()) {
+    core::ByteSpan key = it->key().subspan(1);  // without the 'S' namespace
+    std::string_view text(reinterpret_cast<const char*>(key.data()), key.size());
+    if (!after.empty() && text <= after) continue;
+    keys.emplace_back(text);
+  }
+  TL_RETURN_IF_ERROR(it->status());
+  return keys;
+}
+
 void LedgerStore::AddState(storage::WriteBatch& batch, const trade::WorkingState::Writes& writes,
                            const std::vector<state::NodeWrite>& nodes, core::Height height,
                            const core::Hash32& root) const {

@@ -27,6 +27,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/bytes.h"
 #include "core/result.h"
@@ -117,6 +119,12 @@ class LedgerStore {
   const state::NodeReader& state_nodes() const { return state_nodes_; }
   // The latest committed state, as a flat key-value map.
   const trade::StateReader& flat_state() const { return flat_state_; }
+  // The state keys that start with `prefix` and sort after `after` (empty: from the first),
+  // in key order, without their values; at most `limit`. Reads the flat copy as it was when
+  // the walk started. Each call walks the keys of `prefix` up to `after` again: a cursor costs
+  // its position (pilot scale; a seekable Store would make it constant).
+  core::Result<std::vector<std::string>> ListStateKeys(std::string_view prefix,
+                                                       std::string_view after, size_t limit) const;
 
   // Writes a whole block, and the pruning it does, atomically and durably. `write.prune`
   // must have been planned against the store as it is now (PlanStatePruning).

@@ -73,6 +73,13 @@ core::Result<uint64_t> VerifyLeaf(const nlohmann::json& bundle, const ledger::Bl
   return proof.leaf_index - first;
 }
 
+VerifiedProof Proved(std::string kind, std::string summary) {
+  VerifiedProof proved;
+  proved.kind = std::move(kind);
+  proved.summary = std::move(summary);
+  return proved;  // height and signers: VerifyBundle
+}
+
 std::string Certified(const TrustedValidators& trusted, const ledger::BlockHeader& header) {
   return std::to_string(trusted.SetAt(header.height).quorum()) + "+ of " +
          std::to_string(trusted.SetAt(header.height).size()) + " validators";
@@ -92,10 +99,10 @@ core::Result<VerifiedProof> VerifyInclusionBundle(const nlohmann::json& bundle,
     return Invalid("tx_id does not match the transaction");
   }
   TL_ASSIGN_OR_RETURN(uint64_t position, VerifyLeaf(bundle, header, tx->id()));
-  return VerifiedProof{kInclusionBundleKind, "transaction " + tx->id().hex() + " is in block " +
-                                                 header.height.ToString() + " at position " +
-                                                 std::to_string(position) + ", certified by " +
-                                                 Certified(trusted, header)};
+  return Proved(kInclusionBundleKind, "transaction " + tx->id().hex() + " is in block " +
+                                          header.height.ToString() + " at position " +
+                                          std::to_string(position) + ", certified by " +
+                                          Certified(trusted, header));
 }
 
 core::Result<VerifiedProof> VerifyInclusionIdBundle(const nlohmann::json& bundle,
@@ -107,11 +114,11 @@ core::Result<VerifiedProof> VerifyInclusionIdBundle(const nlohmann::json& bundle
   auto id = ledger::TxId::FromHex(bundle.value("tx_id", ""));
   if (!id) return core::Fail("PROOF_MALFORMED", "tx_id is not 64 hex digits");
   TL_ASSIGN_OR_RETURN(uint64_t position, VerifyLeaf(bundle, header, *id));
-  return VerifiedProof{kInclusionIdBundleKind,
-                       "a transaction with id " + id->hex() + " is in block " +
-                           header.height.ToString() + " at position " + std::to_string(position) +
-                           ", certified by " + Certified(trusted, header) +
-                           " (its body is withheld: this proof says nothing of its content)"};
+  return Proved(kInclusionIdBundleKind,
+                "a transaction with id " + id->hex() + " is in block " + header.height.ToString() +
+                    " at position " + std::to_string(position) + ", certified by " +
+                    Certified(trusted, header) +
+                    " (its body is withheld: this proof says nothing of its content)");
 }
 
 core::Result<VerifiedProof> VerifyConsistencyBundle(const nlohmann::json& bundle,
@@ -129,11 +136,10 @@ core::Result<VerifiedProof> VerifyConsistencyBundle(const nlohmann::json& bundle
   if (auto ok = ledger::VerifyConsistency(proof, from.log_root, to.log_root); !ok) {
     return Invalid("consistency proof: " + ok.error().detail);
   }
-  return VerifiedProof{kConsistencyBundleKind, "the log at block " + to.height.ToString() + " (" +
-                                                   std::to_string(to.log_size) +
-                                                   " transactions) extends the log at block " +
-                                                   from.height.ToString() + " (" +
-                                                   std::to_string(from.log_size) + ")"};
+  return Proved(kConsistencyBundleKind,
+                "the log at block " + to.height.ToString() + " (" + std::to_string(to.log_size) +
+                    " transactions) extends the log at block " + from.height.ToString() + " (" +
+                    std::to_string(from.log_size) + ")");
 }
 
 core::Result<VerifiedProof> VerifyStateBundle(const nlohmann::json& bundle,
@@ -152,10 +158,10 @@ core::Result<VerifiedProof> VerifyStateBundle(const nlohmann::json& bundle,
     return Invalid("state proof: " + ok.error().detail);
   }
   std::string what = value ? "has the stated value" : "is absent";
-  return VerifiedProof{kStateBundleKind,
-                       "state key '" + std::string(core::AsStringView(key)) + "' " + what +
-                           " in the state after block " + header.state_height.ToString() +
-                           ", committed by certified block " + header.height.ToString()};
+  return Proved(kStateBundleKind, "state key '" + std::string(core::AsStringView(key)) + "' " +
+                                      what + " in the state after block " +
+                                      header.state_height.ToString() +
+                                      ", committed by certified block " + header.height.ToString());
 }
 
 }  // namespace
@@ -248,11 +254,22 @@ core::Result<VerifiedProof> VerifyBundle(const nlohmann::json& bundle,
     return core::Fail("PROOF_INVALID", "bundle names another chain than the validators file");
   }
   std::string kind = bundle["kind"].get<std::string>();
-  if (kind == kInclusionBundleKind) return VerifyInclusionBundle(bundle, trusted);
-  if (kind == kInclusionIdBundleKind) return VerifyInclusionIdBundle(bundle, trusted);
-  if (kind == kConsistencyBundleKind) return VerifyConsistencyBundle(bundle, trusted);
-  if (kind == kStateBundleKind) return VerifyStateBundle(bundle, trusted);
-  return core::Fail("PROOF_MALFORMED", "unknown bundle kind '" + kind + "'");
+  core::Result<VerifiedProof> verified =
+      core::Fail("PROOF_MALFORMED", "unknown bundle kind '" + kind + "'");
+  if (kind == kInclusionBundleKind) verified = VerifyInclusionBundle(bundle, trusted);
+  if (kind == kInclusionIdBundleKind) verified = VerifyInclusionIdBundle(bundle, trusted);
+  if (kind == kConsistencyBundleKind) verified = VerifyConsistencyBundle(bundle, trusted);
+  if (kind == kStateBundleKind) verified = VerifyStateBundle(bundle, trusted);
+  if (!verified) return verified;
+  // The certificate the proof rests on was checked above; name its height and signers.
+  const nlohmann::json& certified = kind == kConsistencyBundleKind ? bundle["to"] : bundle;
+  TL_ASSIGN_OR_RETURN(ledger::CommitCertificate cert,
+                      DecodeField<ledger::CommitCertificate>(certified, "certificate"));
+  verified->height = cert.height.value;
+  for (const ledger::CommitSignature& s : cert.signatures) {
+    verified->signers.push_back(s.validator.hex());
+  }
+  return verified;
 }
 
 }  // namespace tradeledger::node

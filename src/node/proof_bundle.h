@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "node/genesis.h"
@@ -51,6 +52,10 @@ core::Result<nlohmann::json> BuildStateBundle(const LedgerStore& store,
 struct VerifiedProof {
   std::string kind;
   std::string summary;  // one line for humans
+  // The certified height the proof rests on (a consistency proof: the later one), and the
+  // public keys (hex) of the validators whose signatures on it were checked.
+  uint64_t height = 0;
+  std::vector<std::string> signers;
 };
 
 // Checks a bundle of any kind above. PROOF_INVALID (with the first failed check) or

@@ -108,6 +108,15 @@ core::Result<TxOutcome> ExecuteDelegationGrant(WorkingState& state, const TxCont
   return TxOutcome{};
 }
 
+core::Result<Json> ViewDelegation(const Json& d, const Actor& reader) {
+  if (reader.is_customs || d.value("principal", "") == reader.org.org_id ||
+      d.value("agent", "") == reader.org.org_id) {
+    return d;
+  }
+  return core::Fail("NOT_AUTHORIZED",
+                    "no read access to delegation " + d.value("delegationId", std::string()));
+}
+
 core::Result<TxOutcome> ExecuteDelegationRevoke(WorkingState& state, const TxContext& tx) {
   int64_t now = static_cast<int64_t>(tx.block_time.value);
   TL_ASSIGN_OR_RETURN(std::optional<Actor> actor, ResolveActor(state, tx.signer, now));

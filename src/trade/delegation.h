@@ -16,6 +16,7 @@
 #include "core/result.h"
 #include "trade/executor.h"
 #include "trade/json_fields.h"
+#include "trade/participants.h"
 
 namespace tradeledger::trade {
 
@@ -37,6 +38,10 @@ core::Result<bool> MayActForImporter(const StateReader& state, std::string_view 
 
 core::Result<std::optional<Json>> LoadDelegation(const StateReader& state,
                                                  std::string_view delegation_id);
+
+// What `reader` may see of delegation `d`: the whole record for its principal, its agent and
+// customs; NOT_AUTHORIZED for anyone else (a delegation names who files for whom).
+core::Result<Json> ViewDelegation(const Json& d, const Actor& reader);
 
 core::Result<TxOutcome> ExecuteDelegationGrant(WorkingState& state, const TxContext& tx);
 core::Result<TxOutcome> ExecuteDelegationRevoke(WorkingState& state, const TxContext& tx);
