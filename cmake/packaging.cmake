@@ -1,9 +1,12 @@
 # The Debian package (doc/operations.md "Install"): `cpack --config build/release/CPackConfig.cmake`
-# writes tradeledger_<version>_<arch>.deb with the binary, the systemd template unit and the
-# operator guide; its Depends come from dpkg-shlibdeps, and its postinst creates the
+# writes tradeledger_<version>_<arch>.deb with the binary, the systemd template unit, the web
+# portal and the operator guide; its Depends come from dpkg-shlibdeps, and its postinst creates the
 # `tradeledger` system user and /var/lib/tradeledger.
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/systemd/tradeledger@.service
         DESTINATION lib/systemd/system)
+# The web portal (scripts/build-portal.sh, ADR 0023), where the node looks for it by default.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/portal/dist/ DESTINATION share/tradeledger/portal
+        OPTIONAL)
 install(FILES ${PROJECT_SOURCE_DIR}/doc/operations.md ${PROJECT_SOURCE_DIR}/README.md
         DESTINATION share/doc/tradeledger)
 

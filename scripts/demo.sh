@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+scripts/build-portal.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
 

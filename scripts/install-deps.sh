@@ -17,7 +17,15 @@ PACKAGES=(
   curl procps python3 gnuplot-nox
   # the Debian package (cpack; dpkg-shlibdeps computes its Depends)
   dpkg-dev
+  # the web portal's browser tests (playwright-core drives Debian's chromium, headless)
+  chromium
 )
+# The web portal's build (Vite, TypeScript from the npm registry) needs node and npm: Debian's
+# nodejs and npm when the machine has none (a machine may carry another build of node, with
+# npm bundled, which Debian's npm would conflict with).
+if ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

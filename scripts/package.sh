@@ -13,7 +13,7 @@ fi
 deb=$(ls -t "$build"/tradeledger_*.deb | head -1)
 contents=$(dpkg-deb -c "$deb")
 for path in ./usr/bin/tradeledger ./usr/lib/systemd/system/tradeledger@.service \
-            ./usr/share/doc/tradeledger/operations.md; do
+            ./usr/share/doc/tradeledger/operations.md ./usr/share/tradeledger/portal/index.html; do
   grep -q " $path\$" <<<"$contents" || { echo "package: $deb lacks $path" >&2; exit 1; }
 done
 depends=$(dpkg-deb -f "$deb" Depends)
