@@ -71,7 +71,7 @@ bench() {
   shift
   report="$results/$label-$(date -u +%Y%m%dT%H%M%SZ).json"
   echo "== $label: tradeledger bench ${nodes[*]} $*"
-  "$B" bench "${nodes[@]}" --validators-file "$net/net/validators.json" --data-dir "$net/net" \
+  "$B" bench "${nodes[@]}" --validators "$net/net/validators.json" --data-dir "$net/net" \
     --label "$label" --out "$report" "$@" || echo "   (bench exit status $?)"
   reports+=("$report")
 }

@@ -15,6 +15,8 @@ PACKAGES=(
   clang-format clang-tidy clang libclang-rt-14-dev
   # tools used by scripts and the demo
   curl procps python3 gnuplot-nox
+  # network namespaces, a bridge and veth links for the ceremony test on four hosts
+  iproute2
   # the Debian package (cpack; dpkg-shlibdeps computes its Depends)
   dpkg-dev
   # the web portal's browser tests (playwright-core drives Debian's chromium, headless)

@@ -48,7 +48,10 @@ std::chrono::milliseconds Millis(double seconds) {
 void AddBenchOptions(CLI::App* c, BenchOptions& o) {
   c->add_option("--node", o.nodes, "Node API URL (repeat to spread the load over several)")
       ->required();
-  c->add_option("--validators-file", o.validators_file, "The network's validators.json")
+  // --validators names the validators file, as in `verify` and `demo`; --validators-file is
+  // the older spelling, still accepted.
+  c->add_option("--validators,--validators-file", o.validators_file,
+                "The network's validators.json")
       ->required();
   c->add_option("--customs-key", o.customs_key_file,
                 "Customs administrator key (default: <validators dir>/customs/admin.key)");

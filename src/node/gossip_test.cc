@@ -2,13 +2,15 @@
 // reach the mempool (Node::OnPeerFrame): a wrong chain, a bad signature and a body that fails
 // admission (a cleartext IOR number, ADR 0021) are each refused and counted by reason, and a
 // frame from a key outside the validator set is refused whole. Readiness follows what the
-// node has heard and how many links it has. The node is not started: the refusals happen
-// before anything is queued.
+// node has heard and how many links it has. The node is not started (the refusals happen
+// before anything is queued), but for readiness, which counts a peer's message once stepped.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "node/chain.h"
 #include "node/clock.h"
@@ -144,9 +146,15 @@ TEST_F(GossipTest, ReadinessNeedsAPeerMessageAndLinksToAQuorum) {
   EXPECT_EQ(r.reason, "NO_PEER_MESSAGE");
   EXPECT_EQ(r.validators, 4u);
 
-  // Any consensus frame from a validator counts as hearing from the network.
+  // Any consensus frame from a validator counts as hearing from the network, once the
+  // consensus thread has stepped it (so that its height is taken into account first).
   node_->OnPeerFrame(peer_.public_key, ConsensusFrame(core::Bytes{1, 2, 3}));
   links_.connected = 1;  // itself and one peer: below the quorum of 3
+  EXPECT_EQ(node_->readiness().reason, "NO_PEER_MESSAGE") << "not stepped: the node is stopped";
+  node_->Start();
+  for (int i = 0; i < 500 && node_->readiness().reason == "NO_PEER_MESSAGE"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   r = node_->readiness();
   EXPECT_EQ(r.reason, "TOO_FEW_PEERS");
   EXPECT_EQ(r.connected_peers, 1u);
@@ -155,6 +163,7 @@ TEST_F(GossipTest, ReadinessNeedsAPeerMessageAndLinksToAQuorum) {
   r = node_->readiness();
   EXPECT_TRUE(r.ready) << r.reason;
   EXPECT_EQ(r.height, 0u);
+  node_->Stop();
 }
 
 }  // namespace

@@ -200,7 +200,6 @@ void Node::OnPeerFrame(const crypto::PublicKey& from, core::Bytes frame) {
   if (!parsed) return metrics_.CountPeerRejection(parsed.error().code);
   Inbound in{id, epoch, {}, {}};
   if (parsed->channel == PeerChannel::kConsensus) {
-    heard_from_peer_ = true;
     in.message.assign(parsed->body.begin(), parsed->body.end());
   } else {
     auto txs = DecodeTransactions(parsed->body);
@@ -252,6 +251,9 @@ void Node::Run() {
       if (in.epoch != epoch_) continue;  // the sender's index was of the previous validator set
       if (in.gossip.empty()) {
         ok = Step({clock_.Now(), consensus::PeerMessage{in.from, std::move(in.message)}});
+        // Only now, with seen_height_ updated from what the peer said: readiness must not
+        // count a peer heard whose height it has not yet taken into account.
+        if (ok) heard_from_peer_ = true;
       } else {
         ok = Step({clock_.Now(), consensus::ClientBatch{std::move(in.gossip), true}});
       }

@@ -211,10 +211,10 @@ class Node {
   std::atomic<bool> healthy_{true};
   std::atomic<uint64_t> view_{0};
   std::atomic<uint64_t> seen_height_{0};
-  bool catching_up_ = false;                 // consensus thread only
-  int64_t calendar_warned_day_ = INT64_MIN;  // consensus thread only
-  std::atomic<bool> heard_from_peer_{false};
-  std::atomic<bool> removed_{false};  // a validator set change left this node out
+  bool catching_up_ = false;                  // consensus thread only
+  int64_t calendar_warned_day_ = INT64_MIN;   // consensus thread only
+  std::atomic<bool> heard_from_peer_{false};  // set after a peer's message has been stepped
+  std::atomic<bool> removed_{false};          // a validator set change left this node out
   std::thread thread_;
   std::function<void(const ledger::StoredBlock&)> listener_;
   // Consensus thread only: the armed view timer.
