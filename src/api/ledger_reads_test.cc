@@ -84,7 +84,20 @@ TEST_F(LedgerReadsTest, AMemberThatIsNotAPartyGetsTheIdAndAProofWithoutTheBody) 
   // A bundle of this kind that smuggles an envelope is malformed, not "verified".
   json smuggled = bundle;
   smuggled["transaction"] = "AAAA";
-  EXPECT_FALSE(node::VerifyBundle(smuggled, Trusted()));
+  auto smuggled_verdict = node::VerifyBundle(smuggled, Trusted());
+  ASSERT_FALSE(smuggled_verdict);
+  EXPECT_EQ(smuggled_verdict.error().code, "PROOF_MALFORMED");
+  // The proof is of this id's leaf: another id, or another block's header, does not verify.
+  json forged = bundle;
+  forged["tx_id"] = std::string(64, 'a');
+  auto forged_verdict = node::VerifyBundle(forged, Trusted());
+  ASSERT_FALSE(forged_verdict);
+  EXPECT_EQ(forged_verdict.error().code, "PROOF_INVALID");
+  json moved = bundle;
+  auto header = *core::FromBase64(moved["header"].get<std::string>());
+  header[header.size() / 2] ^= 0x40;
+  moved["header"] = core::ToBase64(header);
+  EXPECT_FALSE(node::VerifyBundle(moved, Trusted()));
 
   EXPECT_EQ(AuditEventsAbout(anchor_tx_), 0u);  // nothing of OWNER's was served
 }
