@@ -9,19 +9,9 @@ set -euo pipefail
 TL="$(realpath -m "${1:-$(dirname "$0")/../../build/release/src/cli/tradeledger}")"
 cd "$(dirname "$0")/.."
 PORT="${TL_TEST_PORT:-7951}"
-export PORTAL_DIST="$PWD/dist"
-D="$(mktemp -d /tmp/tl-portal-shots.XXXXXX)"
 source tests/seed.sh
 source tests/seed-demo.sh
-cleanup() {
-  stop_network
-  rm -rf "$D"
-}
-trap cleanup EXIT
-[ -x "$TL" ] || { echo "no tradeledger binary at $TL" >&2; exit 2; }
-[ -d node_modules ] || npm ci --no-audit --no-fund
-npm run --silent build
-seed_network
+start_seeded_network tl-portal-shots
 seed_demo
 mkdir -p ../doc/screenshots
 TL_URL="$NODE" TL_DIR="$D" OUT="$PWD/../doc/screenshots" node tests/browser/screenshots.mjs

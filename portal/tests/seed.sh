@@ -63,3 +63,16 @@ seed_network() {
 stop_network() {
   if [ -n "${D:-}" ] && [ -d "$D/net" ]; then "$TL" net down --dir "$D/net" > /dev/null 2>&1 || true; fi
 }
+
+# start_seeded_network TMP_PREFIX: the common start of the browser tests and the screenshots:
+# a working directory $D (removed, with the network stopped, when the script exits), the
+# portal built into dist/ for the nodes to serve, and the seeded network.
+start_seeded_network() {
+  export PORTAL_DIST="$PWD/dist"
+  D="$(mktemp -d "/tmp/$1.XXXXXX")"
+  trap 'stop_network; rm -rf "$D"' EXIT
+  [ -x "$TL" ] || { echo "no tradeledger binary at $TL" >&2; exit 2; }
+  [ -d node_modules ] || npm ci --no-audit --no-fund
+  npm run --silent build
+  seed_network
+}
