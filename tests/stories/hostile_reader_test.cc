@@ -1,16 +1,23 @@
-// The hostile reader (ADR 0021, doc/formats.md "Who reads what"). Canary values are seeded
-// into every protected field of a real network's records: importers' IOR numbers, an entry's
+// The hostile reader (ADR 0021, doc/formats.md "Who reads what"), on a network of four
+// validators. Canary values are seeded into every protected field of a real network's records:
+// importers' IOR numbers and their salted hashes (iorNumberHash: brute-forceable at about a
+// GPU-day per SSN, ADR 0021, so only the importer itself and customs may read it), an entry's
 // shipment reference, MID and value, a certification's producer-on-request, a document's
 // issuer and metadata, an attached file's bytes, a licence's product features and an IPR
-// assessment's MID. Then every GET route of the node's own OpenAPI document is walked with
-// real ids (and unknown ones) by an unsigned caller, a third party, the certifier, a broker
-// without delegation, the importer and customs, and the event stream is read unsigned and
-// signed. No reader may find a canary it is not entitled to in any status, header or body,
-// nor inside any base64 or hex string of one. Positive controls read the same canaries as
-// their owners, so the scan is known to find what is there. After `net down` every file of
-// the validator, and every value of its RocksDB stores, is searched for the raw IOR numbers.
+// assessment's MID. Then every GET route of the node's own OpenAPI document (the list routes
+// included) is walked with real ids (and unknown ones) by an unsigned caller, a third party,
+// the certifier, a broker without delegation, the importer and customs, each reader on
+// another validator so that every validator's filtering is walked, and the event stream is
+// read unsigned and signed. No reader may find a canary it is not entitled to in any status,
+// header or body, nor inside any base64 or hex string of one. Positive controls read the same
+// canaries as their owners, so the scan is known to find what is there. Every validator
+// refuses a cleartext IOR number without echoing it. After `net down` every file of every
+// validator, and every key and value of each validator's two RocksDB stores (ledger, read
+// audit log), is searched for the raw IOR numbers; the transaction bodies found in each
+// validator's ledger show that gossip, proposals and block sync delivered them there.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <iostream>
@@ -18,6 +25,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "api/http/http_client.h"
 #include "api/http/url.h"
@@ -28,6 +36,7 @@
 #include "ledger/transaction.h"
 #include "storage/rocksdb_store.h"
 #include "story_network.h"
+#include "trade/ior_number.h"
 #include "trade/ipr_assessment.h"
 #include "trade/licence.h"
 #include "trade/origin_common.h"
@@ -46,6 +55,9 @@ using nlohmann::json;
 constexpr char kIor[] = "37-9182736QX";  // the importer's; must never be stored or served
 constexpr char kIorUndashed[] = "379182736QX";
 constexpr char kThirdIor[] = "46-8273645XW";  // the third party's
+// The IOR number a broker without delegation guesses for the importer: it does not hold the
+// importer's number, nor (so) its hash, which only a delegation would entitle it to read.
+constexpr char kGuessedIor[] = "51-2736455KX";
 constexpr char kShipment[] = "CANARYSHIP5501";
 constexpr char kSingleShipment[] = "CANARYSHIP7702";  // binds the single-shipment cert
 constexpr char kMid[] = "MXCANARYMID77";
@@ -58,12 +70,15 @@ constexpr char kFileText[] = "CANARY-ATTACHMENT-6630";
 constexpr char kLogo[] = "CANARY-LOGO-9931";
 constexpr char kAssessMid[] = "VNCANARYFAC88";
 
-const std::vector<std::string>& AllCanaries() {
-  static const std::vector<std::string> all = {
+// The fixed canaries above, then the IOR number hashes, which depend on the network's salt
+// and are added once it is known (HostileReader::AddIorHashCanaries).
+std::vector<std::string>& Canaries() {
+  static std::vector<std::string> all = {
       kIor,        kIorUndashed, kThirdIor, kShipment, kSingleShipment, kMid,  kValue,
       kValueCents, kProducer,    kIssuer,   kMeta,     kFileText,       kLogo, kAssessMid};
   return all;
 }
+const std::vector<std::string>& AllCanaries() { return Canaries(); }
 
 // Hex or base64 (standard or URL-safe, padded or not) decodings of `token`.
 std::vector<std::string> Decodings(const std::string& token) {
@@ -132,27 +147,71 @@ uint64_t NowMs() {
                                    .count());
 }
 
-// One reader of the walk: its key (none: unsigned) and the canaries it is entitled to.
+// One reader of the walk: its key (none: unsigned), the canaries it is entitled to and the
+// validator (0-based) it reads from.
 struct Reader {
   std::string name;
   const crypto::KeyPair* key = nullptr;
   std::set<std::string> entitled;
+  size_t node = 0;
 };
+
+constexpr int kValidators = 4;
 
 class HostileReader : public ::testing::Test {
  protected:
   void SetUp() override {
-    net_ = std::make_unique<StoryNetwork>(cli::kStoriesClockStart);
+    net_ = std::make_unique<StoryNetwork>(cli::kStoriesClockStart, kValidators);
     ASSERT_TRUE(net_->ok()) << net_->error();
+    ASSERT_EQ(net_->urls().size(), static_cast<size_t>(kValidators));
     auto client =
         cli::StoryClient::Open(net_->url(), net_->validators_file(), net_->customs_key_file());
     ASSERT_TRUE(client.has_value()) << client.error().ToString();
     c_ = std::move(*client);
     ASSERT_TRUE(c_->SyncClock(cli::Ms(cli::kStoriesClockStart)).has_value());
-    auto url = api::http::ParseUrl(net_->url());
-    ASSERT_TRUE(url.has_value());
-    url_ = *url;
-    http_ = std::make_unique<api::http::Client>(url_.host, url_.port);
+    for (const std::string& u : net_->urls()) {
+      auto url = api::http::ParseUrl(u);
+      ASSERT_TRUE(url.has_value()) << u;
+      urls_.push_back(*url);
+      https_.push_back(std::make_unique<api::http::Client>(url->host, url->port));
+    }
+  }
+
+  // The salted hashes of the two importers' IOR numbers, computed as a submitter does with the
+  // salt GET /v1/me serves, become canaries.
+  void AddIorHashCanaries(const crypto::KeyPair& member) {
+    api::http::Response me = Get(Reader{"member", &member, {}, 0}, "/v1/me");
+    ASSERT_EQ(me.status, 200) << me.body;
+    auto salt = core::FromHex(json::parse(me.body).value("iorSalt", ""));
+    ASSERT_TRUE(salt.has_value()) << me.body;
+    auto imp = trade::IorNumberHash(*salt, "HR-IMP", kIor);
+    auto third = trade::IorNumberHash(*salt, "HR-THIRD", kThirdIor);
+    ASSERT_TRUE(imp.has_value() && third.has_value());
+    ior_hash_ = *imp;
+    third_ior_hash_ = *third;
+    Canaries().push_back(ior_hash_);
+    Canaries().push_back(third_ior_hash_);
+  }
+  void TearDown() override {
+    auto& all = Canaries();
+    std::erase_if(all,
+                  [&](const std::string& c) { return c == ior_hash_ || c == third_ior_hash_; });
+  }
+
+  // Waits (bounded) until every validator has committed `height`; false if one has not.
+  bool AllAtLeast(uint64_t height) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (size_t i = 0; i < https_.size(); ++i) {
+      while (true) {
+        auto r = https_[i]->Send("GET", urls_[i].prefix + "/health", {}, "application/json",
+                                 std::chrono::seconds(5));
+        json h = r && r->status == 200 ? json::parse(r->body, nullptr, false) : json();
+        if (h.is_object() && h.value("height", uint64_t{0}) >= height) break;
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+    return true;
   }
 
   // Submits and expects OK; remembers the transaction id for the walk.
@@ -174,20 +233,27 @@ class HostileReader : public ::testing::Test {
   }
   void At(const std::string& date) { ASSERT_TRUE(c_->AdvanceClock(cli::Ms(date))) << date; }
 
-  // A GET as `reader` (signed with its key, if any), the raw response.
+  // A GET as `reader` (signed with its key, if any) from its validator, the raw response.
   api::http::Response Get(const Reader& reader, const std::string& target) {
+    return Send(reader.key, reader.node, "GET", target);
+  }
+  // `method` `target` to validator `node` (0-based), signed by `key` if any.
+  api::http::Response Send(const crypto::KeyPair* key, size_t node, const std::string& method,
+                           const std::string& target, const std::string& body = {}) {
     api::http::Headers headers;
-    if (reader.key != nullptr) {
+    if (key != nullptr) {
       auto parsed = api::http::ParseTarget(target);
       EXPECT_TRUE(parsed.has_value()) << target;
       if (!parsed.has_value()) return {};
-      auto signed_headers = api::SignReadHeaders(c_->chain(), *reader.key, NowMs(), "GET",
-                                                 parsed->path, parsed->query);
+      auto signed_headers =
+          api::SignReadHeaders(c_->chain(), *key, NowMs(), method, parsed->path, parsed->query);
       headers.assign(signed_headers.begin(), signed_headers.end());
     }
-    auto r = http_->Send("GET", url_.prefix + target, {}, "application/json",
-                         std::chrono::seconds(30), headers);
-    EXPECT_TRUE(r.has_value()) << target << ": " << (r.has_value() ? "" : r.error().ToString());
+    auto r = https_[node]->Send(method, urls_[node].prefix + target, body,
+                                method == "GET" ? "application/json" : "application/octet-stream",
+                                std::chrono::seconds(30), headers);
+    EXPECT_TRUE(r.has_value()) << method << " " << target << ": "
+                               << (r.has_value() ? "" : r.error().ToString());
     if (r.has_value()) return *r;
     api::http::Response failed;
     failed.status = 0;
@@ -215,8 +281,9 @@ class HostileReader : public ::testing::Test {
 
   std::unique_ptr<StoryNetwork> net_;
   std::unique_ptr<cli::StoryClient> c_;
-  api::http::ParsedUrl url_;
-  std::unique_ptr<api::http::Client> http_;
+  std::vector<api::http::ParsedUrl> urls_;  // one per validator
+  std::vector<std::unique_ptr<api::http::Client>> https_;
+  std::string ior_hash_, third_ior_hash_;
   std::vector<std::string> tx_ids_;
   std::map<std::string, int> requests_, successes_;
 };
@@ -227,9 +294,12 @@ TEST_F(HostileReader, NoCanaryReachesAReaderNotEntitledToIt) {
   crypto::KeyPair third = Admit("HR-THIRD", {"IMPORTER"}, "US", {{"iorNumber", kThirdIor}});
   crypto::KeyPair certifier = Admit("HR-MXP", {"PRODUCER", "EXPORTER"}, "MX");
   crypto::KeyPair broker = Admit("HR-BRK", {"BROKER"}, "US");
+  crypto::KeyPair delegated = Admit("HR-BRK2", {"BROKER"}, "US");
   crypto::KeyPair rh = Admit("HR-RH", {"RIGHTS_HOLDER"}, "US");
   crypto::KeyPair l1 = Admit("HR-L1", {"LICENSEE", "IMPORTER"}, "US");
   const std::string recordation = "TMK 26-00077";
+  AddIorHashCanaries(imp);
+  ASSERT_FALSE(HasFailure());
 
   At("2024-06-01");
   Commit("recordation", rh, "ipr.recordation.apply",
@@ -259,6 +329,14 @@ TEST_F(HostileReader, NoCanaryReachesAReaderNotEntitledToIt) {
           {"validFrom", "2025-01-01"},
           {"validTo", "2027-01-01"}});
 
+  // The importer delegates filing to another broker (not the one that reads below).
+  Commit("delegation", imp, "delegation.grant",
+         {{"delegationId", "HR-DLG"},
+          {"agent", "HR-BRK2"},
+          {"scope", {"FILE_ENTRY", "CLAIM_PREFERENCE"}},
+          {"validFrom", "2024-12-01"},
+          {"validTo", "2026-01-01"}});
+
   At("2024-12-20");
   const std::string file = std::string("%PDF-1.4\n% ") + kFileText + "\n%%EOF\n";
   const std::string file_hash = cli::Sha256Hex(file);
@@ -266,8 +344,16 @@ TEST_F(HostileReader, NoCanaryReachesAReaderNotEntitledToIt) {
   cert["certifierRole"] = "EXPORTER";
   cert["producer"] = "AVAILABLE_UPON_REQUEST";
   cert["producerOnRequest"] = st::PartyJson(kProducer, "MX");
-  Commit("blanket cert", certifier, "cert.issue", cert);
-  EXPECT_EQ(cli::StatusOf(c_->Upload(certifier, file_hash, "HR-CERT", file)), "201");
+  cli::TxResult issued = Commit("blanket cert", certifier, "cert.issue", cert);
+  // Files are kept beside each validator's ledger, not replicated: the certifier gives every
+  // validator its copy, so that every validator's attachment route is walked with the file
+  // (once each has committed the certification the upload names).
+  ASSERT_TRUE(AllAtLeast(issued.height)) << "a validator did not commit the certification";
+  for (size_t node = 0; node < https_.size(); ++node) {
+    api::http::Response up = Send(&certifier, node, "POST",
+                                  "/v1/attachments?sha256=" + file_hash + "&docId=HR-CERT", file);
+    EXPECT_EQ(up.status, 201) << "node" << node + 1 << ": " << up.body;
+  }
   json single = st::UsmcaCert("HR-CERT-1", "HR-IMP", cli::Sha256Hex("single shipment"));
   single["singleShipment"] = true;
   single.erase("blanketFrom");
@@ -295,10 +381,11 @@ TEST_F(HostileReader, NoCanaryReachesAReaderNotEntitledToIt) {
   entry2["iorNumber"] = kIor;
   entry2["shipmentRef"] = kSingleShipment;
   Commit("entry on the single-shipment cert", imp, "entry.file", entry2);
-  // A broker without delegation tries to file for the importer.
+  // A broker without delegation tries to file for the importer (with a number of its own
+  // guessing: it does not hold the importer's).
   json by_broker = st::EntryBody(st::EntryNo("7700004"), "HR-IMP",
                                  {st::Line(1, "8708300050", "S", "HR-CERT")}, "2025-03-10");
-  by_broker["iorNumber"] = kIor;
+  by_broker["iorNumber"] = kGuessedIor;
   cli::TxResult refused = c_->Submit(broker, "entry.file", by_broker);
   EXPECT_EQ(refused.code, "NOT_AUTHORIZED_FILER");
   tx_ids_.push_back(refused.tx_id);
@@ -330,18 +417,32 @@ TEST_F(HostileReader, NoCanaryReachesAReaderNotEntitledToIt) {
   tx_ids_.push_back(mismatch.tx_id);
   ASSERT_FALSE(HasFailure()) << "seeding failed; the walk would prove nothing";
 
-  // --- the readers ----------------------------------------------------------------------------
-  const Reader anonymous{"unsigned", nullptr, {}};
-  const Reader third_party{"third party", &third, {}};
-  const Reader the_certifier{"certifier", &certifier, {kProducer, kFileText, kSingleShipment}};
-  const Reader the_broker{"broker without delegation", &broker, {}};
+  // --- the readers, each on its validator ---------------------------------------------------
+  // The IOR hashes (ADR 0021, formats "Who reads what"): an organisation's own is in its org/
+  // entry and in the org.admit and entry.file bodies it is a party to; customs reads them all.
+  const Reader anonymous{"unsigned", nullptr, {}, 0};
+  const Reader third_party{"third party", &third, {third_ior_hash_}, 1};
+  const Reader the_certifier{"certifier", &certifier, {kProducer, kFileText, kSingleShipment}, 2};
+  const Reader the_broker{"broker without delegation", &broker, {}, 3};
   const Reader the_importer{
-      "importer", &imp, {kShipment, kSingleShipment, kMid, kValue, kValueCents, kIssuer, kMeta}};
+      "importer",
+      &imp,
+      {kShipment, kSingleShipment, kMid, kValue, kValueCents, kIssuer, kMeta, ior_hash_},
+      0};
   std::set<std::string> all_but_ior(AllCanaries().begin(), AllCanaries().end());
   for (const char* ior : {kIor, kIorUndashed, kThirdIor}) all_but_ior.erase(ior);
-  const Reader customs{"customs", &c_->customs(), all_but_ior};
+  const Reader customs{"customs", &c_->customs(), all_but_ior, 1};
+  const Reader the_delegated{"broker with delegation", &delegated, {}, 2};  // controls only
   const std::vector<const Reader*> readers = {&anonymous,  &third_party,  &the_certifier,
                                               &the_broker, &the_importer, &customs};
+  // Every validator serves some reader's walk, and has committed everything seeded.
+  std::set<size_t> walked_nodes;
+  for (const Reader* reader : readers) walked_nodes.insert(reader->node);
+  ASSERT_EQ(walked_nodes.size(), static_cast<size_t>(kValidators));
+  api::http::Response tip = Get(anonymous, "/health");
+  ASSERT_EQ(tip.status, 200);
+  ASSERT_TRUE(AllAtLeast(json::parse(tip.body).value("height", uint64_t{0})))
+      << "a validator did not catch up with node1";
 
   // --- positive controls: the canaries are there for those entitled to them ------------------
   auto shows = [&](const Reader& reader, const std::string& target, const std::string& canary) {
@@ -357,11 +458,26 @@ TEST_F(HostileReader, NoCanaryReachesAReaderNotEntitledToIt) {
   shows(customs, "/v1/certifications/HR-CERT", kProducer);
   shows(the_importer, "/v1/documents/HR-DOC", kMeta);
   shows(the_importer, "/v1/documents/HR-DOC", kIssuer);
-  shows(customs, "/v1/attachments/" + file_hash, kFileText);
+  for (size_t node = 0; node < https_.size(); ++node) {
+    Reader customs_here = customs;
+    customs_here.node = node;
+    shows(customs_here, "/v1/attachments/" + file_hash, kFileText);
+  }
   shows(customs, "/v1/licences/HR-L1-LIC", kLogo);
   shows(customs, "/v1/assessments/" + e3 + "%231", kAssessMid);
   // The importer's full inclusion bundle carries the envelope in base64: the scan decodes it.
   shows(the_importer, "/v1/proofs/inclusion/" + filed.tx_id, kShipment);
+  // The IOR hashes: in the importer's entry (its own view and customs'), in an organisation's
+  // proof of its own org/ entry, and in the bodies of the importer's filings.
+  shows(the_importer, "/v1/entries/" + e1, ior_hash_);
+  shows(customs, "/v1/entries/" + e1, ior_hash_);
+  shows(the_importer, "/v1/state/proof?key=org%2FHR-IMP", ior_hash_);
+  shows(third_party, "/v1/state/proof?key=org%2FHR-THIRD", third_ior_hash_);
+  shows(customs, "/v1/state/proof?key=org%2FHR-THIRD", third_ior_hash_);
+  shows(the_importer, "/v1/transactions/" + filed.tx_id, ior_hash_);
+  // A broker with the importer's delegation files for it, so it reads the entry whole.
+  shows(the_delegated, "/v1/entries/" + e1, ior_hash_);
+  EXPECT_EQ(Get(the_delegated, "/v1/delegations/HR-DLG").status, 200);
 
   // A state proof carries the whole record: the certifier and customs get one of the
   // certification, the importer (who may not see producerOnRequest) does not.
@@ -400,6 +516,7 @@ TEST_F(HostileReader, NoCanaryReachesAReaderNotEntitledToIt) {
                                                key_text(trade::LicenceKey("HR-L1-LIC")),
                                                key_text(trade::LicenceUsedKey("HR-L1-LIC")),
                                                key_text(trade::AssessmentKey(e3, 1)),
+                                               "delegation/HR-DLG",
                                                "config/ior-salt",
                                                "org/\xff\xfe"};
   std::vector<std::string> ids = tx_ids_;
@@ -418,6 +535,7 @@ TEST_F(HostileReader, NoCanaryReachesAReaderNotEntitledToIt) {
       {"recordationNo", {recordation, "NOPE"}},
       {"licenseId", {"HR-L1-LIC", "NOPE"}},
       {"assessmentId", {e3 + "#1", "NOPE"}},
+      {"delegationId", {"HR-DLG", "NOPE"}},
       {"sha256", {file_hash, cli::Sha256Hex("invoice"), std::string(64, 'a')}},
       {"key", state_keys},
   };
@@ -470,43 +588,56 @@ TEST_F(HostileReader, NoCanaryReachesAReaderNotEntitledToIt) {
   }
   targets.push_back("/v1/audit-events?limit=1000&owner=HR-IMP");
   EXPECT_GE(routes, 20) << "the OpenAPI document lists fewer GET routes than the node serves";
+  // The list routes (Queries::AddListRoute) are in the document, so the walk reads them.
+  for (const char* list :
+       {"/v1/documents", "/v1/organisations", "/v1/certifications", "/v1/entries", "/v1/claims",
+        "/v1/cases", "/v1/delegations", "/v1/recordations", "/v1/licences", "/v1/assessments"}) {
+    EXPECT_NE(std::find(targets.begin(), targets.end(), list), targets.end())
+        << list << " is not walked";
+  }
 
   for (const Reader* reader : readers) {
     for (const auto& target : targets) CheckedGet(*reader, target);
     EXPECT_EQ(requests_[reader->name], static_cast<int>(targets.size()));
     EXPECT_GT(successes_[reader->name], 10) << reader->name;
-    std::cout << reader->name << ": " << requests_[reader->name] << " GETs over " << routes
-              << " routes, " << successes_[reader->name] << " answered 200\n";
+    std::cout << reader->name << " on node" << reader->node + 1 << ": " << requests_[reader->name]
+              << " GETs over " << routes << " routes, " << successes_[reader->name]
+              << " answered 200\n";
   }
 
-  // --- error paths: a cleartext IOR number is refused and never echoed ------------------------
-  {
+  // --- error paths: every validator refuses a cleartext IOR number and never echoes it -------
+  for (size_t node = 0; node < https_.size(); ++node) {
     ledger::TxPayload p;
     p.chain_id = c_->chain();
     p.type = "entry.file";
-    p.nonce = NowMs() * 1000;
+    p.nonce = NowMs() * 1000 + node;
     json clear = st::EntryBody(st::EntryNo("7700005"), "HR-IMP", {line}, "2025-03-10");
     clear["iorNumber"] = kIor;
     p.body = core::ToBytes(clear.dump());
     auto tx = ledger::SignedTransaction::Sign(p, imp);
     std::string body = json{{"transaction", core::ToBase64(tx.envelope())}}.dump();
-    auto r = http_->Send("POST", url_.prefix + "/v1/transactions", body);
+    auto r = https_[node]->Send("POST", urls_[node].prefix + "/v1/transactions", body);
     ASSERT_TRUE(r.has_value());
-    EXPECT_EQ(r->status, 400);
+    EXPECT_EQ(r->status, 400) << "node" << node + 1;
     EXPECT_NE(r->body.find("IOR_CLEARTEXT"), std::string::npos) << r->body;
     EXPECT_FALSE(Find(r->body).contains(kIor)) << r->body;
-    EXPECT_EQ(Get(the_importer, "/v1/transactions/" + tx.id().hex()).status, 404);
+    Reader importer_here = the_importer;
+    importer_here.node = node;
+    EXPECT_EQ(Get(importer_here, "/v1/transactions/" + tx.id().hex()).status, 404);
   }
 
   // --- the event stream ------------------------------------------------------------------------
   {
-    api::http::EventStreamClient open_stream(url_.host, url_.port);
-    ASSERT_TRUE(open_stream.Open(url_.prefix + "/v1/events").has_value());
-    api::http::EventStreamClient member_stream(url_.host, url_.port);
+    // On two other validators than node1, which the transaction is submitted to.
+    const api::http::ParsedUrl& open_url = urls_[1];
+    const api::http::ParsedUrl& member_url = urls_[2];
+    api::http::EventStreamClient open_stream(open_url.host, open_url.port);
+    ASSERT_TRUE(open_stream.Open(open_url.prefix + "/v1/events").has_value());
+    api::http::EventStreamClient member_stream(member_url.host, member_url.port);
     auto signed_headers =
         api::SignReadHeaders(c_->chain(), third, NowMs(), "GET", "/v1/events", {});
     ASSERT_TRUE(member_stream
-                    .Open(url_.prefix + "/v1/events", std::chrono::seconds(30),
+                    .Open(member_url.prefix + "/v1/events", std::chrono::seconds(30),
                           api::http::Headers(signed_headers.begin(), signed_headers.end()))
                     .has_value());
     cli::TxResult anchored = Commit("second document", imp, "document.anchor",
@@ -558,44 +689,60 @@ TEST_F(HostileReader, NoCanaryReachesAReaderNotEntitledToIt) {
     EXPECT_NE(forged.exit_code, 0) << forged.output;
   }
 
-  // --- the validator's files after `net down` ---------------------------------------------------
+  // --- every validator's files after `net down` ------------------------------------------------
   CommandResult down = net_->Stop();
   ASSERT_EQ(down.exit_code, 0) << down.output;
   const std::vector<std::string> iors = {kIor, kIorUndashed, kThirdIor};
-  int files = 0;
-  int stores = 0;
-  bool bodies_on_disk = false;  // positive control: the shipment reference is in the log
-  for (const auto& entry_path : fs::recursive_directory_iterator(net_->dir())) {
-    if (entry_path.is_regular_file()) {
-      ++files;
-      const std::string bytes = ReadFile(entry_path.path());
-      for (const auto& ior : iors) {
-        EXPECT_EQ(bytes.find(ior), std::string::npos) << entry_path.path() << " holds " << ior;
-      }
-    }
-    if (entry_path.is_directory() && fs::exists(entry_path.path() / "CURRENT")) {
-      // Table files are LZ4/Zstd-compressed: read every value through RocksDB as well.
-      storage::RocksDbOptions options;
-      options.create_if_missing = false;
-      auto store = storage::RocksDbStore::Open(entry_path.path().string(), options);
-      ASSERT_TRUE(store.has_value()) << entry_path.path() << ": " << store.error().ToString();
-      ++stores;
-      auto it = (*store)->Scan({});
-      for (; it->Valid(); it->Next()) {
-        std::string_view k = core::AsStringView(it->key());
-        std::string_view v = core::AsStringView(it->value());
+  // Each validator has two RocksDB stores (cli/run_node.cc): its ledger in data/ and its read
+  // audit log in data/reads/. Every one of them is read whole.
+  int ledger_stores = 0;
+  int reads_stores = 0;
+  for (const fs::path& node : net_->node_dirs()) {
+    SCOPED_TRACE(node.filename().string());
+    ASSERT_TRUE(fs::is_directory(node / "data")) << node;
+    int files = 0;
+    int node_stores = 0;
+    bool bodies_on_disk = false;  // positive control: the shipment reference is in its log
+    for (const auto& entry_path : fs::recursive_directory_iterator(node)) {
+      if (entry_path.is_regular_file()) {
+        ++files;
+        const std::string bytes = ReadFile(entry_path.path());
         for (const auto& ior : iors) {
-          EXPECT_EQ(k.find(ior), std::string::npos) << entry_path.path() << " key holds " << ior;
-          EXPECT_EQ(v.find(ior), std::string::npos) << entry_path.path() << " value holds " << ior;
+          EXPECT_EQ(bytes.find(ior), std::string::npos) << entry_path.path() << " holds " << ior;
         }
-        bodies_on_disk = bodies_on_disk || v.find(kShipment) != std::string_view::npos;
       }
-      EXPECT_TRUE(it->status().has_value()) << entry_path.path();
+      if (entry_path.is_directory() && fs::exists(entry_path.path() / "CURRENT")) {
+        // Table files are LZ4/Zstd-compressed: read every value through RocksDB as well.
+        storage::RocksDbOptions options;
+        options.create_if_missing = false;
+        auto store = storage::RocksDbStore::Open(entry_path.path().string(), options);
+        ASSERT_TRUE(store.has_value()) << entry_path.path() << ": " << store.error().ToString();
+        ++node_stores;
+        if (entry_path.path() == node / "data") ++ledger_stores;
+        if (entry_path.path() == node / "data" / "reads") ++reads_stores;
+        auto it = (*store)->Scan({});
+        for (; it->Valid(); it->Next()) {
+          std::string_view k = core::AsStringView(it->key());
+          std::string_view v = core::AsStringView(it->value());
+          for (const auto& ior : iors) {
+            EXPECT_EQ(k.find(ior), std::string::npos) << entry_path.path() << " key holds " << ior;
+            EXPECT_EQ(v.find(ior), std::string::npos)
+                << entry_path.path() << " value holds " << ior;
+          }
+          bodies_on_disk = bodies_on_disk || v.find(kShipment) != std::string_view::npos;
+        }
+        EXPECT_TRUE(it->status().has_value()) << entry_path.path();
+      }
     }
+    std::cout << node.filename().string() << ": " << files << " files, " << node_stores
+              << " RocksDB stores searched\n";
+    EXPECT_GT(files, 10);
+    EXPECT_EQ(node_stores, 2);
+    EXPECT_TRUE(bodies_on_disk) << "the scan of the ledger store found no transaction body";
   }
-  EXPECT_GT(files, 10);
-  EXPECT_GE(stores, 1);
-  EXPECT_TRUE(bodies_on_disk) << "the scan of the stores found no transaction body";
+  // The ledger store of each of the four validators, and each one's audit-log store.
+  EXPECT_EQ(ledger_stores, kValidators);
+  EXPECT_EQ(reads_stores, kValidators);
 }
 
 }  // namespace

@@ -33,14 +33,20 @@ bool CanBind(uint16_t port) {
   return ok;
 }
 
-// A port below the kernel's ephemeral range that was free a moment ago.
-uint16_t FreePort() {
+// A base port below the kernel's ephemeral range such that the `count` HTTP ports from it and
+// the `count` transport ports from it + 100 (`net init`'s default) were free a moment ago.
+uint16_t FreeBasePort(int count) {
   static std::mt19937 random(static_cast<uint32_t>(::getpid()) ^
                              static_cast<uint32_t>(Clock::now().time_since_epoch().count()));
   std::uniform_int_distribution<int> in_range(20000, 32000);
   for (int attempt = 0; attempt < 200; ++attempt) {
-    auto port = static_cast<uint16_t>(in_range(random));
-    if (CanBind(port)) return port;
+    auto base = static_cast<uint16_t>(in_range(random));
+    bool free = true;
+    for (int i = 0; i < count && free; ++i) {
+      free = CanBind(static_cast<uint16_t>(base + i)) &&
+             (count == 1 || CanBind(static_cast<uint16_t>(base + 100 + i)));
+    }
+    if (free) return base;
   }
   return 0;
 }
@@ -97,23 +103,30 @@ CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::mill
   return result;
 }
 
-StoryNetwork::StoryNetwork(const std::string& ledger_clock_start) {
+std::vector<fs::path> StoryNetwork::node_dirs() const {
+  std::vector<fs::path> out;
+  for (int i = 1; i <= validators_; ++i) out.push_back(dir() / ("node" + std::to_string(i)));
+  return out;
+}
+
+StoryNetwork::StoryNetwork(const std::string& ledger_clock_start, int validators)
+    : validators_(validators) {
   char pattern[] = "/tmp/tl-stories-XXXXXX";
   if (::mkdtemp(pattern) == nullptr) {
     error_ = "no temporary directory";
     return;
   }
   root_ = pattern;
-  uint16_t port = FreePort();
+  uint16_t port = FreeBasePort(validators_);
   if (port == 0) {
     error_ = "no free port";
     return;
   }
   const std::string bin = TradeledgerBinary();
-  CommandResult init =
-      RunCommand({bin, "net", "init", "--validators", "1", "--dir", dir().string(), "--base-port",
-                  std::to_string(port), "--ledger-clock", ledger_clock_start},
-                 std::chrono::seconds(60));
+  CommandResult init = RunCommand(
+      {bin, "net", "init", "--validators", std::to_string(validators_), "--dir", dir().string(),
+       "--base-port", std::to_string(port), "--ledger-clock", ledger_clock_start},
+      std::chrono::seconds(60));
   if (init.exit_code != 0) {
     error_ = "net init failed: " + init.output;
     return;
@@ -121,29 +134,43 @@ StoryNetwork::StoryNetwork(const std::string& ledger_clock_start) {
   started_ = true;  // from here on, the destructor runs net down
   // `net up` is retried: it can report a node that is starting as "did not start" when it
   // looks at /proc/<pid>/cmdline while the child is still exec'ing (a race in
-  // cli::IsRunningTradeledger); a second `net up` adopts the running node from its pid file.
+  // cli::IsRunningTradeledger); a second `net up` adopts the running nodes from their pid files.
   CommandResult up;
   for (int attempt = 0; attempt < 3; ++attempt) {
     up = RunCommand({bin, "net", "up", "--dir", dir().string()}, std::chrono::seconds(90));
     if (up.exit_code == 0) break;
   }
   if (up.exit_code != 0) {
-    error_ =
-        "net up failed: " + up.output + "\nnode log:\n" + ReadAll(dir() / "node1" / "node.log");
+    error_ = "net up failed: " + up.output;
+    for (const fs::path& node : node_dirs()) {
+      error_ += "\n" + node.filename().string() + " log:\n" + ReadAll(node / "node.log");
+    }
     return;
   }
-  // "node1 http://127.0.0.1:PORT"
-  auto at = up.output.find("http://");
-  if (at == std::string::npos) {
-    error_ = "net up printed no URL: " + up.output;
-    return;
+  // One line per node: "nodeI http://127.0.0.1:PORT" (sorted by name, so node10 before node2).
+  urls_.assign(static_cast<size_t>(validators_), "");
+  std::istringstream lines(up.output);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string name, url;
+    if (!(words >> name >> url) || !name.starts_with("node") || !url.starts_with("http://")) {
+      continue;
+    }
+    int i = std::atoi(name.c_str() + 4);
+    if (i >= 1 && i <= validators_) urls_[static_cast<size_t>(i - 1)] = url;
   }
-  url_ = up.output.substr(at, up.output.find_first_of(" \n", at) - at);
+  for (int i = 1; i <= validators_; ++i) {
+    if (urls_[static_cast<size_t>(i - 1)].empty()) {
+      error_ = "net up printed no URL for node" + std::to_string(i) + ": " + up.output;
+      urls_.assign(1, "");
+      return;
+    }
+  }
 }
 
 CommandResult StoryNetwork::Stop() {
   CommandResult down = RunCommand({TradeledgerBinary(), "net", "down", "--dir", dir().string()},
-                                  std::chrono::seconds(40));
+                                  std::chrono::seconds(30 * validators_ + 20));
   if (down.exit_code == 0) started_ = false;
   return down;
 }
@@ -151,12 +178,14 @@ CommandResult StoryNetwork::Stop() {
 StoryNetwork::~StoryNetwork() {
   if (started_) {
     CommandResult down = RunCommand({TradeledgerBinary(), "net", "down", "--dir", dir().string()},
-                                    std::chrono::seconds(40));
+                                    std::chrono::seconds(30 * validators_ + 20));
     if (down.exit_code != 0) {
-      // Last resort: the node's own pid, never a broad kill.
-      std::ifstream pid_file(dir() / "node1" / "node.pid");
-      pid_t pid = 0;
-      if (pid_file >> pid && pid > 0) ::kill(pid, SIGKILL);
+      // Last resort: each node's own pid, never a broad kill.
+      for (const fs::path& node : node_dirs()) {
+        std::ifstream pid_file(node / "node.pid");
+        pid_t pid = 0;
+        if (pid_file >> pid && pid > 0) ::kill(pid, SIGKILL);
+      }
     }
   }
   if (!root_.empty()) {
