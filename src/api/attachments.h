@@ -7,7 +7,8 @@
 //        stored. Answers {"sha256", "size"}.
 //   GET  /v1/attachments/{sha256}             download: customs, or an organisation that
 //        anchored a document with this content hash. Others: 403. Purged content: 410
-//        DOCUMENT_PURGED (and an upload of it is refused with the same code).
+//        DOCUMENT_PURGED (and an upload of it is refused with the same code). A file is kept
+//        only by the nodes it was uploaded to (ADR 0011): another node answers 404 NOT_FOUND.
 //
 // Retention (rule 32, trade/document_purge.h): when a committed document.purge leaves no live
 // document with a content hash, ApplyPurges deletes the file; Sweep, at start, deletes any
