@@ -36,6 +36,21 @@ TEST_F(QueriesTest, UnsignedTamperedOrStaleReadsAreRefused) {
   EXPECT_EQ(Code(Call(Signed(crypto::KeyPair::Generate(), "GET", "/v1/me"))), "AUTH_UNKNOWN_KEY");
 }
 
+TEST_F(QueriesTest, ASignedQueryCannotBeReplayedAsAnotherSplitOfTheSameText) {
+  // The owner signs ?after=INV-0&limit=5; the same signature presented for ?after=INV-0%26
+  // limit%3D5 (one parameter) signs the same bytes, and is refused for its '&'.
+  http::Request honest =
+      Signed(owner_, "GET", "/v1/documents", {{"after", "INV-0"}, {"limit", "5"}});
+  EXPECT_EQ(Call(honest).status, 200);
+  http::Request replayed = honest;
+  replayed.query = {{"after", "INV-0&limit=5"}};
+  auto r = Call(replayed);
+  EXPECT_EQ(r.status, 401) << r.body;
+  EXPECT_EQ(Code(r), "AUTH_INVALID");
+  http::Request named = Signed(owner_, "GET", "/v1/documents", {{"a=b", "c"}});
+  EXPECT_EQ(Code(Call(named)), "AUTH_INVALID");
+}
+
 TEST_F(QueriesTest, OwnerSeesAllOthersSeeMetadataAndTheirReadIsAudited) {
   auto mine = Call(Signed(owner_, "GET", "/v1/documents/INV-1"));
   ASSERT_EQ(mine.status, 200) << mine.body;

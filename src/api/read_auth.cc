@@ -60,6 +60,15 @@ core::Result<crypto::PublicKey> VerifyReadSignature(const http::Request& request
       std::all_of(time_text.begin(), time_text.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (time_ok) time = std::stoull(time_text);
   if (!key || !sig || !time_ok) return core::Fail("AUTH_INVALID", "malformed X-TL-* headers");
+  // The query is signed as "k=v" pairs joined by '&' (ReadSigningMessage), so a name holding
+  // '=' or '&', or a value holding '&', would let the signature of one read stand for another
+  // split of the same text (?a=1&b=2 replayed as ?a=1%26b%3D2). No identifier holds them.
+  for (const auto& [name, value] : request.query) {
+    if (name.find_first_of("=&") != std::string::npos || value.find('&') != std::string::npos) {
+      return core::Fail("AUTH_INVALID",
+                        "a signed read's query names may not hold '=' or '&', nor its values '&'");
+    }
+  }
   int64_t skew = static_cast<int64_t>(time) - static_cast<int64_t>(now_ms);
   if (skew > kReadSignatureWindowMs || skew < -kReadSignatureWindowMs) {
     return core::Fail("AUTH_EXPIRED", "X-TL-Time is more than five minutes from the node's clock");

@@ -11,6 +11,9 @@
 // captured request cannot be replayed later, and resolves the key to an organisation and
 // roles at the ledger's latest block time (trade::ResolveActor).
 //
+// A query whose names hold '=' or '&', or whose values hold '&', is refused (AUTH_INVALID): the
+// joined form would not tell it from another split of the same text.
+//
 // Reason codes: AUTH_REQUIRED (no headers, 401), AUTH_INVALID (malformed or bad signature,
 // 401), AUTH_EXPIRED (time outside the window, 401), AUTH_UNKNOWN_KEY (not an active member,
 // 403).
