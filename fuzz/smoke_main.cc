@@ -2,6 +2,8 @@
 // the target valid encodings of every decoded type and seeded random mutations of them (bit
 // flips, truncations, insertions, length-field overwrites), then the corpus files given on the
 // command line. Usage: decoders_fuzz_smoke [iterations] [corpus files...]
+// `decoders_fuzz_smoke --write-seeds DIR` writes those valid encodings to DIR instead (the
+// seed corpus of the AFL++ target, fuzz/make_seeds.py).
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -62,6 +64,17 @@ std::vector<Bytes> Seeds() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--write-seeds") {
+    std::vector<Bytes> seeds = Seeds();
+    for (size_t i = 0; i < seeds.size(); ++i) {
+      std::ofstream out(std::string(argv[2]) + "/seed-" + std::to_string(seeds[i][0]),
+                        std::ios::binary);
+      out.write(reinterpret_cast<const char*>(seeds[i].data()),
+                static_cast<std::streamsize>(seeds[i].size()));
+    }
+    std::printf("decoders_fuzz: %zu seeds in %s\n", seeds.size(), argv[2]);
+    return 0;
+  }
   long iterations = argc > 1 ? std::strtol(argv[1], nullptr, 10) : 20000;
   std::mt19937_64 rng(20261129);
   std::vector<Bytes> seeds = Seeds();

@@ -13,6 +13,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # code hygiene and the sanitizer/fuzz runtime
   clang-format clang-tidy clang libclang-rt-14-dev
+  # coverage-guided fuzzing with GCC (scripts/fuzz.sh, doc/fuzzing.md): afl-g++, afl-fuzz and
+  # the libFuzzer-compatible driver libAFLDriver.a
+  afl++
   # tools used by scripts and the demo
   curl procps python3 gnuplot-nox
   # network namespaces, a bridge and veth links for the ceremony test on four hosts
