@@ -16,6 +16,9 @@ PACKAGES=(
   # coverage-guided fuzzing with GCC (scripts/fuzz.sh, doc/fuzzing.md): afl-g++, afl-fuzz and
   # the libFuzzer-compatible driver libAFLDriver.a
   afl++
+  # the indexer and the assessment report (doc/assessment.md): libpq, and Debian's server,
+  # which the tests and scripts/assessment.sh start in a directory of their own
+  libpq-dev postgresql
   # tools used by scripts and the demo
   curl procps python3 gnuplot-nox
   # network namespaces, a bridge and veth links for the ceremony test on four hosts

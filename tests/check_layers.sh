@@ -17,7 +17,9 @@ declare -A allowed=(
   [net]="core crypto"
   [node]="core crypto ledger state storage trade consensus net"
   [api]="core crypto ledger state storage trade consensus net node api"
-  [cli]="core crypto ledger state storage trade consensus net node api"
+  [index]="core crypto ledger node api"
+  [assess]="core index"
+  [cli]="core crypto ledger state storage trade consensus net node api index assess"
 )
 
 status=0

@@ -139,6 +139,7 @@ http::Response Gateway::VerifyProof(const http::Request& request) {
   auto trusted = node::ParseValidatorsFile(file.body);
   if (!trusted) return Error(trusted.error());
   auto verified = node::VerifyBundle(bundle, *trusted);
+  (verified ? metrics_.proofs_verified : metrics_.proofs_rejected).fetch_add(1);
   if (!verified) {
     return Json(
         200,

@@ -182,6 +182,16 @@ TEST_F(GatewayTest, RejectsMalformedRequestsWithReasonCodes) {
   EXPECT_EQ(too_big.status, 413);
   EXPECT_EQ(Code(too_big), "TX_TOO_LARGE");
 
+  ledger::TxPayload unknown;
+  unknown.chain_id = genesis_.chain_id;
+  unknown.type = "document.anchr";
+  unknown.nonce = 1;
+  unknown.body = core::ToBytes("{}");
+  auto unknown_type =
+      Call("POST", "/v1/transactions", Body(ledger::SignedTransaction::Sign(unknown, client_)));
+  EXPECT_EQ(unknown_type.status, 400);
+  EXPECT_EQ(Code(unknown_type), "TX_TYPE_UNKNOWN");
+
   EXPECT_EQ(chain_->tip().height, core::Height(0));
 }
 
@@ -252,6 +262,15 @@ TEST_F(GatewayTest, VerifyNamesTheSignersAndHeightAndRefusesATamperedBundle) {
 
   EXPECT_EQ(Code(Call("POST", "/v1/proofs/verify", "not json")), "REQUEST_INVALID");
   EXPECT_EQ(Call("GET", "/v1/proofs/verify").status, 405);
+
+  // Each verdict is counted (the assessment report reads these from /metrics); a request
+  // that is not a bundle is neither.
+  std::string metrics = Call("GET", "/metrics").body;
+  EXPECT_NE(metrics.find("tradeledger_proofs_verified_total{result=\"ok\"} 1\n"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("tradeledger_proofs_verified_total{result=\"invalid\"} 1\n"),
+            std::string::npos)
+      << metrics;
 }
 
 TEST_F(GatewayTest, WithoutAPortalTheRootSaysSo) {

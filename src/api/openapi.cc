@@ -200,7 +200,7 @@ constexpr std::string_view kReadPaths = R"json({
     "get": {
       "tags": ["reads"],
       "summary": "A document anchor (document.anchor, or doc/<certId> of a certification)",
-      "description": "Customs and the anchoring organisation get the full record; any other member gets {docId, docType, contentHash, anchoredAt, height, access: 'metadata'}. A read by a non-owner is logged (FULL or METADATA). docId may contain '/'.",
+      "description": "Customs and the anchoring organisation get the full record, with retainUntil (the retention date of rule 32, computed); any other member gets {docId, docType, contentHash, anchoredAt, height, access: 'metadata'}. A read by a non-owner is logged (FULL or METADATA). docId may contain '/'.",
       "security": [{"SignedRead": [], "SignedReadKey": [], "SignedReadTime": []}],
       "parameters": [{"name": "docId", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:/-]{1,128}$"}}],
       "responses": {

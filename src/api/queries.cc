@@ -7,6 +7,7 @@
 #include "api/read_auth.h"
 #include "core/encoding.h"
 #include "node/proof_bundle.h"
+#include "trade/document_purge.h"
 #include "trade/ledger_clock.h"
 #include "trade/state_keys.h"
 
@@ -40,6 +41,8 @@ core::Result<View> DocumentView(const trade::Actor& reader, const trade::StateRe
   if (reader.is_customs || reader.org.org_id == v.owner_org) {
     v.access = View::Access::kFull;
     v.body = record;
+    // The retention date the purge rule applies (rule 32), computed, never stored.
+    TL_ASSIGN_OR_RETURN(v.body["retainUntil"], trade::DocumentRetainUntil(state, record));
   } else {
     v.access = View::Access::kMetadata;
     v.body = {{"docId", record["docId"]},

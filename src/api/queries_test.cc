@@ -2,6 +2,7 @@
 #include "api/queries.h"
 
 #include "api/api_test_fixture.h"
+#include "trade/time_util.h"
 
 namespace tradeledger::api {
 namespace {
@@ -54,13 +55,17 @@ TEST_F(QueriesTest, ASignedQueryCannotBeReplayedAsAnotherSplitOfTheSameText) {
 TEST_F(QueriesTest, OwnerSeesAllOthersSeeMetadataAndTheirReadIsAudited) {
   auto mine = Call(Signed(owner_, "GET", "/v1/documents/INV-1"));
   ASSERT_EQ(mine.status, 200) << mine.body;
-  EXPECT_EQ(json::parse(mine.body)["issuer"], "Owner Inc.");
+  json full = json::parse(mine.body);
+  EXPECT_EQ(full["issuer"], "Owner Inc.");
+  // The retention date of rule 32: five years after the anchor (no certification here).
+  EXPECT_EQ(full["retainUntil"], trade::AddMonths(full["anchoredAt"].get<int64_t>(), 60));
 
   auto theirs = Call(Signed(other_, "GET", "/v1/documents/INV-1"));
   ASSERT_EQ(theirs.status, 200);
   json meta = json::parse(theirs.body);
   EXPECT_EQ(meta["access"], "metadata");
   EXPECT_FALSE(meta.contains("issuer"));
+  EXPECT_FALSE(meta.contains("retainUntil"));
 
   auto events = json::parse(Call(Signed(owner_, "GET", "/v1/audit-events")).body)["events"];
   ASSERT_EQ(events.size(), 1u) << events.dump();

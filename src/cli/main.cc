@@ -3,9 +3,11 @@
 #include <cstdio>
 #include <exception>
 
+#include "cli/assess_command.h"
 #include "cli/bench.h"
 #include "cli/ceremony_commands.h"
 #include "cli/commands.h"
+#include "cli/index_command.h"
 #include "cli/node_client.h"
 #include "cli/suggest.h"
 
@@ -125,6 +127,38 @@ int main(int argc, char** argv) {
   cli::AddBenchOptions(bench_cmd, bench);
   add_ca_file(bench_cmd);
   bench_cmd->callback([&] { exit_code = cli::Bench(bench); });
+
+  cli::IndexOptions index;
+  auto* index_cmd = app.add_subcommand(
+      "index", "Follow a node's committed blocks into PostgreSQL, as one reader sees them");
+  index_cmd->add_option("--key", index.key_file, "The reader's key file")->required();
+  index_cmd->add_option("--node", index.node_url, "Node API URL to follow")->required();
+  index_cmd
+      ->add_option("--validators", index.validators_file,
+                   "Validators file: the certificates' root of trust")
+      ->required();
+  index_cmd->add_option("--db", index.db, "PostgreSQL connection string (libpq)")->required();
+  index_cmd->add_option("--watch", index.watch,
+                        "Node API URL to sample for availability (repeatable)");
+  index_cmd->add_option("--until-height", index.until_height, "Stop once this height is indexed");
+  index_cmd->add_flag("--once", index.once, "Stop once caught up with the tip at start");
+  index_cmd->add_option("--records-every", index.records_seconds,
+                        "Seconds between reads of the records (default 5)");
+  index_cmd->add_option("--sample-every", index.sample_seconds,
+                        "Seconds between samples of the --watch nodes (default 2)");
+  add_ca_file(index_cmd);
+  index_cmd->callback([&] { exit_code = cli::Index(index); });
+
+  cli::AssessOptions assess;
+  auto* assess_cmd = app.add_subcommand(
+      "assess", "The 360-degree assessment: an HTML report (and JSON, PDF) of an index database");
+  assess_cmd->add_option("--db", assess.db, "PostgreSQL connection string of the index (libpq)")
+      ->required();
+  assess_cmd->add_option("--out", assess.out_html, "HTML report to write")->required();
+  assess_cmd->add_option("--json", assess.out_json, "Also write every figure's rows as JSON");
+  assess_cmd->add_option("--pdf", assess.out_pdf,
+                         "Also print the report to PDF (needs chromium on PATH)");
+  assess_cmd->callback([&] { exit_code = cli::Assess(assess); });
 
   try {
     app.parse(argc, argv);

@@ -95,6 +95,13 @@ std::string Metrics::Render() const {
   Line(&out, "tradeledger_mempool_bytes", "gauge", "Bytes of transactions waiting in the mempool.",
        mempool_bytes);
   Line(&out, "tradeledger_http_requests_total", "counter", "HTTP requests served.", http_requests);
+  out +=
+      "# HELP tradeledger_proofs_verified_total Proof bundles checked by POST /v1/proofs/verify, "
+      "by result.\n# TYPE tradeledger_proofs_verified_total counter\n"
+      "tradeledger_proofs_verified_total{result=\"ok\"} " +
+      std::to_string(proofs_verified.load()) +
+      "\ntradeledger_proofs_verified_total{result=\"invalid\"} " +
+      std::to_string(proofs_rejected.load()) + "\n";
   Line(&out, "tradeledger_consensus_view", "gauge", "The consensus core's current view.", view);
   Line(&out, "tradeledger_peers_connected", "gauge",
        "Other validators this node has an authenticated connection to.", peers_connected);

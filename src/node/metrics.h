@@ -42,6 +42,9 @@ class Metrics {
   std::atomic<uint64_t> view{0};             // the consensus core's current view
   std::atomic<uint64_t> peers_connected{0};  // validators with an authenticated link
   std::atomic<uint64_t> mempool_bytes{0};
+  // POST /v1/proofs/verify answers: valid proofs, and bundles found invalid.
+  std::atomic<uint64_t> proofs_verified{0};
+  std::atomic<uint64_t> proofs_rejected{0};
   // Days from the ledger's date at the tip to the last day the holiday calendar covers
   // (trade/holiday_calendar.h); negative once past it; kNoCalendar (not rendered) without one.
   static constexpr int64_t kNoCalendar = INT64_MIN;

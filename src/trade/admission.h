@@ -12,8 +12,9 @@
 
 namespace tradeledger::trade {
 
-// IOR_CLEARTEXT if the body holds an importer-of-record number in clear
-// (trade/ior_number.h FindCleartextIor); the error names where, never the value.
+// TX_TYPE_UNKNOWN if no handler executes `type` (trade/registry.h); IOR_CLEARTEXT if the body
+// holds an importer-of-record number in clear (trade/ior_number.h FindCleartextIor); the error
+// names where, never the value.
 core::Status CheckAdmission(std::string_view type, core::ByteSpan body);
 
 }  // namespace tradeledger::trade

@@ -9,6 +9,16 @@
 
 namespace tradeledger::trade {
 
+core::Result<int64_t> DocumentRetainUntil(const StateReader& state, const Json& record) {
+  int64_t until = AddMonths(record.value("anchoredAt", int64_t{0}), 12 * kRetentionYears);
+  TL_ASSIGN_OR_RETURN(std::optional<Json> cert,
+                      LoadCertification(state, record.value("docId", std::string())));
+  if (cert && cert->contains("retainUntil") && (*cert)["retainUntil"].is_number_integer()) {
+    until = std::max(until, (*cert)["retainUntil"].get<int64_t>());
+  }
+  return until;
+}
+
 core::Result<uint64_t> LiveDocuments(const StateReader& state, std::string_view content_hash_hex) {
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(DocumentLiveKey(content_hash_hex)));
   if (!raw) return uint64_t{0};
@@ -50,17 +60,11 @@ core::Result<TxOutcome> ExecuteDocumentPurge(WorkingState& state, const TxContex
   }
   if (record.contains("purgedAt")) return TxOutcome{"DOCUMENT_PURGED", doc_id + " is purged"};
 
-  int64_t anchored = record.value("anchoredAt", int64_t{0});
-  int64_t until = AddMonths(anchored, 12 * kRetentionYears);
   TL_ASSIGN_OR_RETURN(std::optional<Json> cert, LoadCertification(state, doc_id));
-  if (cert) {
-    if (cert->contains("openCases") && !(*cert)["openCases"].empty()) {
-      return TxOutcome{"RETENTION_HOLD", "a verification case is open on " + doc_id};
-    }
-    if (cert->contains("retainUntil") && (*cert)["retainUntil"].is_number_integer()) {
-      until = std::max(until, (*cert)["retainUntil"].get<int64_t>());
-    }
+  if (cert && cert->contains("openCases") && !(*cert)["openCases"].empty()) {
+    return TxOutcome{"RETENTION_HOLD", "a verification case is open on " + doc_id};
   }
+  TL_ASSIGN_OR_RETURN(int64_t until, DocumentRetainUntil(state, record));
   if (now <= until) {
     return TxOutcome{"RETENTION_NOT_EXPIRED",
                      doc_id + " is retained until " + FormatDate(until) + " (rule 32)"};

@@ -17,10 +17,15 @@
 
 #include "core/result.h"
 #include "trade/executor.h"
+#include "trade/json_fields.h"
 
 namespace tradeledger::trade {
 
 core::Result<TxOutcome> ExecuteDocumentPurge(WorkingState& state, const TxContext& tx);
+
+// The document's retention date (ms, ledger time) by the rule above: its anchoring plus five
+// years, or its certification's retainUntil when that is later. `record` is the doc/ record.
+core::Result<int64_t> DocumentRetainUntil(const StateReader& state, const Json& record);
 
 // The number of anchored, unpurged documents with this content (0 when none or all purged).
 core::Result<uint64_t> LiveDocuments(const StateReader& state, std::string_view content_hash_hex);

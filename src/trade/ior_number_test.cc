@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "trade/admission.h"
+#include "trade/registry.h"
 
 namespace tradeledger::trade {
 namespace {
@@ -63,6 +64,18 @@ TEST(IorNumber, OrdinaryTradeValuesAreNotMistakenForIorNumbers) {
        R"({"licenseId":"LIC-2025-0001","mid":"MXACMMAN123MON","value":1234567})"}) {
     EXPECT_EQ(FindCleartextIor(AsBytes(body)), std::nullopt) << body;
     EXPECT_TRUE(CheckAdmission("entry.file", AsBytes(body))) << body;
+  }
+}
+
+// Admission refuses a type no handler executes (issue 16: it used to commit as
+// TX_TYPE_UNKNOWN), before any look at its body, and takes every registered type.
+TEST(Admission, AnUnknownTypeIsRefusedAndEveryRegisteredTypeIsTaken) {
+  auto unknown = CheckAdmission("document.anchr", AsBytes("{}"));
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, "TX_TYPE_UNKNOWN");
+  EXPECT_EQ(CheckAdmission("", AsBytes("{}")).error().code, "TX_TYPE_UNKNOWN");
+  for (const auto& [type, handler] : Handlers()) {
+    EXPECT_TRUE(CheckAdmission(type, AsBytes("{}"))) << type;
   }
 }
 
