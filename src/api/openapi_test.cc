@@ -288,7 +288,7 @@ TEST(OpenApiTest, SignedReadSchemeNamesTheThreeHeaders) {
   EXPECT_EQ(headers, (std::set<std::string>{"X-TL-Key", "X-TL-Time", "X-TL-Signature"}));
   std::string description = schemes["SignedRead"].value("description", "");
   for (const char* code : {"AUTH_REQUIRED", "AUTH_INVALID", "AUTH_EXPIRED", "AUTH_UNKNOWN_KEY",
-                           "TRADELEDGER/READ/v1"}) {
+                           "TRADELEDGER/READ/v2"}) {
     EXPECT_NE(description.find(code), std::string::npos) << code;
   }
 }

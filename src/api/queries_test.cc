@@ -2,6 +2,7 @@
 #include "api/queries.h"
 
 #include "api/api_test_fixture.h"
+#include "api/read_auth.h"
 #include "trade/time_util.h"
 
 namespace tradeledger::api {
@@ -37,9 +38,24 @@ TEST_F(QueriesTest, UnsignedTamperedOrStaleReadsAreRefused) {
   EXPECT_EQ(Code(Call(Signed(crypto::KeyPair::Generate(), "GET", "/v1/me"))), "AUTH_UNKNOWN_KEY");
 }
 
+// The signed-read message byte for byte (api/read_auth.h); the portal's unit test
+// (portal/tests/unit/keys.test.mjs) builds the same bytes.
+TEST(ReadAuth, TheMessageLengthPrefixesEveryPart) {
+  ledger::ChainId chain;
+  chain.hash.data.fill(1);
+  core::Bytes message = ReadSigningMessage(chain, 1000, "GET", "/v1/claims/ABC-1234567-8#1",
+                                           {{"limit", "5"}, {"after", "x y"}});
+  EXPECT_EQ(core::ToHex(message),
+            "54524144454c45444745522f524541442f7632000101010101010101010101010101010101010101"
+            "01010101010101010101010100000000000003e8000000034745540000001a2f76312f636c61696d"
+            "732f4142432d313233343536372d3823310000000200000005616674657200000003782079000000"
+            "056c696d69740000000135");
+}
+
 TEST_F(QueriesTest, ASignedQueryCannotBeReplayedAsAnotherSplitOfTheSameText) {
-  // The owner signs ?after=INV-0&limit=5; the same signature presented for ?after=INV-0%26
-  // limit%3D5 (one parameter) signs the same bytes, and is refused for its '&'.
+  // The owner signs ?after=INV-0&limit=5; the same signature presented for the one parameter
+  // ?after=INV-0%26limit%3D5 (the same text, split otherwise) does not verify, and neither
+  // does the other direction: every name and value is signed with its length.
   http::Request honest =
       Signed(owner_, "GET", "/v1/documents", {{"after", "INV-0"}, {"limit", "5"}});
   EXPECT_EQ(Call(honest).status, 200);
@@ -48,7 +64,14 @@ TEST_F(QueriesTest, ASignedQueryCannotBeReplayedAsAnotherSplitOfTheSameText) {
   auto r = Call(replayed);
   EXPECT_EQ(r.status, 401) << r.body;
   EXPECT_EQ(Code(r), "AUTH_INVALID");
+
+  http::Request joined = Signed(owner_, "GET", "/v1/documents", {{"after", "INV-0&limit=5"}});
+  EXPECT_EQ(Call(joined).status, 200) << "a value may hold '&' and '='";
+  joined.query = {{"after", "INV-0"}, {"limit", "5"}};
+  EXPECT_EQ(Code(Call(joined)), "AUTH_INVALID");
+
   http::Request named = Signed(owner_, "GET", "/v1/documents", {{"a=b", "c"}});
+  named.query = {{"a", "b=c"}};
   EXPECT_EQ(Code(Call(named)), "AUTH_INVALID");
 }
 

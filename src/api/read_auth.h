@@ -5,14 +5,15 @@
 //   X-TL-Time       its clock, ms since the Unix epoch
 //   X-TL-Signature  hex Ed25519 signature over ReadSigningMessage(chain, time, method, path,
 //                   query)
-// The message is "TRADELEDGER/READ/v1" 0x00 || chain id || time (u64) || method 0x00 ||
-// decoded path 0x00 || the decoded query parameters sorted by name as "k=v" joined by '&'.
+// The message is "TRADELEDGER/READ/v2" 0x00 || chain id || time (u64) || string(method) ||
+// string(decoded path) || u32 count || for each decoded query parameter, sorted by name:
+// string(name) || string(value), where string(x) = u32 length || bytes (core/encoding.h).
+// Every part carries its length, so two different reads never share a message. (v1 joined
+// the query as "k=v" with '&', so ?a=1%26b%3D2 and ?a=1&b=2 signed the same bytes; a v1
+// signature does not verify as v2.)
 // The node accepts a signature whose time is within five minutes of its own clock, so a
 // captured request cannot be replayed later, and resolves the key to an organisation and
 // roles at the ledger's latest block time (trade::ResolveActor).
-//
-// A query whose names hold '=' or '&', or whose values hold '&', is refused (AUTH_INVALID): the
-// joined form would not tell it from another split of the same text.
 //
 // Reason codes: AUTH_REQUIRED (no headers, 401), AUTH_INVALID (malformed or bad signature,
 // 401), AUTH_EXPIRED (time outside the window, 401), AUTH_UNKNOWN_KEY (not an active member,

@@ -1,15 +1,16 @@
 // Signed reads, as src/api/read_auth.cc verifies them. The message is
-//   "TRADELEDGER/READ/v1" 0x00 ‖ chain id (32) ‖ time ms (u64) ‖
-//   method 0x00 ‖ percent-decoded path 0x00 ‖ decoded query parameters sorted by name as
-//   "k=v" joined by '&'
-// and the headers are X-TL-Key (hex), X-TL-Time (decimal ms), X-TL-Signature (hex).
-// The node accepts a time within five minutes of its clock.
+//   "TRADELEDGER/READ/v2" 0x00 ‖ chain id (32) ‖ time ms (u64) ‖ str(method) ‖
+//   str(percent-decoded path) ‖ u32 count ‖ for each decoded query parameter sorted by name:
+//   str(name) ‖ str(value)
+// where str(x) = u32 big-endian length ‖ UTF-8 bytes, and the headers are X-TL-Key (hex),
+// X-TL-Time (decimal ms), X-TL-Signature (hex). The node accepts a time within five minutes
+// of its clock.
 
 import { toHex, utf8 } from './bytes.js';
 import { Encoder } from './codec.js';
 import type { Signer } from './tx.js';
 
-const READ_CONTEXT = utf8('TRADELEDGER/READ/v1\0');
+const READ_CONTEXT = utf8('TRADELEDGER/READ/v2\0');
 
 export function readSigningMessage(
   chainId: Uint8Array,
@@ -20,8 +21,10 @@ export function readSigningMessage(
 ): Uint8Array {
   // std::map orders keys by byte value; for the ASCII names the API uses that is JS order.
   const names = Object.keys(query).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const tail = `${method}\0${path}\0` + names.map((k) => `${k}=${query[k]}`).join('&');
-  return new Encoder().fixed(READ_CONTEXT).fixed(chainId).u64(BigInt(timeMs)).fixed(utf8(tail)).finish();
+  const e = new Encoder().fixed(READ_CONTEXT).fixed(chainId).u64(BigInt(timeMs));
+  e.text(method).text(path).u32(names.length);
+  for (const k of names) e.text(k).text(query[k]);
+  return e.finish();
 }
 
 export async function signReadHeaders(

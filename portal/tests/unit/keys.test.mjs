@@ -32,8 +32,11 @@ test('malformed key files are KEY_FILE_FORMAT', () => {
 test('the read message is context, chain, time, method, path and sorted query (read_auth.cc)', () => {
   const chain = new Uint8Array(32).fill(1);
   const msg = readSigningMessage(chain, 1000, 'GET', '/v1/claims/ABC-1234567-8#1', { limit: '5', after: 'x y' });
-  const expected = toHex(utf8('TRADELEDGER/READ/v1\0')) + '01'.repeat(32) + '00000000000003e8' +
-    toHex(utf8('GET\0/v1/claims/ABC-1234567-8#1\0after=x y&limit=5'));
+  // The same bytes as ReadAuth.TheMessageLengthPrefixesEveryPart (src/api/queries_test.cc).
+  const str = (t) => toHex(new Uint8Array([0, 0, 0, utf8(t).length])) + toHex(utf8(t));
+  const expected = toHex(utf8('TRADELEDGER/READ/v2\0')) + '01'.repeat(32) + '00000000000003e8' +
+    str('GET') + str('/v1/claims/ABC-1234567-8#1') + '00000002' + str('after') + str('x y') +
+    str('limit') + str('5');
   assert.equal(toHex(msg), expected);
   assert.equal(encodeTarget('/v1/claims/ABC-1234567-8#1', { after: 'x y' }), '/v1/claims/ABC-1234567-8%231?after=x%20y');
 });
