@@ -20,7 +20,7 @@ struct FigureSpec {
 
 // The IOR-number shapes protected_identifiers looks for (PostgreSQL ARE; \m and \M are the
 // start and end of a word): EIN with a two-character suffix, SSN, CBP-assigned number.
-constexpr std::array<FigureSpec, 16> kFigures = {{
+constexpr std::array<FigureSpec, 17> kFigures = {{
     // Operations.
     {"claims_by_agreement", "operations", "Preference claims by agreement", "bar",
      "Records as of the last refresh (meta.records_height). filed: every claim the reader may "
@@ -123,6 +123,18 @@ LEFT JOIN tradeledger.blocks k
   AND (b.high IS NULL OR k.commit_latency_ms < b.high)
 GROUP BY b.n, b.label
 ORDER BY b.n)sql"},
+    {"commit_latency_over_time", "technical", "Commit latency per minute", "line",
+     "The same latency as above (blocks seen live), per minute of block time: the median and "
+     "the 99th percentile in ms. Minutes without a live block have no row.",
+     R"sql(SELECT to_char(to_timestamp(block_time_ms / 1000.0) AT TIME ZONE 'UTC',
+               'YYYY-MM-DD HH24:MI') AS minute,
+       count(*) AS blocks,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY commit_latency_ms)) AS p50_ms,
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY commit_latency_ms)) AS p99_ms
+FROM tradeledger.blocks
+WHERE live AND commit_latency_ms IS NOT NULL
+GROUP BY minute
+ORDER BY minute)sql"},
     {"view_changes", "technical", "Consensus views without a block", "table",
      "A skipped view is a consensus round that ended without a block: its leader was down, "
      "slow or cut off, and the validators timed out and moved on. A validator-set change "
@@ -149,7 +161,7 @@ keys AS (
   UNION
   SELECT validator FROM tradeledger.block_signers
 )
-SELECT left(k.validator, 16) || coalesce(' (' || n.name || ')', '') AS validator,
+SELECT left(k.validator, 16) || coalesce(' (' || nullif(n.name, '') || ')', '') AS validator,
        count(s.height) AS certificates_signed,
        round(100.0 * count(s.height)
              / nullif((SELECT count(*) FROM tradeledger.blocks), 0), 1) AS share_pct
@@ -187,10 +199,13 @@ ORDER BY node_url, at_ms DESC)sql"},
     // Legal and policy.
     {"reads_by_non_owners", "legal", "Reads of records by parties other than their owner", "table",
      "From the followed node's read audit log only: each node logs the reads it served, so "
-     "reads served by other validators are in their logs. Times there are the node's clock.",
+     "reads served by other validators are in their logs. Times there are the node's clock. "
+     "The indexer's own reads (made with meta.reader_key: the copy into this database) are "
+     "left out; index with a key used for nothing else to keep them apart.",
      R"sql(SELECT reader_org, subject_type, owner_org, count(*) AS reads
 FROM tradeledger.read_events
 WHERE owner_org <> '' AND reader_org <> owner_org
+  AND reader_key <> (SELECT reader_key FROM tradeledger.meta)
 GROUP BY reader_org, subject_type, owner_org
 ORDER BY reads DESC, reader_org, subject_type, owner_org)sql"},
     {"retention", "legal", "Retention of documents and certifications", "table",
@@ -221,7 +236,7 @@ ORDER BY n)sql"},
      "(123-45-6789) or CBP-assigned (123456-12345). Only the salted hash of an IOR number may "
      "be on the ledger; every count is expected to be 0.",
      R"sql(WITH ior AS (
-  SELECT '\m\d{2}-\d{7}[A-Z0-9]{2}\M|\m\d{3}-\d{2}-\d{4}\M|\m\d{6}-\d{5}\M' AS shape
+  SELECT '\m\d{2}-\d{7}[A-Za-z0-9]{2}\M|\m\d{3}-\d{2}-\d{4}\M|\m\d{6}-\d{5}\M' AS shape
 )
 SELECT table_name, cells_matching
 FROM (

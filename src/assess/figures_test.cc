@@ -19,7 +19,7 @@ using Columns = std::vector<std::string>;
 constexpr std::string_view kDataset = R"sql(
 INSERT INTO meta (schema_version, chain_id, node_url, reader_org, reader_key, height,
                   block_hash, records_height, records_ms, records_ledger_ms)
-VALUES (1, 'tl-test', 'http://127.0.0.1:7711', 'CBP', 'k', 6, 'h6', 6, 1735689700000,
+VALUES (1, 'tl-test', 'http://127.0.0.1:7711', 'CBP', 'idx', 6, 'h6', 6, 1735689700000,
         1735689600000);
 
 -- Claims submitted 2024-11-01 (1730419200000); a day is 86400000 ms.
@@ -88,7 +88,8 @@ INSERT INTO read_events (seq, at_ms, reader_org, reader_key, subject_type, subje
   (3, 3, 'MX-P', 'm', 'claim', 'c1', 'MX-P', 'OK', ''),
   (4, 4, 'US-I', 'u', 'certification', 'cert1', 'MX-P', 'OK', ''),
   (5, 5, 'CBP', 'k', 'document', 'doc1', '', 'OK', ''),
-  (6, 6, 'CBP', 'k', 'certification', 'cert1', 'MX-P', 'OK', 'entry ABC-1234567-6');
+  (6, 6, 'CBP', 'k', 'certification', 'cert1', 'MX-P', 'OK', 'entry ABC-1234567-6'),
+  (7, 7, 'CBP', 'idx', 'claim', 'c1', 'MX-P', 'FULL', '');  -- the indexer's own read
 
 INSERT INTO documents (doc_id, retain_until_ms, purged_at_ms, record) VALUES
   ('d1', 1735689599999, NULL, '{}'),
@@ -175,9 +176,9 @@ TEST_F(AssessFiguresTest, EveryFigureOfAHandWrittenIndex) {
   EXPECT_EQ(ids, (std::vector<std::string>{
                      "claims_by_agreement", "time_to_decision", "rejections_by_reason",
                      "verification_cases", "case_deadlines", "ipr_results", "ipr_flags_by_reason",
-                     "throughput", "commit_latency", "view_changes", "validator_participation",
-                     "validator_availability", "proof_verifications", "reads_by_non_owners",
-                     "retention", "protected_identifiers"}));
+                     "throughput", "commit_latency", "commit_latency_over_time", "view_changes",
+                     "validator_participation", "validator_availability", "proof_verifications",
+                     "reads_by_non_owners", "retention", "protected_identifiers"}));
   auto f = ById(*figures);
 
   EXPECT_EQ(f["claims_by_agreement"].section, "operations");
@@ -216,6 +217,12 @@ TEST_F(AssessFiguresTest, EveryFigureOfAHandWrittenIndex) {
                                         {"2025-01-01 00:01", "2", "1"},
                                         {"2025-01-01 00:03", "2", "5"}}));
 
+  EXPECT_EQ(f["commit_latency_over_time"].chart, "line");
+  EXPECT_EQ(f["commit_latency_over_time"].columns,
+            (Columns{"minute", "blocks", "p50_ms", "p99_ms"}));
+  EXPECT_EQ(f["commit_latency_over_time"].rows, (Rows{{"2025-01-01 00:00", "1", "50", "50"},
+                                                      {"2025-01-01 00:01", "2", "900", "1488"},
+                                                      {"2025-01-01 00:03", "2", "1310", "2476"}}));
   EXPECT_EQ(f["commit_latency"].chart, "histogram");
   EXPECT_EQ(f["commit_latency"].columns, (Columns{"bucket", "blocks"}));
   EXPECT_EQ(f["commit_latency"].rows, (Rows{{"<100 ms", "1"},
@@ -331,12 +338,12 @@ TEST_F(AssessFiguresTest, AnEmptyIndexGivesEmptyFiguresNotErrors) {
   EXPECT_FALSE(meta->indexed);
   auto figures = RunFigures(*db);
   ASSERT_TRUE(figures) << figures.error().ToString();
-  ASSERT_EQ(figures->size(), 16u);
+  ASSERT_EQ(figures->size(), 17u);
   auto f = ById(*figures);
   for (const char* id :
        {"claims_by_agreement", "rejections_by_reason", "verification_cases", "ipr_results",
-        "ipr_flags_by_reason", "throughput", "validator_participation", "validator_availability",
-        "proof_verifications", "reads_by_non_owners"}) {
+        "ipr_flags_by_reason", "throughput", "commit_latency_over_time", "validator_participation",
+        "validator_availability", "proof_verifications", "reads_by_non_owners"}) {
     EXPECT_EQ(f[id].rows, Rows{}) << id;
     EXPECT_FALSE(f[id].columns.empty()) << id;
   }

@@ -189,7 +189,7 @@ TEST(AssessReport, FormatUtcPrintsUtcToTheSecond) {
   EXPECT_EQ(FormatUtc(1722470459999), "2024-08-01 00:00:59 UTC");
 }
 
-// The real figures of an empty index, rendered: all sixteen, each with its query, "no data"
+// The real figures of an empty index, rendered: all seventeen, each with its query, "no data"
 // charts, still self-contained.
 TEST(AssessReport, TheReportOfAnEmptyIndexHasEveryFigure) {
   index::PgTestCluster cluster;
@@ -201,7 +201,7 @@ TEST(AssessReport, TheReportOfAnEmptyIndexHasEveryFigure) {
   ASSERT_TRUE(meta) << meta.error().ToString();
   auto figures = RunFigures(**db);
   ASSERT_TRUE(figures) << figures.error().ToString();
-  ASSERT_EQ(figures->size(), 16u);
+  ASSERT_EQ(figures->size(), 17u);
   std::string html = RenderHtml(*meta, *figures);
   ExpectSelfContained(html);
   for (const auto& figure : *figures) {
@@ -211,7 +211,7 @@ TEST(AssessReport, TheReportOfAnEmptyIndexHasEveryFigure) {
   EXPECT_NE(html.find(">no data<"), std::string::npos);
   EXPECT_NE(html.find("No raw importer-of-record number is stored"), std::string::npos);
   auto json = FiguresJson(*meta, *figures);
-  EXPECT_EQ(json["figures"].size(), 16u);
+  EXPECT_EQ(json["figures"].size(), 17u);
   EXPECT_FALSE(json["meta"]["indexed"].get<bool>());
 }
 

@@ -32,7 +32,7 @@ int Fail(const std::string& what, int code) {
 // Errors that say the environment is missing or down, as opposed to bad data.
 bool Environmental(const std::string& code) {
   return code.starts_with("PG_") || code.starts_with("HTTP_") || code == "NODE_UNAVAILABLE" ||
-         code == "FILE_READ_FAILED" || code == "STOPPED";
+         code == "FILE_READ_FAILED";
 }
 
 }  // namespace
@@ -71,6 +71,7 @@ int Index(const IndexOptions& options) {
   std::signal(SIGTERM, OnStopSignal);
   std::signal(SIGPIPE, SIG_IGN);
   auto done = index::RunIndexer(o);
+  if (!done && done.error().code == "STOPPED") return 0;  // asked to stop while waiting
   if (!done) {
     return Fail(done.error().ToString(), Environmental(done.error().code) ? 2 : 1);
   }

@@ -12,8 +12,41 @@ uint64_t NowMs() {
                                    .count());
 }
 
+// PostgreSQL's text and jsonb cannot hold U+0000, which JSON strings can: every NUL in a
+// string or a member name becomes U+FFFD before anything is stored.
+void ReplaceNul(std::string& s) {
+  for (size_t at = s.find('\0'); at != std::string::npos; at = s.find('\0', at)) {
+    s.replace(at, 1, "\xEF\xBF\xBD");
+  }
+}
+
+}  // namespace
+
+void ReplaceNulCharacters(nlohmann::json& j) {
+  if (j.is_string()) {
+    ReplaceNul(j.get_ref<std::string&>());
+  } else if (j.is_array()) {
+    for (auto& v : j) ReplaceNulCharacters(v);
+  } else if (j.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (auto& [key, value] : j.items()) {
+      std::string k = key;
+      ReplaceNul(k);
+      ReplaceNulCharacters(value);
+      out[k] = std::move(value);
+    }
+    j = std::move(out);
+  }
+}
+
+namespace {
+
 core::Result<NodeReply> ToReply(const api::http::Response& r) {
   NodeReply out{r.status, nlohmann::json::parse(r.body, nullptr, false)};
+  if (out.body.is_discarded() && r.status >= 500) {
+    return core::Fail("NODE_UNAVAILABLE", "HTTP " + std::to_string(r.status));
+  }
+  ReplaceNulCharacters(out.body);
   if (out.body.is_discarded()) {
     return core::Fail("NODE_REPLY_INVALID",
                       "HTTP " + std::to_string(r.status) + " with a body that is not JSON");
@@ -65,6 +98,7 @@ core::Result<nlohmann::json> NodeSource::SignedGetOk(const std::string& target) 
   TL_ASSIGN_OR_RETURN(NodeReply r, SignedGet(target));
   if (r.status != 200) {
     std::string code = ErrorCode(r);
+    if (r.status >= 500 && code.empty()) code = "NODE_UNAVAILABLE";
     return core::Fail(code.empty() ? "NODE_REPLY_INVALID" : code,
                       "GET " + target + ": " + DescribeReply(r));
   }

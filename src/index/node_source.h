@@ -1,7 +1,8 @@
 // The indexer's side of one node's API: unsigned and signed GETs (api/read_auth.h) with the
 // indexer's key, and the event stream of committed blocks. Every reply is parsed JSON; a body
-// that is not JSON is NODE_REPLY_INVALID. Transport errors keep their HTTP_* codes (retryable
-// when HTTP_CONNECT_FAILED or HTTP_TIMEOUT).
+// that is not JSON is NODE_REPLY_INVALID, or NODE_UNAVAILABLE with a 5xx status (a proxy's error
+// page). Transport errors keep their HTTP_* codes. Every U+0000 in a reply's strings becomes
+// U+FFFD (ReplaceNulCharacters).
 #pragma once
 
 #include <chrono>
@@ -59,6 +60,10 @@ class NodeSource {
   api::http::Client client_;
   std::unique_ptr<api::http::EventStreamClient> events_;
 };
+
+// Replaces every U+0000 in the strings and member names of `j` with U+FFFD (PostgreSQL text
+// and jsonb cannot hold U+0000). NodeSource does it to every reply.
+void ReplaceNulCharacters(nlohmann::json& j);
 
 // The reason code of an error reply ({"error": {"code", "message"}}), or "".
 std::string ErrorCode(const NodeReply& reply);

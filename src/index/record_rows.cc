@@ -71,8 +71,10 @@ const json& History(const json& r) {
   return it != r.end() && it->is_array() ? *it : kEmpty;
 }
 
+// The states in which a claim has been decided (trade/claim_rules.cc IsTerminalClaimState,
+// and ACCEPTED, which stands unless a verification reopens it).
 bool IsDecision(const std::string& state) {
-  return state == "ACCEPTED" || state == "REJECTED" || state == "DENIED";
+  return state == "ACCEPTED" || state == "REJECTED" || state == "DENIED" || state == "AFFIRMED";
 }
 bool IsFinal(const std::string& state) {
   return IsDecision(state) || state == "VOLUNTARILY_CORRECTED";
@@ -296,12 +298,21 @@ std::vector<TableRows> RecordRows(const RecordKind& kind, const std::vector<json
                  items, "licenseId")};
   }
   if (t == "assessments") {
+    // A licensor's view of an assessment has no id (it would name the entry): such items are
+    // numbered by their place in the list, which the list route keeps in key order; the id is
+    // added to the stored record too (it is the only field not as served).
+    std::vector<json> numbered = items;
+    for (size_t i = 0; i < numbered.size(); ++i) {
+      if (numbered[i].is_object() && !numbered[i].contains("assessmentId")) {
+        numbered[i]["assessmentId"] = "licensor-view-" + std::to_string(i + 1);
+      }
+    }
     return {Rows(t,
                  {S("assessment_id", "assessmentId"), S("entry_number", "entryNumber"),
                   I("line_no", "lineNo"), S("result", "result"), A("reason_codes", "reasonCodes"),
                   I("assessed_at_ms", "assessedAt"), S("importer", "importer"),
                   S("filed_by", "filedBy"), Rec()},
-                 items, "assessmentId")};
+                 numbered, "assessmentId")};
   }
   if (t == "documents") {
     return {

@@ -132,5 +132,31 @@ TEST(RecordRows, EveryKindHasATableAndAnInsert) {
   }
 }
 
+TEST(RecordRows, AffirmedIsADecisionAndALicensorsAssessmentsAreKept) {
+  json affirmed = {{"claimId", "E-4#1"},
+                   {"state", "AFFIRMED"},
+                   {"history",
+                    {{{"at", 1}, {"state", "SUBMITTED"}},
+                     {{"at", 1}, {"state", "UNDER_VERIFICATION"}},
+                     {{"at", 9}, {"state", "AFFIRMED"}}}}};
+  auto claims = RecordRows(Kind("claims"), {affirmed}, 0);
+  EXPECT_EQ(Cell(claims[0], 0, "final"), "true");
+  EXPECT_EQ(Cell(claims[0], 0, "first_decision"), "AFFIRMED");
+  EXPECT_EQ(Cell(claims[0], 0, "decided_at_ms"), "9");
+  EXPECT_EQ(Cell(claims[0], 0, "auto_decided"), "false");
+
+  // A licensor sees {result, reasonCodes, licenseChain, assessedAt}: no id (it would name the
+  // entry). Each such item is kept, numbered by its place in the list.
+  json licensor = {
+      {"result", "FLAG"}, {"reasonCodes", {"QUANTITY_LIMIT_EXCEEDED"}}, {"assessedAt", 5}};
+  json full = {{"assessmentId", "E-1#1"}, {"result", "FACILITATE"}};
+  auto rows = RecordRows(Kind("assessments"), {licensor, full, licensor}, 0);
+  ASSERT_EQ(rows[0].rows.size(), 3u);
+  EXPECT_EQ(Cell(rows[0], 0, "assessment_id"), "licensor-view-1");
+  EXPECT_EQ(Cell(rows[0], 1, "assessment_id"), "E-1#1");
+  EXPECT_EQ(Cell(rows[0], 2, "assessment_id"), "licensor-view-3");
+  EXPECT_EQ(Cell(rows[0], 0, "result"), "FLAG");
+}
+
 }  // namespace
 }  // namespace tradeledger::index

@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS meta (
   height bigint NOT NULL DEFAULT 0,        -- the last block written (0: none)
   block_hash text NOT NULL DEFAULT '',     -- its hash: the next block's prev_hash must equal it
   audit_seq bigint NOT NULL DEFAULT 0,     -- the last read-audit event written
-  records_height bigint NOT NULL DEFAULT 0,  -- the node's height when the records were read
+  records_height bigint NOT NULL DEFAULT 0,  -- the node's height when the records' walk began
   records_ms bigint NOT NULL DEFAULT 0,      -- the indexer's clock then
   records_ledger_ms bigint NOT NULL DEFAULT 0  -- the ledger's trade time then (GET /v1/me)
 );
@@ -129,7 +129,7 @@ CREATE TABLE IF NOT EXISTS entry_lines (
   PRIMARY KEY (entry_number, line_no)
 );
 
--- A preference claim. first_decision: the first of ACCEPTED, REJECTED, DENIED in its
+-- A preference claim. first_decision: the first of ACCEPTED, REJECTED, DENIED, AFFIRMED in its
 -- history; auto_decided: that decision came at the submission's ledger time (the rules decided
 -- at filing); decided_at_ms: ledger time of the last change if the state is final, else NULL.
 CREATE TABLE IF NOT EXISTS claims (
@@ -147,7 +147,7 @@ CREATE TABLE IF NOT EXISTS claims (
   first_decision text,
   first_decision_at_ms bigint,
   auto_decided boolean,
-  final boolean NOT NULL,                  -- ACCEPTED, REJECTED, DENIED, VOLUNTARILY_CORRECTED
+  final boolean NOT NULL,                  -- ACCEPTED, REJECTED, DENIED, AFFIRMED, VOLUNTARILY_CORRECTED
   decided_at_ms bigint,
   reason_codes text[] NOT NULL DEFAULT '{}',
   record jsonb NOT NULL

@@ -25,7 +25,7 @@ core::Result<IndexMeta> IndexWriter::OpenMeta(const std::string& chain_id,
                {PgInt(kSchemaVersion), chain_id, node_url, reader_org, reader_key}));
   TL_ASSIGN_OR_RETURN(PgResult r,
                       db_.Exec("SELECT schema_version, chain_id, reader_org, reader_key, height, "
-                               "block_hash, audit_seq, records_height FROM meta"));
+                               "block_hash, audit_seq, records_height, node_url FROM meta"));
   if (r.rows.size() != 1) return core::Fail("PG_QUERY_FAILED", "meta has no row");
   const PgRow& row = r.rows[0];
   if (PgToInt(row[0]) != kSchemaVersion) {
@@ -41,6 +41,13 @@ core::Result<IndexMeta> IndexWriter::OpenMeta(const std::string& chain_id,
     return core::Fail("READER_MISMATCH", "the database holds what " + row[2].value_or("?") +
                                              "'s key " + row[3].value_or("?") +
                                              " may read; index with that key or another database");
+  }
+  // The read audit log is the followed node's own (its sequence numbers are that node's):
+  // once some of it is in, the database follows that node only.
+  if (row[8] != node_url && PgToInt(row[6]) > 0) {
+    return core::Fail("NODE_MISMATCH", "the database holds " + row[8].value_or("?") +
+                                           "'s read audit log; follow that node, or index " +
+                                           node_url + " into another database");
   }
   TL_RETURN_IF_ERROR(db_.Exec("UPDATE meta SET node_url = $1", {node_url}));
   IndexMeta meta;
