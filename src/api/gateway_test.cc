@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/queries.h"
+#include "core/encoding.h"
 #include "node/proof_bundle.h"
 #include "storage/memory_store.h"
 
@@ -195,6 +196,40 @@ TEST_F(GatewayTest, RejectsMalformedRequestsWithReasonCodes) {
   EXPECT_EQ(chain_->tip().height, core::Height(0));
 }
 
+TEST_F(GatewayTest, RefusesEnvelopesNotInCanonicalFormAndBadSubmitParameters) {
+  const ledger::SignedTransaction tx = Tx(1);
+  core::Bytes trailing = tx.envelope();
+  trailing.push_back(0);
+  core::Bytes version = tx.envelope();
+  version[0] = 2;
+  ledger::TxPayload upper;
+  upper.chain_id = genesis_.chain_id;
+  upper.type = "Document.Anchor";
+  upper.nonce = 1;
+  upper.body = core::ToBytes("{}");
+  core::Encoder bad_type;  // SignedTransaction::Sign refuses such a type: encode it by hand
+  bad_type.PutU8(1).PutBytes(upper.Encode()).Put(client_.public_key).Put(crypto::Signature{});
+  const std::pair<core::Bytes, std::string> cases[] = {
+      {trailing, "ENCODING_TRAILING_BYTES"},
+      {version, "ENCODING_BAD_VERSION"},
+      {bad_type.bytes(), "TX_TYPE_INVALID"},
+  };
+  for (const auto& [envelope, code] : cases) {
+    auto r =
+        Call("POST", "/v1/transactions", json{{"transaction", core::ToBase64(envelope)}}.dump());
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(Code(r), code) << r.body;
+  }
+  for (const auto& [name, value] :
+       std::map<std::string, std::string>{{"wait", "soon"}, {"timeout_ms", "-1"}}) {
+    auto r = Call("POST", "/v1/transactions", Body(tx), {{name, value}});
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(Code(r), "REQUEST_INVALID") << name;
+  }
+  EXPECT_EQ(Call("GET", "/v1/transactions/" + tx.id().hex()).status, 404);  // never admitted
+  EXPECT_EQ(chain_->tip().height, core::Height(0));
+}
+
 TEST_F(GatewayTest, UnknownThingsAre404AndBadIdsAre400) {
   EXPECT_EQ(Code(Call("GET", "/v1/transactions/" + std::string(64, 'a'))), "TX_NOT_FOUND");
   EXPECT_EQ(Code(Call("GET", "/v1/transactions/xyz")), "TX_ID_INVALID");
@@ -271,6 +306,27 @@ TEST_F(GatewayTest, VerifyNamesTheSignersAndHeightAndRefusesATamperedBundle) {
   EXPECT_NE(metrics.find("tradeledger_proofs_verified_total{result=\"invalid\"} 1\n"),
             std::string::npos)
       << metrics;
+}
+
+TEST_F(GatewayTest, VerifyRefusesWhatIsNotABundleOfThisChain) {
+  auto verdict = [&](const json& bundle) {
+    auto r = Call("POST", "/v1/proofs/verify", bundle.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    json v = json::parse(r.body);
+    EXPECT_EQ(v["valid"], false) << v.dump();
+    return v.value("code", "");
+  };
+  const std::string chain = genesis_.chain_id.hex();
+  EXPECT_EQ(verdict(json::object()), "PROOF_MALFORMED");
+  EXPECT_EQ(verdict(json::array()), "PROOF_MALFORMED");
+  EXPECT_EQ(verdict({{"kind", "receipt"}, {"chain_id", chain}}), "PROOF_MALFORMED");
+  EXPECT_EQ(verdict({{"kind", node::kInclusionBundleKind}, {"chain_id", std::string(64, '0')}}),
+            "PROOF_INVALID");
+  EXPECT_EQ(verdict({{"kind", node::kInclusionBundleKind},
+                     {"chain_id", chain},
+                     {"header", "%%% not base64"},
+                     {"certificate", ""}}),
+            "PROOF_MALFORMED");
 }
 
 TEST_F(GatewayTest, WithoutAPortalTheRootSaysSo) {

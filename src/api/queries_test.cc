@@ -38,6 +38,21 @@ TEST_F(QueriesTest, UnsignedTamperedOrStaleReadsAreRefused) {
   EXPECT_EQ(Code(Call(Signed(crypto::KeyPair::Generate(), "GET", "/v1/me"))), "AUTH_UNKNOWN_KEY");
 }
 
+TEST_F(QueriesTest, MalformedSignatureHeadersAreAuthInvalid) {
+  const http::Request good = Signed(owner_, "GET", "/v1/me");
+  ASSERT_EQ(Call(good).status, 200);
+  std::vector<http::Request> bad(4, good);
+  bad[0].headers["x-tl-key"] = "not hex";
+  bad[1].headers["x-tl-time"] = "soon";
+  bad[2].headers["x-tl-signature"] = good.headers.at("x-tl-signature").substr(2);
+  bad[3].headers.erase("x-tl-signature");
+  for (const http::Request& r : bad) {
+    auto refused = Call(r);
+    EXPECT_EQ(refused.status, 401) << refused.body;
+    EXPECT_EQ(Code(refused), "AUTH_INVALID");
+  }
+}
+
 // The signed-read message byte for byte (api/read_auth.h); the portal's unit test
 // (portal/tests/unit/keys.test.mjs) builds the same bytes.
 TEST(ReadAuth, TheMessageLengthPrefixesEveryPart) {
@@ -164,6 +179,31 @@ TEST_F(QueriesTest, AttachmentUploadChecksTheHashAndDownloadFollowsTheAnchor) {
   EXPECT_EQ(download.body, kFile);
   EXPECT_EQ(Call(Signed(other_, "GET", "/v1/attachments/" + FileHash().hex())).status, 403);
   EXPECT_EQ(Call(Signed(customs_, "GET", "/v1/attachments/" + FileHash().hex())).status, 200);
+}
+
+TEST_F(QueriesTest, AttachmentsAndStateProofsNamingNoHashKeyOrKnownDocumentAreRefused) {
+  auto upload = [&](std::map<std::string, std::string> query) {
+    auto r = Signed(owner_, "POST", "/v1/attachments", std::move(query));
+    r.body = std::string(kFile);
+    return Call(std::move(r));
+  };
+  for (auto query : std::vector<std::map<std::string, std::string>>{
+           {}, {{"sha256", "xyz"}}, {{"sha256", FileHash().hex().substr(1)}}}) {
+    auto refused = upload(query);
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_EQ(Code(refused), "CONTENT_HASH_INVALID");
+  }
+  auto unknown = upload({{"sha256", FileHash().hex()}, {"docId", "NO-SUCH-DOC"}});
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_EQ(Code(unknown), "DOCUMENT_NOT_FOUND");
+  auto bad_name = Call(Signed(owner_, "GET", "/v1/attachments/not-a-hash"));
+  EXPECT_EQ(bad_name.status, 400) << bad_name.body;
+  EXPECT_EQ(Code(bad_name), "CONTENT_HASH_INVALID");
+  auto no_key = Call(Signed(customs_, "GET", "/v1/state/proof"));
+  EXPECT_EQ(no_key.status, 400) << no_key.body;
+  EXPECT_EQ(Code(no_key), "KEY_REQUIRED");
+  // Nothing was stored: customs, entitled to every file, finds none.
+  EXPECT_EQ(Call(Signed(customs_, "GET", "/v1/attachments/" + FileHash().hex())).status, 404);
 }
 
 TEST_F(QueriesTest, PresentingADifferentFileIsRecordedAsHashMismatch) {

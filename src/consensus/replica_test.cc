@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "crypto/sha256.h"
 #include "ledger/merkle.h"
 
@@ -50,6 +52,13 @@ class ReplicaTest : public ::testing::Test {
 
   static Input At(uint64_t now, decltype(Input::event) event) {
     return Input{core::TimestampMs(now), std::move(event)};
+  }
+
+  // The key of the replica with index `id` in the sorted validator set.
+  const crypto::KeyPair& KeyOf(uint32_t id) const {
+    const crypto::PublicKey& pk = config_.validators.validators()[id];
+    return *std::find_if(keys_.begin(), keys_.end(),
+                         [&](const crypto::KeyPair& k) { return k.public_key == pk; });
   }
 
   std::vector<crypto::KeyPair> keys_;
@@ -144,7 +153,9 @@ TEST_F(ReplicaTest, TimerTimesOutAndRestartKeepsTheVote) {
     auto restarted = *Replica::Create(config_, k, ledger_, persisted);
     EXPECT_EQ(restarted->safety_state().last_voted_view, core::View(1));
   }
-  EXPECT_FALSE(Replica::Create(config_, keys_[0], ledger_, core::Bytes{9}));
+  auto rotten = Replica::Create(config_, keys_[0], ledger_, core::Bytes{9});
+  ASSERT_FALSE(rotten);
+  EXPECT_EQ(rotten.error().code, "SAFETY_STATE_CORRUPT");
 }
 
 // The proposal a step broadcast, if any.
@@ -251,6 +262,68 @@ TEST_F(ReplicaTest, MessagesOfAnEarlierEpochAreRejected) {
   EXPECT_EQ(replica->rejections().at("PROPOSAL_BAD_QC"), 1u);
   EXPECT_EQ(replica->current_view(), config_.first_view);
   EXPECT_EQ(replica->tree().Find(forged.header.Hash()), nullptr);
+}
+
+TEST_F(ReplicaTest, AProposalSignedByAValidatorThatDoesNotLeadTheViewGetsNoVote) {
+  auto p = ProposalIn(Make(1)->Step(At(2000, Start{})));  // view 1, led by replica 1
+  ASSERT_TRUE(p);
+  p->author = ReplicaId(2);
+  p->Sign(config_.chain_id, KeyOf(2));  // a genuine signature by a validator, not the leader
+  auto follower = Make(3);
+  follower->Step(At(2000, Start{}));
+  auto actions = follower->Step(At(2010, PeerMessage{ReplicaId(2), EncodeMessage(*p)}));
+  for (const Action& a : actions) EXPECT_FALSE(std::holds_alternative<Send>(a));
+  EXPECT_EQ(follower->rejections().at("PROPOSAL_NOT_LEADER"), 1u);
+  EXPECT_EQ(follower->tree().Find(p->header.Hash()), nullptr);
+}
+
+TEST_F(ReplicaTest, ASecondVoteOfOneValidatorForAnotherBlockInTheViewIsEquivocation) {
+  auto leader = Make(0);  // collects the votes of view 3: it leads view 4
+  leader->Step(At(2000, Start{}));
+  for (uint8_t block : {1, 2}) {
+    Vote v{core::View(3), core::Height(1), {}, ReplicaId(3), {}};
+    v.block_hash.hash.data[0] = block;
+    v.Sign(config_.chain_id, KeyOf(3));
+    leader->Step(At(2001, PeerMessage{ReplicaId(3), EncodeMessage(v)}));
+  }
+  EXPECT_EQ(leader->rejections().at("VOTE_EQUIVOCATION"), 1u);
+  EXPECT_EQ(leader->rejections().count("VOTE_BAD_SIGNATURE"), 0u);
+}
+
+// Block sync: a block a peer sends commits only with a quorum certificate of this validator
+// set over its header, and only with the transactions its header names.
+TEST_F(ReplicaTest, ASyncedBlockNeedsAQuorumCertificateAndTheTransactionsItsHeaderNames) {
+  auto p = ProposalIn(Make(1)->Step(At(2000, Start{})));
+  ASSERT_TRUE(p);
+  auto follower = Make(3);
+  follower->Step(At(2000, Start{}));
+  auto commits = [&](const ledger::StoredBlock& block) {
+    bool committed = false;
+    for (const Action& a : follower->Step(
+             At(2010, PeerMessage{ReplicaId(1), EncodeMessage(SyncResponse{{block}})}))) {
+      committed = committed || std::holds_alternative<Commit>(a);
+    }
+    return committed;
+  };
+  ledger::TxPayload payload{config_.chain_id, "document.anchor", 1, core::ToBytes("{}")};
+  ledger::StoredBlock block{p->header, {ledger::SignedTransaction::Sign(payload, KeyOf(0))}, {}};
+  block.header.tx_count = 1;
+  block.header.log_size = 1;
+  block.header.tx_root = ledger::TransactionRoot(block.transactions);
+  block.certificate = {block.header.height, p->view, block.header.Hash(), {}};
+  block.certificate.AddSignature(config_.chain_id, KeyOf(0));
+  block.certificate.AddSignature(config_.chain_id, KeyOf(2));  // two of four: below the quorum
+  EXPECT_FALSE(commits(block));
+  EXPECT_EQ(follower->rejections().at("SYNC_BAD_CERTIFICATE"), 1u);
+
+  block.certificate.AddSignature(config_.chain_id, KeyOf(3));
+  ledger::StoredBlock swapped = block;  // the certified header, another transaction
+  payload.nonce = 2;
+  swapped.transactions = {ledger::SignedTransaction::Sign(payload, KeyOf(0))};
+  EXPECT_FALSE(commits(swapped));
+  EXPECT_EQ(follower->rejections().at("SYNC_BAD_TRANSACTIONS"), 1u);
+
+  EXPECT_TRUE(commits(block));  // the block as certified
 }
 
 }  // namespace

@@ -142,6 +142,21 @@ TEST_F(ChainTest, RefusesADataDirectoryOfAnotherLayoutVersion) {
   EXPECT_EQ(reopened.error().code, "STORAGE_LAYOUT_UNSUPPORTED");
 }
 
+TEST_F(ChainTest, RefusesADataDirectoryOfAnotherChainAndLeavesItAsItWas) {
+  ASSERT_TRUE(chain_->Commit(Certify({Anchor("D1")}), true));
+  const ChainTip before = chain_->tip();
+  auto other = Genesis::Parse(
+      Genesis::Render("another", core::TimestampMs(1000), {{"v1", validator_.public_key}}));
+  ASSERT_TRUE(other);
+  auto opened = Chain::Open(ledger_, *other);
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().code, "GENESIS_MISMATCH");
+  auto reopened = Chain::Open(ledger_, genesis_);
+  ASSERT_TRUE(reopened) << reopened.error().ToString();
+  EXPECT_EQ((*reopened)->tip().height, before.height);
+  EXPECT_EQ((*reopened)->tip().hash, before.hash);
+}
+
 TEST_F(ChainTest, ReopenRestoresTip) {
   ASSERT_TRUE(chain_->Commit(Certify({Anchor("D1"), Anchor("D2")}), true));
   ASSERT_TRUE(chain_->Commit(Certify({Anchor("D3")}), true));

@@ -42,6 +42,7 @@ TEST_F(GenesisSignoffTest, AForgedSignatureIsNamed) {
   signoffs[3].signature.data[0] ^= 1;
   auto r = CheckSignoffs(genesis_, signoffs);
   ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, "GENESIS_NOT_SIGNED_OFF");
   EXPECT_EQ(r.error().detail, "bad signature by v4");
   // A signature over another chain's id does not count for this one.
   Genesis other =

@@ -1,8 +1,13 @@
 #include "node/genesis.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "node/config.h"
 
 namespace tradeledger::node {
 namespace {
@@ -39,6 +44,94 @@ TEST(ValidatorsFile, HistoryNamesTheSetInForceAtEachHeight) {
   json no_height = file;
   no_height["history"][0].erase("from_height");
   EXPECT_EQ(ParseValidatorsFile(no_height.dump()).error().code, "VALIDATORS_FILE_INVALID");
+}
+
+// The file `tradeledger verify` and POST /v1/proofs/verify trust: nothing malformed is taken.
+TEST(ValidatorsFile, RefusesDuplicateKeysBadHexAndAMissingChain) {
+  const crypto::KeyPair a = crypto::KeyPair::Generate(), b = crypto::KeyPair::Generate();
+  const json good = {{"chain_id", std::string(64, 'a')}, {"validators", Members({a, b})}};
+  ASSERT_TRUE(ParseValidatorsFile(good.dump()));
+  json duplicate = good;
+  duplicate["validators"] = Members({a, b, a});
+  json bad_key = good;
+  bad_key["validators"][1]["public_key"] = std::string(63, 'a') + "g";
+  json bad_chain = good;
+  bad_chain["chain_id"] = "abc";
+  json no_chain = good;
+  no_chain.erase("chain_id");
+  json empty = good;
+  empty["validators"] = json::array();
+  for (const std::string& text : {duplicate.dump(), bad_key.dump(), bad_chain.dump(),
+                                  no_chain.dump(), empty.dump(), good.dump() + " trailing"}) {
+    auto parsed = ParseValidatorsFile(text);
+    ASSERT_FALSE(parsed) << text;
+    EXPECT_EQ(parsed.error().code, "VALIDATORS_FILE_INVALID") << text;
+  }
+}
+
+TEST(GenesisFile, RefusesMalformedFilesAndDuplicateValidators) {
+  const crypto::KeyPair a = crypto::KeyPair::Generate(), b = crypto::KeyPair::Generate();
+  const json good = {
+      {"chain_name", "g"}, {"genesis_time_ms", 1000}, {"validators", Members({a, b})}};
+  ASSERT_TRUE(Genesis::Parse(good.dump()));
+  json duplicate = good;
+  duplicate["validators"] = Members({a, b, b});
+  json negative_time = good;
+  negative_time["genesis_time_ms"] = -1;
+  json no_name = good;
+  no_name.erase("chain_name");
+  json bad_key = good;
+  bad_key["validators"][0]["public_key"] = "not hex";
+  for (const std::string& text : {duplicate.dump(), negative_time.dump(), no_name.dump(),
+                                  bad_key.dump(), std::string("[]"), std::string("{")}) {
+    auto parsed = Genesis::Parse(text);
+    ASSERT_FALSE(parsed) << text;
+    EXPECT_EQ(parsed.error().code, "GENESIS_INVALID") << text;
+  }
+}
+
+TEST(ReadFile, RefusesAFileOverItsLimitAndNamesAMissingOne) {
+  const std::string path = ::testing::TempDir() + "read_file_test." + std::to_string(::getpid());
+  std::ofstream(path) << std::string(17, 'x');
+  EXPECT_EQ(ReadFile(path, 16).error().code, "FILE_TOO_LARGE");
+  EXPECT_TRUE(ReadFile(path, 17));
+  std::filesystem::remove(path);
+  EXPECT_EQ(ReadFile(path).error().code, "FILE_READ_FAILED");
+}
+
+TEST(NodeConfig, RefusesBadPortsAndMalformedFields) {
+  const json good = {{"data_dir", "d"}, {"key_file", "k"}, {"genesis_file", "g"}};
+  ASSERT_TRUE(NodeConfig::Parse(good.dump(), "/etc/tl"));
+  const json peer = {{"public_key", std::string(64, 'a')}, {"host", "h"}, {"port", 7811}};
+  std::vector<json> bad;
+  for (const json& port : {json(70000), json(-1), json("7711"), json(1.5)}) {
+    json c = good;
+    c["http"] = {{"port", port}};
+    bad.push_back(c);
+  }
+  json p2p_port = good;
+  p2p_port["p2p"] = {{"port", 65536}};
+  bad.push_back(p2p_port);
+  json peer_without_port = good;
+  peer_without_port["peers"] = {peer};
+  peer_without_port["peers"][0].erase("port");
+  bad.push_back(peer_without_port);
+  json peer_bad_key = good;
+  peer_bad_key["peers"] = {peer};
+  peer_bad_key["peers"][0]["public_key"] = "zz";
+  bad.push_back(peer_bad_key);
+  json no_data_dir = good;
+  no_data_dir.erase("data_dir");
+  bad.push_back(no_data_dir);
+  json heartbeat = good;
+  heartbeat["consensus"] = {{"base_timeout_ms", 500}, {"heartbeat_ms", 500}};
+  bad.push_back(heartbeat);
+  for (const json& c : bad) {
+    auto parsed = NodeConfig::Parse(c.dump(), "/etc/tl");
+    ASSERT_FALSE(parsed) << c.dump();
+    EXPECT_EQ(parsed.error().code, "CONFIG_INVALID") << c.dump();
+  }
+  EXPECT_EQ(NodeConfig::Parse("not json", "/etc/tl").error().code, "CONFIG_INVALID");
 }
 
 }  // namespace

@@ -112,6 +112,13 @@ TEST_F(GossipTest, ACleartextIorNumberIsRefusedAndCountedByReason) {
   EXPECT_EQ(Rejected("GOSSIP_TX_INADMISSIBLE"), 2u);
 }
 
+// An unknown type never reaches the mempool, so no leader can propose it (trade/admission.h).
+TEST_F(GossipTest, AnUnknownTransactionTypeIsRefusedAsInadmissible) {
+  node_->OnPeerFrame(peer_.public_key,
+                     TransactionsFrame({Tx("document.anchr", json::object(), genesis_.chain_id)}));
+  EXPECT_EQ(Rejected("GOSSIP_TX_INADMISSIBLE"), 1u) << metrics_.Render();
+}
+
 TEST_F(GossipTest, WrongChainBadSignatureAndNonValidatorsAreRefused) {
   json body = {{"docId", "D-2"},
                {"docType", "INVOICE"},

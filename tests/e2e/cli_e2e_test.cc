@@ -195,6 +195,49 @@ TEST(CliKeyFile, SubmitNamesMissingCorruptAndWorldReadableKeyFiles) {
   EXPECT_EQ(ReadFileOrEmpty(good), good_text);
 }
 
+// Files handed to `verify` and `audit` that are not what they claim to be: each is named, with
+// exit code 1 (a file that does not parse) or 2 (a data directory that cannot be opened).
+TEST(CliFiles, VerifyAndAuditNameMalformedFilesWithTheirExitCodes) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  const std::string chain(64, 'a');
+  json validators = {{"chain_id", chain}, {"validators", json::array()}};
+  for (int i = 0; i < 2; ++i) {
+    validators["validators"].push_back(
+        {{"name", "v" + std::to_string(i)},
+         {"public_key", crypto::KeyPair::Generate().public_key.hex()}});
+  }
+  const fs::path good = dir.path() / "validators.json";
+  ASSERT_TRUE(WriteFile(good, validators.dump()));
+  const fs::path proof = dir.path() / "proof.json";
+  ASSERT_TRUE(
+      WriteFile(proof, json{{"kind", node::kInclusionBundleKind}, {"chain_id", chain}}.dump() +
+                           "\n} trailing garbage"));
+  auto verify = [&](const fs::path& proof_file, const fs::path& validators_file) {
+    return RunTradeledger(
+        {"verify", "--proof", proof_file.string(), "--validators", validators_file.string()});
+  };
+  auto expect = [](const CommandResult& r, int exit_code, const std::string& text) {
+    EXPECT_EQ(r.exit_code, exit_code) << r.Describe();
+    EXPECT_NE(r.err.find(text), std::string::npos) << "expected " << text << "\n" << r.Describe();
+  };
+  expect(verify(proof, good), 1, "INVALID: PROOF_MALFORMED");
+  expect(verify(dir.path() / "absent.json", good), 1, "FILE_READ_FAILED");
+
+  json duplicate = validators;
+  duplicate["validators"].push_back(validators["validators"][0]);
+  json bad_hex = validators;
+  bad_hex["validators"][1]["public_key"] = std::string(64, 'g');
+  for (const json& bad : {duplicate, bad_hex}) {
+    const fs::path file = dir.path() / "bad-validators.json";
+    ASSERT_TRUE(WriteFile(file, bad.dump()));
+    expect(verify(proof, file), 1, "VALIDATORS_FILE_INVALID");
+  }
+
+  expect(RunTradeledger({"audit", "--data", (dir.path() / "no-such-dir").string()}), 2,
+         "STORAGE_ERROR");
+}
+
 TEST(NetLifecycle, InitRefusesExistingDirUpIsIdempotentDownStopsTheNode) {
   TestNetwork net(/*bare=*/false);  // with a customs authority, as `net init` makes by default
   ASSERT_TRUE(net.ok()) << net.init_result().Describe();

@@ -250,6 +250,28 @@ TEST(HttpServer, GarbageGets400OrCloseAndServerKeepsServing) {
   EXPECT_EQ(after->status, 200);
 }
 
+TEST(HttpServer, HeadersOverTheLimitGet431AndBrokenFramingGets400) {
+  TestServer server(EchoHandler());
+  Client client("127.0.0.1", server.port());
+  auto big = client.Send("GET", "/", {}, {}, 5s, {{"X-Big", std::string(16 * 1024, 'h')}});
+  ASSERT_TRUE(big) << big.error().ToString();
+  EXPECT_EQ(big->status, 431);
+  EXPECT_NE(big->body.find(R"("code":"REQUEST_TOO_LARGE")"), std::string::npos) << big->body;
+  for (const char* input : {"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                            "GET / HTTP/1.1\r\nHost x\r\n\r\n"}) {
+    RawSocket raw(server.port());
+    ASSERT_TRUE(raw.connected());
+    raw.Write(input);
+    RawSocket::ReadResult result = raw.ReadUntilClosed(5s);
+    EXPECT_TRUE(result.closed) << input;
+    EXPECT_TRUE(result.bytes.starts_with("HTTP/1.1 400")) << result.bytes;
+    EXPECT_NE(result.bytes.find(R"("code":"BAD_REQUEST")"), std::string::npos) << result.bytes;
+  }
+  auto after = client.Send("GET", "/after");  // reconnects: the server closed after the 431
+  ASSERT_TRUE(after) << after.error().ToString();
+  EXPECT_EQ(after->status, 200);
+}
+
 TEST(HttpServer, SlowClientIsCutOffByReadTimeout) {
   ServerOptions options;
   options.read_timeout = 1s;
