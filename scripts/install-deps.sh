@@ -23,6 +23,8 @@ PACKAGES=(
   curl procps python3 gnuplot-nox
   # network namespaces, a bridge and veth links for the ceremony test on four hosts
   iproute2
+  # libfaketime: the perturbation suite's clock-skew scenario (tests/e2e/perturbation_netns_test.sh)
+  faketime
   # the Debian package (cpack; dpkg-shlibdeps computes its Depends)
   dpkg-dev
   # the web portal's browser tests (playwright-core drives Debian's chromium, headless)
