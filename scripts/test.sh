@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing Debian packages, checks formatting, builds the sanitizer
 # (ASan+UBSan) preset and runs the whole suite on it (unit, end-to-end, stories, simulator),
-# then builds the release preset, runs the unit tests on optimised code, the web portal's unit
+# then builds the release preset, runs the unit tests and the short perturbation suite on
+# optimised code, the web portal's unit
 # and browser tests (Debian's chromium against a local network) and packages it (.deb).
 # Usage: scripts/test.sh            (from anywhere; as root on a fresh Debian 12 machine)
 set -euo pipefail
@@ -18,12 +19,15 @@ scripts/check-format.sh
 echo "== sanitizer build (ASan + UBSan) and tests"
 cmake --preset dev >/dev/null
 cmake --build --preset dev
-ctest --preset dev
+ctest --preset dev -LE perturbation
 
 echo "== release build (benchmarks included) and unit tests"
 cmake --preset release >/dev/null
 cmake --build --preset release
 ctest --preset release -L unit
+
+echo "== perturbation suite on four hosts (release build; doc/simulation.md)"
+ctest --preset release -L perturbation
 
 echo "== web portal: unit tests, then browser tests against a real network (release build)"
 (cd portal && npm run --silent test:unit)
