@@ -247,7 +247,9 @@ TEST_F(AssessmentE2E,
   // --- blocks: every height once, linked, as the node serves them --------------------------
   int64_t height = Scalar(*db, "SELECT height FROM meta");
   ASSERT_GE(height, tip);
-  EXPECT_EQ(Scalar(*db, "SELECT records_height FROM meta"), height);
+  // The records were read, after the last block indexed, from the node's state at this height
+  // or later (the node goes on committing empty blocks).
+  EXPECT_GE(Scalar(*db, "SELECT records_height FROM meta"), height);
   EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM blocks"), height);
   EXPECT_EQ(Scalar(*db, "SELECT max(height) FROM blocks"), height);
   EXPECT_EQ(Scalar(*db,
