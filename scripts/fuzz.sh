@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with AFL++ (Debian's afl++): builds the fuzz targets in build/fuzz-afl
-# and runs afl-fuzz on each for SECONDS, then prints per target the executions, execs/s, corpus
+# and runs afl-fuzz on each for SECONDS (one per core at a time), then prints per target the executions, execs/s, corpus
 # size, coverage, crashes and hangs (from afl-fuzz's fuzzer_stats). See doc/fuzzing.md.
 #
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]      (default: 60 s, every target)
@@ -8,6 +8,7 @@
 # Environment:
 #   AFL_USE_ASAN=1   build with AddressSanitizer (in build/fuzz-afl-asan)
 #   TL_FUZZ_JOBS=N   build parallelism (default 2)
+#   TL_FUZZ_PARALLEL=N  targets fuzzed at once (default: the number of cores)
 #
 # Seeds come from fuzz/corpus/<target>/, a dictionary from fuzz/dict/<target>.dict if there is
 # one. Each run starts afresh in <build>/afl/<target>/. Inputs that crash are copied to
@@ -79,31 +80,30 @@ export AFL_SKIP_CRASHES=1  # a seed that crashes is skipped, not fatal (it is re
 [ "${AFL_USE_ASAN:-0}" = 1 ] && export ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0
 
 field() { sed -n "s/^$1 *: *//p" "$2"; }
-failed=0
-summary=()
-for t in "${targets[@]}"; do
-  bin=$build/fuzz/$t
-  # Old crashes first: each must now run clean.
-  old=0
-  for f in fuzz/crashes/"$t"/*; do
+
+# Runs one target: replays its old crashes, fuzzes it for $seconds, keeps new crashes, and
+# writes its summary line to $build/afl/<target>.summary. Exit status: 0 clean, 1 crashed,
+# 2 afl-fuzz failed.
+run_target() {
+  local t=$1 bin=$build/fuzz/$1 out=$build/afl/$1 old=0 f
+  for f in fuzz/crashes/"$t"/*; do  # old crashes first: each must now run clean
     [ -f "$f" ] || continue
     if ! "$bin" "$f" >/dev/null 2>&1; then
       echo "== fuzz: $t still crashes on $f"
       old=$((old + 1))
     fi
   done
-  out=$build/afl/$t
   rm -rf "$out"
-  dict=()
+  local dict=()
   [ -f "fuzz/dict/$t.dict" ] && dict=(-x "fuzz/dict/$t.dict")
   echo "== fuzz: $t for $seconds s"
   if ! afl-fuzz -i "fuzz/corpus/$t" -o "$out" -m none -V "$seconds" "${dict[@]}" -- "$bin" \
     >"$out.log" 2>&1; then
     tail -20 "$out.log"
     echo "== fuzz: afl-fuzz failed on $t (log: $out.log)"
-    exit 2
+    return 2
   fi
-  s=$out/default/fuzzer_stats
+  local s=$out/default/fuzzer_stats crashes
   crashes=$(field saved_crashes "$s")
   if [ "${crashes:-0}" != 0 ]; then
     mkdir -p "fuzz/crashes/$t"
@@ -111,16 +111,36 @@ for t in "${targets[@]}"; do
       cp "$f" "fuzz/crashes/$t/$(sha1sum "$f" | cut -c1-16)"
     done
   fi
-  if [ "${crashes:-0}" != 0 ] || [ "$old" != 0 ]; then failed=1; fi
-  summary+=("$(printf '%-18s %10s %9s %7s %-22s %8s %6s %4s' "$t" "$(field execs_done "$s")" \
+  printf '%-18s %10s %9s %7s %-22s %8s %6s %4s\n' "$t" "$(field execs_done "$s")" \
     "$(field execs_per_sec "$s")" "$(field corpus_count "$s")" \
     "$(field bitmap_cvg "$s") ($(field edges_found "$s") edges)" "$crashes" \
-    "$(field saved_hangs "$s")" "$old")")
+    "$(field saved_hangs "$s")" "$old" >"$out.summary"
+  [ "${crashes:-0}" = 0 ] && [ "$old" = 0 ]
+}
+
+# Up to TL_FUZZ_PARALLEL targets at once (default: one per core), one afl-fuzz each; each
+# target's exit status goes to <build>/afl/<target>.status.
+parallel=${TL_FUZZ_PARALLEL:-$(nproc)}
+rm -f "$build"/afl/*.status "$build"/afl/*.summary
+for t in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n || true; done
+  (
+    status=0
+    run_target "$t" || status=$?
+    echo "$status" >"$build/afl/$t.status"
+  ) &
+done
+wait
+failed=0
+for t in "${targets[@]}"; do
+  status=$(cat "$build/afl/$t.status" 2>/dev/null || echo 2)
+  [ "$status" = 2 ] && exit 2
+  [ "$status" = 0 ] || failed=1
 done
 
 echo "== fuzz: $seconds s per target, afl-g++-fast, $(date -u +%Y-%m-%dT%H:%MZ)"
 printf '%-18s %10s %9s %7s %-22s %8s %6s %4s\n' target execs execs/s corpus coverage crashes \
   hangs old
-printf '%s\n' "${summary[@]}"
+for t in "${targets[@]}"; do cat "$build/afl/$t.summary"; done
 [ "$failed" = 0 ] || echo "== fuzz: crashing inputs are in fuzz/crashes/ (replay: $build/fuzz/<target> FILE)"
 exit "$failed"
