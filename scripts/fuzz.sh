@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with AFL++ (Debian's afl++): builds the fuzz targets in build/fuzz-afl
-# and runs afl-fuzz on each for SECONDS (one per core at a time), then prints per target the executions, execs/s, corpus
-# size, coverage, crashes and hangs (from afl-fuzz's fuzzer_stats). See doc/fuzzing.md.
+# and runs afl-fuzz on each for SECONDS (one target per core at a time), then prints per target
+# the executions, execs/s, corpus size, coverage, crashes and hangs (from afl-fuzz's
+# fuzzer_stats). See doc/fuzzing.md.
 #
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]      (default: 60 s, every target)
 #   targets: decoders_fuzz http_request_fuzz tx_bodies_fuzz read_auth_fuzz
