@@ -76,6 +76,8 @@ void AddBenchOptions(CLI::App* c, BenchOptions& o) {
   c->add_option("--check", o.check_sample, "Open loop: result codes to read back");
   c->add_option("--out", o.out, "Write the JSON report here (default: after the summary)");
   c->add_option("--label", o.label, "Name of the run in the report");
+  c->add_option("--committed-out", o.committed_out,
+                "Write the ids of the transactions seen committed here, one per line");
 }
 
 int Bench(const BenchOptions& o) {
@@ -188,6 +190,11 @@ int Bench(const BenchOptions& o) {
     out << json << "\n";
     if (!out) return Fail(2, "cannot write " + o.out);
     std::printf("  report    %s\n", o.out.c_str());
+  }
+  if (!o.committed_out.empty()) {
+    std::ofstream ids(o.committed_out, std::ios::trunc);
+    ids << bench::CommittedIds(workload, run.run);
+    if (!ids) return Fail(2, "cannot write " + o.committed_out);
   }
   std::fflush(stdout);
   bool all = figures.committed == figures.attempted && figures.not_ok == 0;

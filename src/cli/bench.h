@@ -41,6 +41,7 @@ struct BenchOptions {
   double limits_s = 1;          // time spent on each machine limit
   size_t check_sample = 300;    // open loop: result codes read back
   std::string out;              // JSON report file; empty: the JSON follows the summary
+  std::string committed_out;    // file of the ids seen committed (setup and measured); "": none
   std::string label = "run";
 };
 

@@ -214,4 +214,15 @@ std::string Summary(const BenchRun& b, const Figures& f) {
   return out;
 }
 
+std::string CommittedIds(const Workload& workload, const RunResult& result) {
+  std::string out;
+  for (const auto& phase : workload.setup) {
+    for (const auto& tx : phase) out += tx.id().hex() + "\n";
+  }
+  for (size_t i = 0; i < workload.measured.size() && i < result.tx.size(); ++i) {
+    if (result.tx[i].commit_ns >= 0) out += workload.measured[i].tx.id().hex() + "\n";
+  }
+  return out;
+}
+
 }  // namespace tradeledger::cli::bench

@@ -49,5 +49,9 @@ struct Figures {
 Figures ComputeFigures(const BenchRun& run, std::span<const MeasuredTx> load);
 nlohmann::ordered_json ReportJson(const BenchRun& run, const Figures& f);
 std::string Summary(const BenchRun& run, const Figures& f);
+// The transactions known to be committed, one hex id per line: every setup transaction (setup
+// succeeds only if each committed with OK), then each measured one seen committed, in workload
+// order. What a soak checks against the validators' chains (scripts/soak.sh).
+std::string CommittedIds(const Workload& workload, const RunResult& result);
 
 }  // namespace tradeledger::cli::bench

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "cli/bench_report.h"
 #include "cli/bench_stats.h"
 #include "cli/bench_workload.h"
 #include "node/chain.h"
@@ -248,6 +249,25 @@ TEST_F(BenchWorkloadTest, IsDeterministicForATag) {
     EXPECT_EQ(a.measured[i].tx.id(), b.measured[i].tx.id());
     EXPECT_NE(a.measured[i].tx.signer(), c.measured[i].tx.signer());
   }
+}
+
+TEST_F(BenchWorkloadTest, CommittedIdsAreTheSetupAndTheMeasuredSeenCommitted) {
+  Workload w = BuildWorkload(Spec(30, 6), genesis_.chain_id, customs_);
+  RunResult r;
+  r.tx.resize(w.measured.size());
+  r.tx[3].commit_ns = 1'000;
+  r.tx[7].commit_ns = 0;
+  r.tx[8].code = "SUBMIT_FAILED HTTP_CONNECT_FAILED";  // never committed
+  std::vector<std::string> expected;
+  for (const auto& phase : w.setup) {
+    for (const auto& tx : phase) expected.push_back(tx.id().hex());
+  }
+  ASSERT_FALSE(expected.empty());
+  expected.push_back(w.measured[3].tx.id().hex());
+  expected.push_back(w.measured[7].tx.id().hex());
+  std::string want;
+  for (const auto& id : expected) want += id + "\n";
+  EXPECT_EQ(CommittedIds(w, r), want);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "node/genesis.h"
+#include "node/json_fields.h"
 
 namespace tradeledger::node {
 namespace {
@@ -42,6 +43,7 @@ core::Status ParseNetwork(const json& j, const std::string& base_dir, NodeConfig
   if (j.contains("p2p")) {
     const json& p = j["p2p"];
     if (!p.is_object()) return core::Fail("CONFIG_INVALID", "p2p must be an object");
+    TL_RETURN_IF_ERROR(OnlyKnownFields(p, {"address", "port"}, "p2p", "CONFIG_INVALID"));
     if (p.contains("address")) {
       if (!p["address"].is_string()) return core::Fail("CONFIG_INVALID", "p2p.address");
       c->p2p_address = p["address"].get<std::string>();
@@ -55,6 +57,8 @@ core::Status ParseNetwork(const json& j, const std::string& base_dir, NodeConfig
           !e.contains("host") || !e["host"].is_string()) {
         return core::Fail("CONFIG_INVALID", "each peer needs public_key and host");
       }
+      TL_RETURN_IF_ERROR(
+          OnlyKnownFields(e, {"name", "public_key", "host", "port"}, "a peer", "CONFIG_INVALID"));
       PeerConfig peer;
       peer.name = e.value("name", "");
       auto key = crypto::PublicKey::FromHex(e["public_key"].get<std::string>());
@@ -69,6 +73,8 @@ core::Status ParseNetwork(const json& j, const std::string& base_dir, NodeConfig
   if (j.contains("consensus")) {
     const json& k = j["consensus"];
     if (!k.is_object()) return core::Fail("CONFIG_INVALID", "consensus must be an object");
+    TL_RETURN_IF_ERROR(
+        OnlyKnownFields(k, {"base_timeout_ms", "heartbeat_ms"}, "consensus", "CONFIG_INVALID"));
     TL_RETURN_IF_ERROR(Number<uint64_t>(k, "base_timeout_ms", &c->base_timeout_ms, 50, 600'000));
     TL_RETURN_IF_ERROR(Number<uint64_t>(k, "heartbeat_ms", &c->heartbeat_ms, 0, 600'000));
     if (c->heartbeat_ms >= c->base_timeout_ms) {
@@ -85,6 +91,12 @@ core::Result<NodeConfig> NodeConfig::Parse(std::string_view text, const std::str
   if (j.is_discarded() || !j.is_object()) {
     return core::Fail("CONFIG_INVALID", "the configuration is not a JSON object");
   }
+  TL_RETURN_IF_ERROR(
+      OnlyKnownFields(j,
+                      {"data_dir", "key_file", "genesis_file", "genesis_signoffs", "http",
+                       "safety_file", "p2p", "metrics", "peers", "consensus",
+                       "max_block_transactions", "state_retention_heights", "mempool"},
+                      ""));
   NodeConfig c;
   TL_ASSIGN_OR_RETURN(c.data_dir, Path(j, "data_dir", base_dir));
   TL_ASSIGN_OR_RETURN(c.key_file, Path(j, "key_file", base_dir));
@@ -95,6 +107,9 @@ core::Result<NodeConfig> NodeConfig::Parse(std::string_view text, const std::str
   if (j.contains("http")) {
     const json& h = j["http"];
     if (!h.is_object()) return core::Fail("CONFIG_INVALID", "http must be an object");
+    TL_RETURN_IF_ERROR(OnlyKnownFields(
+        h, {"address", "port", "threads", "max_body_bytes", "tls_cert", "tls_key", "portal_dir"},
+        "http", "CONFIG_INVALID"));
     if (h.contains("address")) {
       if (!h["address"].is_string()) return core::Fail("CONFIG_INVALID", "http.address");
       c.http_address = h["address"].get<std::string>();
@@ -127,6 +142,7 @@ core::Result<NodeConfig> NodeConfig::Parse(std::string_view text, const std::str
   if (j.contains("metrics")) {
     const json& m = j["metrics"];
     if (!m.is_object()) return core::Fail("CONFIG_INVALID", "metrics must be an object");
+    TL_RETURN_IF_ERROR(OnlyKnownFields(m, {"address", "port"}, "metrics", "CONFIG_INVALID"));
     if (m.contains("address")) {
       if (!m["address"].is_string()) return core::Fail("CONFIG_INVALID", "metrics.address");
       c.metrics_address = m["address"].get<std::string>();
@@ -137,6 +153,8 @@ core::Result<NodeConfig> NodeConfig::Parse(std::string_view text, const std::str
   if (j.contains("mempool")) {
     const json& m = j["mempool"];
     if (!m.is_object()) return core::Fail("CONFIG_INVALID", "mempool must be an object");
+    TL_RETURN_IF_ERROR(OnlyKnownFields(m, {"max_transactions", "max_bytes", "max_per_signer"},
+                                       "mempool", "CONFIG_INVALID"));
     TL_RETURN_IF_ERROR(
         Number<size_t>(m, "max_transactions", &c.mempool.max_transactions, 1, 10'000'000));
     TL_RETURN_IF_ERROR(Number<size_t>(m, "max_bytes", &c.mempool.max_bytes, 1024, size_t{1} << 34));

@@ -74,7 +74,8 @@ struct NodeConfig {
   uint64_t base_timeout_ms = 1000;
   uint64_t heartbeat_ms = 500;  // empty block when idle, several validators only; 0: none
 
-  // CONFIG_INVALID with the offending field, or FILE_READ_FAILED.
+  // CONFIG_INVALID with the offending field (a field the format above does not name is refused,
+  // so a misspelling is not silently replaced by a default), or FILE_READ_FAILED.
   static core::Result<NodeConfig> Load(const std::string& path);
   static core::Result<NodeConfig> Parse(std::string_view json, const std::string& base_dir);
   // The JSON form, with paths as given.

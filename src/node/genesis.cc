@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/sha256.h"
+#include "node/json_fields.h"
 
 namespace tradeledger::node {
 namespace {
@@ -18,6 +19,7 @@ core::Result<std::vector<GenesisValidator>> ParseValidators(const nlohmann::json
     if (!v.is_object() || !v.contains("public_key") || !v["public_key"].is_string()) {
       return core::Fail(code, "each validator needs a public_key string");
     }
+    TL_RETURN_IF_ERROR(OnlyKnownFields(v, {"name", "public_key", "address"}, "a validator", code));
     auto key = ledger::PublicKey::FromHex(v["public_key"].get<std::string>());
     if (!key) return core::Fail(code, "validator public_key must be 64 hex digits");
     std::string name = v.contains("name") && v["name"].is_string() ? v["name"].get<std::string>()
@@ -76,6 +78,11 @@ core::Result<Genesis> Genesis::Parse(std::string_view file_bytes) {
   if (json.is_discarded() || !json.is_object()) {
     return core::Fail("GENESIS_INVALID", "genesis is not a JSON object");
   }
+  // The node's fields, then the trade layer's sections (trade::ApplyGenesis).
+  TL_RETURN_IF_ERROR(OnlyKnownFields(json,
+                                     {"chain_name", "genesis_time_ms", "validators",
+                                      "customs_authority", "ior_salt", "holidays", "ledger_clock"},
+                                     "", "GENESIS_INVALID"));
   Genesis g;
   if (!json.contains("chain_name") || !json["chain_name"].is_string()) {
     return core::Fail("GENESIS_INVALID", "chain_name must be a string");
@@ -131,6 +138,9 @@ core::Result<TrustedValidators> ParseValidatorsFile(std::string_view text) {
     return core::Fail("VALIDATORS_FILE_INVALID",
                       "expected {\"chain_id\":..., \"validators\":[...]}");
   }
+  // GET /v1/validators serves this file with each later set's epoch and transaction id.
+  TL_RETURN_IF_ERROR(
+      OnlyKnownFields(json, {"chain_id", "validators", "history"}, "", "VALIDATORS_FILE_INVALID"));
   TrustedValidators t;
   auto chain = ledger::ChainId::FromHex(json["chain_id"].get<std::string>());
   if (!chain) return core::Fail("VALIDATORS_FILE_INVALID", "chain_id must be 64 hex digits");
@@ -144,6 +154,8 @@ core::Result<TrustedValidators> ParseValidatorsFile(std::string_view text) {
       if (!h.is_object() || !h.contains("from_height") || !h["from_height"].is_number_unsigned()) {
         return core::Fail("VALIDATORS_FILE_INVALID", "history entries need from_height");
       }
+      TL_RETURN_IF_ERROR(OnlyKnownFields(h, {"epoch", "from_height", "tx_id", "validators"},
+                                         "a history entry", "VALIDATORS_FILE_INVALID"));
       TrustedValidators::Later later;
       later.from_height = h["from_height"].get<uint64_t>();
       if (!t.later.empty() && later.from_height < t.later.back().from_height) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "node/json_fields.h"
+
 namespace tradeledger::node {
 namespace {
 
@@ -42,6 +44,7 @@ core::Result<std::vector<GenesisSignoff>> ParseSignoffs(std::string_view text,
       !j.contains("signoffs") || !j["signoffs"].is_array()) {
     return core::Fail("SIGNOFFS_INVALID", "expected {\"chain_id\": ..., \"signoffs\": [...]}");
   }
+  TL_RETURN_IF_ERROR(OnlyKnownFields(j, {"chain_id", "signoffs"}, "", "SIGNOFFS_INVALID"));
   if (j["chain_id"].get<std::string>() != genesis.chain_id.hex()) {
     return core::Fail("SIGNOFFS_WRONG_CHAIN", "the sign-offs are for chain " +
                                                   j["chain_id"].get<std::string>() +
@@ -53,6 +56,8 @@ core::Result<std::vector<GenesisSignoff>> ParseSignoffs(std::string_view text,
         !s.contains("signature") || !s["signature"].is_string()) {
       return core::Fail("SIGNOFFS_INVALID", "each sign-off needs public_key and signature");
     }
+    TL_RETURN_IF_ERROR(
+        OnlyKnownFields(s, {"name", "public_key", "signature"}, "a sign-off", "SIGNOFFS_INVALID"));
     auto key = crypto::PublicKey::FromHex(s["public_key"].get<std::string>());
     auto signature = crypto::Signature::FromHex(s["signature"].get<std::string>());
     if (!key || !signature) {

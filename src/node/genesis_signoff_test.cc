@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace tradeledger::node {
 namespace {
 
@@ -70,6 +72,21 @@ TEST_F(GenesisSignoffTest, TheFileRoundTripsAndIsBoundToItsChain) {
                 .error()
                 .code,
             "SIGNOFFS_INVALID");
+}
+
+TEST_F(GenesisSignoffTest, UnknownFieldsAreRefused) {
+  auto text = nlohmann::json::parse(RenderSignoffs(genesis_, SignedBy({0, 1})));
+  ASSERT_TRUE(ParseSignoffs(text.dump(), genesis_));
+  auto top = text;
+  top["signofs"] = nlohmann::json::array();
+  auto entry = text;
+  entry["signoffs"][1]["sig"] = "00";
+  for (const auto& bad : {top, entry}) {
+    auto parsed = ParseSignoffs(bad.dump(), genesis_);
+    ASSERT_FALSE(parsed.has_value()) << bad.dump();
+    EXPECT_EQ(parsed.error().code, "SIGNOFFS_INVALID");
+    EXPECT_NE(parsed.error().detail.find("unknown field"), std::string::npos);
+  }
 }
 
 TEST_F(GenesisSignoffTest, OnlyAFounderCanSignAndASecondSignatureReplacesTheFirst) {

@@ -46,6 +46,52 @@ TEST(ValidatorsFile, HistoryNamesTheSetInForceAtEachHeight) {
   EXPECT_EQ(ParseValidatorsFile(no_height.dump()).error().code, "VALIDATORS_FILE_INVALID");
 }
 
+// A validators file as GET /v1/validators serves it is taken; a field that neither it nor the
+// format names is refused, at every level, and named.
+TEST(ValidatorsFile, RefusesUnknownFieldsAndTakesWhatTheNodeServes) {
+  const crypto::KeyPair a = crypto::KeyPair::Generate(), b = crypto::KeyPair::Generate();
+  json served = {
+      {"chain_id", std::string(64, 'a')},
+      {"validators", Members({a, b})},
+      {"history",
+       {{{"epoch", 1},
+         {"from_height", 7},
+         {"tx_id", std::string(64, 'c')},
+         {"validators",
+          {{{"name", "v"}, {"public_key", b.public_key.hex()}, {"address", "10.0.0.2:7811"}}}}}}}};
+  ASSERT_TRUE(ParseValidatorsFile(served.dump())) << served.dump();
+  for (const char* where :
+       {"/chainid", "/validators/0/pubkey", "/history/0/from", "/history/0/validators/0/adress"}) {
+    json bad = served;
+    bad[json::json_pointer(where)] = "x";
+    auto parsed = ParseValidatorsFile(bad.dump());
+    ASSERT_FALSE(parsed) << where;
+    EXPECT_EQ(parsed.error().code, "VALIDATORS_FILE_INVALID") << where;
+    EXPECT_NE(parsed.error().detail.find("unknown field"), std::string::npos)
+        << parsed.error().detail;
+  }
+}
+
+TEST(GenesisFile, RefusesUnknownFieldsAndTakesEveryTradeSection) {
+  const crypto::KeyPair a = crypto::KeyPair::Generate();
+  nlohmann::ordered_json extra = {{"customs_authority", json::object()},
+                                  {"ior_salt", "00ff"},
+                                  {"holidays", json::array()},
+                                  {"ledger_clock", {{"start", "2026-01-01T00:00:00Z"}}}};
+  ASSERT_TRUE(
+      Genesis::Parse(Genesis::Render("g", core::TimestampMs(1), {{"v1", a.public_key}}, extra)));
+  extra["customs_authorty"] = json::object();  // misspelt: the network would have no customs
+  auto g =
+      Genesis::Parse(Genesis::Render("g", core::TimestampMs(1), {{"v1", a.public_key}}, extra));
+  ASSERT_FALSE(g);
+  EXPECT_EQ(g.error().code, "GENESIS_INVALID");
+  EXPECT_NE(g.error().detail.find("unknown field 'customs_authorty'"), std::string::npos)
+      << g.error().detail;
+  json with_port = json::parse(Genesis::Render("g", core::TimestampMs(1), {{"v1", a.public_key}}));
+  with_port["validators"][0]["port"] = 7811;
+  EXPECT_EQ(Genesis::Parse(with_port.dump()).error().code, "GENESIS_INVALID");
+}
+
 // The file `tradeledger verify` and POST /v1/proofs/verify trust: nothing malformed is taken.
 TEST(ValidatorsFile, RefusesDuplicateKeysBadHexAndAMissingChain) {
   const crypto::KeyPair a = crypto::KeyPair::Generate(), b = crypto::KeyPair::Generate();
@@ -132,6 +178,40 @@ TEST(NodeConfig, RefusesBadPortsAndMalformedFields) {
     EXPECT_EQ(parsed.error().code, "CONFIG_INVALID") << c.dump();
   }
   EXPECT_EQ(NodeConfig::Parse("not json", "/etc/tl").error().code, "CONFIG_INVALID");
+}
+
+TEST(NodeConfig, RefusesUnknownFieldsAtEveryLevelNamingThem) {
+  const json good = {{"data_dir", "d"}, {"key_file", "k"}, {"genesis_file", "g"}};
+  // Every field the format names, at every level, is accepted.
+  json full = json::parse(NodeConfig::Parse(good.dump(), "/etc/tl")->Render());
+  full["http"]["tls_cert"] = "c.pem";
+  full["http"]["tls_key"] = "k.pem";
+  full["http"]["portal_dir"] = "portal";
+  full["metrics"] = {{"address", "127.0.0.1"}, {"port", 9711}};
+  full["genesis_signoffs"] = "s.json";
+  full["safety_file"] = "safety";
+  full["peers"] = {
+      {{"name", "v2"}, {"public_key", std::string(64, 'a')}, {"host", "h"}, {"port", 7812}}};
+  ASSERT_TRUE(NodeConfig::Parse(full.dump(), "/etc/tl")) << full.dump();
+  // A misspelt field anywhere is refused, and the message names it and where it was.
+  const std::vector<std::pair<json::json_pointer, std::string>> misspelt = {
+      {json::json_pointer("/max_block_transaction"), "'max_block_transaction'"},
+      {json::json_pointer("/http/max_body_byte"), "'max_body_byte' in http"},
+      {json::json_pointer("/p2p/adress"), "'adress' in p2p"},
+      {json::json_pointer("/peers/0/hostname"), "'hostname' in a peer"},
+      {json::json_pointer("/consensus/base_timeout"), "'base_timeout' in consensus"},
+      {json::json_pointer("/metrics/prot"), "'prot' in metrics"},
+      {json::json_pointer("/mempool/max_tx"), "'max_tx' in mempool"},
+  };
+  for (const auto& [where, named] : misspelt) {
+    json c = full;
+    c[where] = 1;
+    auto parsed = NodeConfig::Parse(c.dump(), "/etc/tl");
+    ASSERT_FALSE(parsed) << where.to_string();
+    EXPECT_EQ(parsed.error().code, "CONFIG_INVALID");
+    EXPECT_NE(parsed.error().detail.find("unknown field " + named), std::string::npos)
+        << parsed.error().detail;
+  }
 }
 
 }  // namespace
