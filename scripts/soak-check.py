@@ -2,7 +2,7 @@
 """The soak's checks (scripts/soak.sh): after the load, with every validator up again.
 
   soak-check.py chain VALIDATORS_JSON KEY_FILE IDS_FILE URL...
-    Every node reaches the highest height any of them reports (within 120 s); every node
+    Every node reaches the highest height any of them reports (within 600 s); every node
     serves, for every height from 1 up, the same block (hash, transaction ids) and each
     block's prev_hash is the hash of the block below, so the nodes hold one chain; every
     transaction id of IDS_FILE (what the load generator saw committed, `tradeledger bench
@@ -85,10 +85,10 @@ def chain(argv):
     nodes = [Node(u, chain_id, key) for u in argv[3:]]
     heights = [n.height() for n in nodes]
     target = max(heights)
-    deadline = time.time() + 120
+    deadline = time.time() + 600
     while min(heights) < target:
         if time.time() > deadline:
-            fail(f"not every node reached height {target} within 120 s: heights {heights}")
+            fail(f"not every node reached height {target} within 600 s: heights {heights}")
         time.sleep(0.5)
         heights = [n.height() for n in nodes]
 

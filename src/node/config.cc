@@ -96,7 +96,7 @@ core::Result<NodeConfig> NodeConfig::Parse(std::string_view text, const std::str
                       {"data_dir", "key_file", "genesis_file", "genesis_signoffs", "http",
                        "safety_file", "p2p", "metrics", "peers", "consensus",
                        "max_block_transactions", "state_retention_heights", "mempool"},
-                      ""));
+                      "", "CONFIG_INVALID"));
   NodeConfig c;
   TL_ASSIGN_OR_RETURN(c.data_dir, Path(j, "data_dir", base_dir));
   TL_ASSIGN_OR_RETURN(c.key_file, Path(j, "key_file", base_dir));
