@@ -71,7 +71,7 @@ export AFL_QUIET=1
 echo "== fuzz: building ${targets[*]} in $build${AFL_USE_ASAN:+ (ASan)}"
 mkdir -p "$build/afl"
 CC=afl-gcc-fast CXX=afl-g++-fast cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DTL_FUZZ_AFL=ON -DTL_BUILD_BENCHMARKS=OFF -DTL_PCH=OFF -DTL_MOLD=OFF >"$build/configure.log" 2>&1 ||
+  -DTL_FUZZ_AFL=ON -DTL_BUILD_BENCHMARKS=OFF -DTL_MOLD=OFF >"$build/configure.log" 2>&1 ||
   { cat "$build/configure.log"; exit 2; }
 cmake --build "$build" -j "${TL_FUZZ_JOBS:-2}" --target "${targets[@]}" ||
   exit 2
