@@ -150,13 +150,13 @@ int Run(const Options& o) {
   const core::TimestampMs genesis_time = clock.Now();
   for (int i = 0; i < o.n; ++i) {
     ReplicaOptions r;
-    r.config.chain_id = chain;
-    r.config.validators = *set;
-    r.config.genesis_time = genesis_time;
-    r.config.max_block_transactions = o.batch;
-    r.config.max_mempool = std::max<size_t>(20'000, 4 * static_cast<size_t>(o.batch));
-    r.config.propose_when_idle = false;         // as node::Node
-    r.config.heartbeat_ms = o.n > 1 ? 500 : 0;  // as node::Node (default 500 ms)
+    r.validators = *set;
+    r.driver.chain_id = chain;
+    r.driver.genesis_time = genesis_time;
+    r.driver.max_block_transactions = static_cast<uint32_t>(o.batch);
+    r.driver.max_mempool = std::max<size_t>(20'000, 4 * static_cast<size_t>(o.batch));
+    r.driver.propose_when_idle = false;  // as node::Node
+    r.driver.heartbeat_ms = 500;         // as node::Node (default 500 ms; none with n = 1)
     r.key = keys[i];
     if (!o.fsync_dir.empty()) r.fsync_dir = o.fsync_dir;
     r.record_latency = i == 0;

@@ -45,37 +45,79 @@ void MemoryLedger::Append(ledger::StoredBlock block) {
   blocks_.push_back(std::move(block));
 }
 
+core::Result<node::Chain::Validators> BenchReplica::BenchStorage::NextValidators() const {
+  node::Chain::Validators v;
+  v.set = owner_.validators_;
+  return v;
+}
+
+core::Result<std::vector<node::TxIndexEntry>> BenchReplica::BenchStorage::Commit(
+    const ledger::StoredBlock& block) {
+  std::vector<node::TxIndexEntry> entries(block.transactions.size());
+  ledger_.Append(block);
+  return entries;
+}
+
+core::Status BenchReplica::BenchStorage::WriteSafetyState(core::ByteSpan state) {
+  ++owner_.persists_;
+  if (!owner_.safety_file_) {
+    persisted_.assign(state.begin(), state.end());
+    return core::Ok();
+  }
+  auto started = Steady::now();
+  core::Status written = owner_.safety_file_->Write(state);
+  owner_.persist_seconds_ += std::chrono::duration<double>(Steady::now() - started).count();
+  if (written) persisted_.assign(state.begin(), state.end());
+  return written;
+}
+
+core::Result<std::vector<std::pair<ledger::BlockHash, core::Bytes>>>
+BenchReplica::BenchStorage::ReadLockedBlocks() {
+  return std::vector<std::pair<ledger::BlockHash, core::Bytes>>(locked_.begin(), locked_.end());
+}
+
+core::Status BenchReplica::BenchStorage::UpdateLockedBlocks(
+    const std::vector<std::pair<ledger::BlockHash, core::Bytes>>& add,
+    const std::vector<ledger::BlockHash>& remove) {
+  for (const ledger::BlockHash& hash : remove) locked_.erase(hash);
+  for (const auto& [hash, proposal] : add) locked_[hash] = proposal;
+  return core::Ok();
+}
+
 core::Result<std::unique_ptr<BenchReplica>> BenchReplica::Create(ReplicaOptions options,
                                                                  const PayloadFeed& feed) {
-  std::unique_ptr<BenchReplica> r(new BenchReplica(options, feed));
+  node::DriverOptions driver = options.driver;
+  const std::string fsync_dir = options.fsync_dir;
+  const int transport_threads = options.transport_threads;
+  std::unique_ptr<BenchReplica> r(new BenchReplica(std::move(options), feed));
   net::TransportOptions t;
-  t.key = options.key;
-  t.chain_id = options.config.chain_id.hash;
-  t.threads = options.transport_threads;
+  t.key = r->key_;
+  t.chain_id = driver.chain_id.hash;
+  t.threads = transport_threads;
   BenchReplica* self = r.get();
   TL_ASSIGN_OR_RETURN(r->transport_,
                       net::Transport::Create(
                           std::move(t), [self](const crypto::PublicKey& from, core::Bytes frame) {
                             self->OnFrame(from, std::move(frame));
                           }));
-  if (!options.fsync_dir.empty()) {
+  if (!fsync_dir.empty()) {
     std::error_code ec;
-    std::filesystem::create_directories(options.fsync_dir, ec);
-    r->safety_file_.emplace((std::filesystem::path(options.fsync_dir) /
-                             ("replica-" + options.key.public_key.hex().substr(0, 8)))
-                                .string());
+    std::filesystem::create_directories(fsync_dir, ec);
+    r->safety_file_.emplace(
+        (std::filesystem::path(fsync_dir) / ("replica-" + r->key_.public_key.hex().substr(0, 8)))
+            .string());
   }
-  TL_ASSIGN_OR_RETURN(
-      r->core_, consensus::Replica::Create(options.config, options.key, r->ledger_, core::Bytes{}));
+  TL_ASSIGN_OR_RETURN(r->driver_,
+                      node::Driver::Create(r->storage_, r->key_, std::move(driver), *r));
   return r;
 }
 
 BenchReplica::BenchReplica(ReplicaOptions options, const PayloadFeed& feed)
-    : key_(std::move(options.key)),
-      config_(std::move(options.config)),
+    : key_(options.key),
+      validators_(options.validators),
       feed_(feed),
       record_latency_(options.record_latency),
-      ledger_(feed.pool.size()) {
+      storage_(*this, feed.pool.size()) {
   if (record_latency_) handed_ns_.assign(feed.pool.size(), -1);
 }
 
@@ -113,19 +155,16 @@ void BenchReplica::Wake() {
 }
 
 std::map<std::string, uint64_t> BenchReplica::Rejections() const {
-  std::map<std::string, uint64_t> out = core_->rejections();
+  std::map<std::string, uint64_t> out = driver_->core().rejections();
   for (const auto& [code, count] : transport_->Rejections()) out["transport:" + code] += count;
   return out;
 }
 
-// As node::Node::OnPeerFrame for the consensus channel.
+// As node::Node::OnPeerFrame for the consensus channel; the driver maps the key to its index.
 void BenchReplica::OnFrame(const crypto::PublicKey& from, core::Bytes frame) {
-  const auto& keys = config_.validators.validators();
-  auto it = std::find(keys.begin(), keys.end(), from);
   auto parsed = node::ParsePeerFrame(frame);
-  if (it == keys.end() || !parsed || parsed->channel != node::PeerChannel::kConsensus) return;
-  Inbound in{consensus::ReplicaId(static_cast<uint32_t>(it - keys.begin())),
-             core::Bytes(parsed->body.begin(), parsed->body.end())};
+  if (!parsed || parsed->channel != node::PeerChannel::kConsensus) return;
+  Inbound in{from, core::Bytes(parsed->body.begin(), parsed->body.end())};
   std::lock_guard lock(mu_);
   inbox_.push_back(std::move(in));
   cv_.notify_one();
@@ -145,9 +184,9 @@ void BenchReplica::Run() {
     {
       std::unique_lock lock(mu_);
       auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(kTick);
-      if (timer_) {
+      if (const auto& timer = driver_->timer()) {
         uint64_t now = Now().value;
-        uint64_t until = timer_->deadline.value > now ? timer_->deadline.value - now : 0;
+        uint64_t until = timer->deadline.value > now ? timer->deadline.value - now : 0;
         wait = std::min(wait, std::chrono::milliseconds(until));
       }
       cv_.wait_for(lock, wait,
@@ -155,26 +194,36 @@ void BenchReplica::Run() {
       batch.swap(inbox_);
     }
     if (!running_) break;
-    for (Inbound& in : batch) Step({Now(), consensus::PeerMessage{in.from, std::move(in.message)}});
+    for (Inbound& in : batch) driver_->StepPeer(Now(), in.from, std::move(in.message));
     HandOver();
-    if (timer_ && Now() >= timer_->deadline) {
-      core::View view = timer_->view;
-      timer_.reset();
+    std::optional<consensus::SetTimer>& timer = driver_->timer();
+    if (timer && Now() >= timer->deadline) {
+      core::View view = timer->view;
+      timer.reset();
       Step({Now(), consensus::TimerFired{view}});
     }
     // A tick: an idle leader looks again; a network of one goes on certifying its own blocks.
     for (int i = 0; i < kMaxSelfSteps; ++i) {
-      core::View before = core_->last_proposed_view();
+      core::View before = driver_->core().last_proposed_view();
       Step({Now(), consensus::ClientBatch{}});
-      if (config_.validators.size() > 1 || core_->last_proposed_view() == before) break;
+      if (validators_.size() > 1 || driver_->core().last_proposed_view() == before) break;
+    }
+    if (driver_->state() != node::Driver::State::kRunning) {
+      const auto& failure = driver_->failure();
+      std::fprintf(stderr, "consensus_net_bench: %s failed: %s\n",
+                   failure ? failure->first.c_str() : "the driver",
+                   failure ? failure->second.ToString().c_str() : "stopped");
+      failed_ = true;
     }
   }
 }
 
 // Hands released payloads to the core, pre-verified, as far as its mempool has room.
 void BenchReplica::HandOver() {
+  const consensus::Replica& core = driver_->core();
   size_t released = std::min(feed_.released.load(), feed_.pool.size());
-  size_t room = config_.max_mempool - std::min(config_.max_mempool, core_->mempool_size());
+  size_t room =
+      core.config().max_mempool - std::min(core.config().max_mempool, core.mempool_size());
   size_t count = std::min(
       {released - std::min(released, cursor_), room, static_cast<size_t>(node::kMaxGossipBatch)});
   if (count == 0) return;
@@ -190,38 +239,19 @@ void BenchReplica::HandOver() {
   Step({Now(), consensus::ClientBatch{std::move(txs), true}});
 }
 
-void BenchReplica::Step(consensus::Input input) {
-  if (failed_) return;
-  std::vector<consensus::Action> actions = core_->Step(input);
-  for (consensus::Action& action : actions) Apply(action);
+void BenchReplica::Step(consensus::Input input) { driver_->Step(std::move(input)); }
+
+void BenchReplica::Send(const crypto::PublicKey& to, const core::Bytes& message) {
+  transport_->Send(to, node::ConsensusFrame(message));
 }
 
-// As node::Node::Apply; Commit appends to the in-memory ledger instead of Chain::Commit.
-void BenchReplica::Apply(consensus::Action& action) {
-  if (auto* p = std::get_if<consensus::Persist>(&action)) {
-    ++persists_;
-    if (!safety_file_) {
-      persisted_ = std::move(p->safety_state);
-      return;
-    }
-    auto started = Steady::now();
-    if (auto written = safety_file_->Write(p->safety_state); !written) {
-      std::fprintf(stderr, "consensus_net_bench: %s\n", written.error().ToString().c_str());
-      failed_ = true;
-    }
-    persist_seconds_ += std::chrono::duration<double>(Steady::now() - started).count();
-  } else if (auto* s = std::get_if<consensus::Send>(&action)) {
-    transport_->Send(config_.validators.validators()[s->to.value], node::ConsensusFrame(s->bytes));
-  } else if (auto* b = std::get_if<consensus::Broadcast>(&action)) {
-    transport_->Broadcast(node::ConsensusFrame(b->bytes));
-  } else if (auto* t = std::get_if<consensus::SetTimer>(&action)) {
-    timer_ = *t;
-  } else if (auto* c = std::get_if<consensus::Commit>(&action)) {
-    OnCommit(std::move(c->block));
-  }
+void BenchReplica::Broadcast(const core::Bytes& message) {
+  transport_->Broadcast(node::ConsensusFrame(message));
 }
 
-void BenchReplica::OnCommit(ledger::StoredBlock block) {
+void BenchReplica::Committed(const ledger::StoredBlock& block,
+                             const std::vector<node::TxIndexEntry>&,
+                             std::chrono::steady_clock::duration) {
   if (record_latency_ && measuring_) {
     int64_t now = NowNs();
     for (const auto& tx : block.transactions) {
@@ -233,7 +263,6 @@ void BenchReplica::OnCommit(ledger::StoredBlock block) {
   }
   payloads_ += block.transactions.size();
   ++blocks_;
-  ledger_.Append(std::move(block));
 }
 
 }  // namespace tradeledger::bench

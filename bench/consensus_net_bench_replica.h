@@ -1,20 +1,20 @@
-// One validator of consensus_net_bench (scenario e, doc/performance.md): a real consensus core
-// (consensus::Replica) on a real net::Transport over 127.0.0.1, driven by a minimal driver
-// thread, with execution bypassed.
+// One validator of consensus_net_bench (scenario e, doc/performance.md): the node's consensus
+// driver (node::Driver, node/driver.h) on a real net::Transport over 127.0.0.1, with execution
+// bypassed.
 //
-// This is a benchmark harness, not product code. Its driver loop mirrors node::Node::Run and
-// node::Node::Apply (src/node/node.cc) in what touches consensus and the network: the same
-// frames (node/peer_frames.h), one thread owning the core, the inbox drained before local
-// transactions are handed over, the view timer, an empty ClientBatch as a tick, and the core's
-// actions carried out in order. It leaves out everything that is not consensus or network:
-// admission, gossip (every replica receives every payload directly, pre-verified), execution
-// and RocksDB. Commit appends the block to an in-memory ledger (MemoryLedger): the state root
-// never changes, IsCommitted is a hash-set lookup and the transaction log is appended leaf by
-// leaf, so the core's own checks (tx root, log root, no repeats) still run.
+// This is a benchmark harness, not product code. The driver is the node's own: the same
+// persistence order, the same core configuration, the same handling of every action. The
+// thread around it mirrors node::Node::Run (src/node/node.cc): the same frames
+// (node/peer_frames.h), the inbox drained before local transactions are handed over, the view
+// timer, an empty ClientBatch as a tick. It leaves out everything that is not consensus or
+// network: admission, gossip (every replica receives every payload directly, pre-verified),
+// execution and RocksDB. The driver's storage (BenchStorage) appends a committed block to an
+// in-memory ledger (MemoryLedger): the state root never changes, IsCommitted is a hash-set
+// lookup and the transaction log is appended leaf by leaf, so the core's own checks (tx root,
+// log root, no repeats) still run; the locked blocks are kept in memory.
 //
-// Persist goes to memory by default (a copy of the bytes: no durability), or, with a directory,
-// through node::SafetyFile exactly as a node writes it (temporary file, fsync, rename,
-// directory fsync).
+// The safety state goes to memory by default (a copy of the bytes: no durability), or, with a
+// directory, through node::SafetyFile exactly as a node writes it.
 //
 // Thread safety: a BenchReplica's driver thread owns the core and the ledger. Wake(), the
 // atomic counters and Start()/Stop() are safe from any thread; the accessors marked "after
@@ -36,6 +36,7 @@
 
 #include "consensus/replica.h"
 #include "net/transport.h"
+#include "node/driver.h"
 #include "node/safety_file.h"
 
 namespace tradeledger::bench {
@@ -71,19 +72,20 @@ struct PayloadFeed {
 };
 
 struct ReplicaOptions {
-  consensus::ReplicaConfig config;
+  ledger::ValidatorSet validators;
+  node::DriverOptions driver;
   crypto::KeyPair key;
   std::string fsync_dir;  // empty: persist to memory
   bool record_latency = false;
   int transport_threads = 1;
 };
 
-class BenchReplica {
+class BenchReplica final : private node::DriverEffects {
  public:
   // Binds the transport on 127.0.0.1 (any port) and creates the core. Peers are set later.
   static core::Result<std::unique_ptr<BenchReplica>> Create(ReplicaOptions options,
                                                             const PayloadFeed& feed);
-  ~BenchReplica();
+  ~BenchReplica() override;
   BenchReplica(const BenchReplica&) = delete;
   BenchReplica& operator=(const BenchReplica&) = delete;
 
@@ -116,34 +118,58 @@ class BenchReplica {
 
  private:
   struct Inbound {
-    consensus::ReplicaId from;
+    crypto::PublicKey from;
     core::Bytes message;
   };
+  // The driver's storage: the in-memory ledger, the locked blocks in memory, the safety state
+  // in memory or in a SafetyFile.
+  class BenchStorage final : public node::DriverStorage {
+   public:
+    BenchStorage(BenchReplica& owner, size_t expected) : owner_(owner), ledger_(expected) {}
+    const consensus::LedgerView& view() const override { return ledger_; }
+    core::Result<node::Chain::Validators> NextValidators() const override;
+    core::Result<std::vector<node::TxIndexEntry>> Commit(const ledger::StoredBlock& block) override;
+    core::Result<core::Bytes> ReadSafetyState() override { return persisted_; }
+    core::Status WriteSafetyState(core::ByteSpan state) override;
+    core::Result<std::vector<std::pair<ledger::BlockHash, core::Bytes>>> ReadLockedBlocks()
+        override;
+    core::Status UpdateLockedBlocks(
+        const std::vector<std::pair<ledger::BlockHash, core::Bytes>>& add,
+        const std::vector<ledger::BlockHash>& remove) override;
+
+   private:
+    BenchReplica& owner_;
+    MemoryLedger ledger_;
+    core::Bytes persisted_;
+    std::map<ledger::BlockHash, core::Bytes> locked_;
+  };
   BenchReplica(ReplicaOptions options, const PayloadFeed& feed);
+
+  // DriverEffects.
+  void Send(const crypto::PublicKey& to, const core::Bytes& message) override;
+  void Broadcast(const core::Bytes& message) override;
+  void Committed(const ledger::StoredBlock& block, const std::vector<node::TxIndexEntry>& entries,
+                 std::chrono::steady_clock::duration took) override;
 
   void OnFrame(const crypto::PublicKey& from, core::Bytes frame);
   void Run();
   void Step(consensus::Input input);
-  void Apply(consensus::Action& action);
   void HandOver();
-  void OnCommit(ledger::StoredBlock block);
   core::TimestampMs Now() const;
 
   const crypto::KeyPair key_;
-  const consensus::ReplicaConfig config_;
+  const ledger::ValidatorSet validators_;
   const PayloadFeed& feed_;
   const bool record_latency_;
   std::optional<node::SafetyFile> safety_file_;
   std::unique_ptr<net::Transport> transport_;
-  MemoryLedger ledger_;                       // driver thread
-  std::unique_ptr<consensus::Replica> core_;  // driver thread
-  std::optional<consensus::SetTimer> timer_;  // driver thread
-  core::Bytes persisted_;                     // driver thread: the in-memory safety state
-  size_t cursor_ = 0;                         // driver thread: pool[0, cursor_) handed over
-  std::vector<int64_t> handed_ns_;            // driver thread: hand-over time per payload
-  std::vector<double> latencies_ms_;          // driver thread
-  uint64_t persists_ = 0;                     // driver thread
-  double persist_seconds_ = 0;                // driver thread
+  BenchStorage storage_;                  // driver thread
+  std::unique_ptr<node::Driver> driver_;  // driver thread
+  size_t cursor_ = 0;                     // driver thread: pool[0, cursor_) handed over
+  std::vector<int64_t> handed_ns_;        // driver thread: hand-over time per payload
+  std::vector<double> latencies_ms_;      // driver thread
+  uint64_t persists_ = 0;                 // driver thread
+  double persist_seconds_ = 0;            // driver thread
   std::atomic<uint64_t> blocks_{0};
   std::atomic<uint64_t> payloads_{0};
   std::atomic<bool> measuring_{false};

@@ -181,6 +181,9 @@ class Replica {
   core::Height decided_height() const { return decided_height_; }
   // Client transactions held for proposing.
   size_t mempool_size() const { return mempool_.size(); }
+  // Those transactions, oldest first, each checked on entry (a driver that replaces the core at
+  // a validator set change hands them to the next one, so that none is lost).
+  const std::deque<ledger::SignedTransaction>& pending_transactions() const { return mempool_; }
   // The last view this replica proposed in (0 if none since it started).
   core::View last_proposed_view() const { return proposed_view_; }
   ReplicaId Leader(core::View view) const { return pacemaker_.Leader(view); }

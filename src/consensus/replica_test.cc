@@ -243,6 +243,30 @@ TEST_F(ReplicaTest, ANewEpochStartsAtItsFirstViewFromTheEpochRootQc) {
   EXPECT_EQ(follower->rejections().count("PROPOSAL_BAD_QC"), 0u);
 }
 
+// A replica that has not executed a validator set change the others have (it was down) gets
+// their next epoch's messages: it cannot check them, so it refuses them and asks the sender
+// for the committed blocks it lacks, which its own set certified up to the change.
+TEST_F(ReplicaTest, AMessageOfALaterEpochIsRefusedAndStartsASync) {
+  config_.first_view = core::View(uint64_t{1} << 32);
+  auto next_leader = Make(static_cast<uint32_t>(config_.first_view.value % 4));
+  auto next = ProposalIn(next_leader->Step(At(2000, Start{})));
+  ASSERT_TRUE(next);  // the first view of epoch 1, on its root QC
+  config_.first_view = core::View(1);
+  auto behind = Make((next->author.value + 1) % 4);
+  behind->Step(At(2000, Start{}));
+  auto actions = behind->Step(At(2001, PeerMessage{next->author, EncodeMessage(*next)}));
+  EXPECT_EQ(behind->rejections().at("MESSAGE_FUTURE_EPOCH"), 1u);
+  EXPECT_EQ(behind->rejections().count("PROPOSAL_BAD_QC"), 0u);
+  bool asked = false;
+  for (const Action& a : actions) {
+    if (const auto* s = std::get_if<Send>(&a); s && s->to == next->author) {
+      auto m = DecodeMessage(s->bytes);
+      asked = asked || (m && std::holds_alternative<SyncRequest>(*m));
+    }
+  }
+  EXPECT_TRUE(asked);
+}
+
 TEST_F(ReplicaTest, MessagesOfAnEarlierEpochAreRejected) {
   auto old_leader = Make(1);
   auto old = ProposalIn(old_leader->Step(At(2000, Start{})));

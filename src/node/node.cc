@@ -29,51 +29,31 @@ core::Result<std::unique_ptr<Node>> Node::Create(LedgerStore& store, Chain& chai
                                                  NodeOptions options, Metrics& metrics,
                                                  SafetyFile& safety, PeerLinks* links) {
   TL_ASSIGN_OR_RETURN(Chain::Validators validators, chain.NextValidators());
-  if (!validators.set.Contains(key.public_key)) {
-    return core::Fail("NODE_NOT_VALIDATOR",
-                      "the node key is not in the validator set in force (epoch " +
-                          std::to_string(validators.epoch) + ")");
-  }
   if (validators.set.size() > 1 && links == nullptr) {
     return core::Fail("NODE_NOT_VALIDATOR", "a network of several validators needs peer links");
   }
   std::unique_ptr<Node> node(new Node(store, chain, key, clock, options, metrics, safety, links));
-  TL_RETURN_IF_ERROR(node->EnterEpoch(std::move(validators)));
+  DriverOptions d;
+  d.chain_id = chain.genesis().chain_id;
+  d.genesis_time = chain.genesis().genesis_time;
+  d.pacemaker = options.pacemaker;
+  d.max_block_transactions = static_cast<uint32_t>(options.max_block_transactions);
+  d.max_mempool = std::max<size_t>(20'000, 4 * options.max_block_transactions);
+  d.propose_when_idle = false;
+  d.heartbeat_ms = options.heartbeat_ms;
+  d.admissible = [](const ledger::SignedTransaction& tx) {
+    return trade::CheckAdmission(tx.payload().type, tx.payload().body);
+  };
+  TL_ASSIGN_OR_RETURN(node->driver_,
+                      Driver::Create(node->storage_, std::move(key), std::move(d), *node));
   return node;
 }
 
-core::Status Node::EnterEpoch(Chain::Validators validators) {
-  TL_ASSIGN_OR_RETURN(core::Bytes persisted, safety_.Read());
-  TL_ASSIGN_OR_RETURN(auto stored_locked, store_.ReadLockedBlocks());
-  std::vector<core::Bytes> locked;
-  locked_stored_.clear();
-  for (auto& [hash, proposal] : stored_locked) {
-    locked_stored_.insert(hash);
-    locked.push_back(std::move(proposal));
-  }
-  consensus::ReplicaConfig config;
-  config.chain_id = chain_.genesis().chain_id;
-  config.validators = validators.set;
-  config.first_view = core::View(validators.epoch == 0 ? 1 : validators.epoch << 32);
-  config.genesis_time = chain_.genesis().genesis_time;
-  config.pacemaker = options_.pacemaker;
-  config.max_block_transactions = static_cast<uint32_t>(options_.max_block_transactions);
-  config.max_mempool = std::max<size_t>(20'000, 4 * options_.max_block_transactions);
-  config.propose_when_idle = false;
-  // A network of one needs no heartbeat: it leads every view, so a view that times out idle
-  // costs nothing, and its chain stays still while nothing happens.
-  config.heartbeat_ms = validators.set.size() > 1 ? options_.heartbeat_ms : 0;
-  config.admissible = [](const ledger::SignedTransaction& tx) {
-    return trade::CheckAdmission(tx.payload().type, tx.payload().body);
-  };
-  TL_ASSIGN_OR_RETURN(core_, consensus::Replica::Create(std::move(config), key_, view_of_chain_,
-                                                        persisted, locked));
-  epoch_ = validators.epoch;
+void Node::EpochEntered(const Chain::Validators& validators) {
   {
     std::lock_guard lock(validators_mu_);
     validators_ =
         std::make_shared<const std::vector<crypto::PublicKey>>(validators.set.validators());
-    validators_epoch_ = validators.epoch;
   }
   if (links_ != nullptr && !validators.entries.empty()) {
     std::vector<PeerEndpoint> peers;
@@ -82,7 +62,18 @@ core::Status Node::EnterEpoch(Chain::Validators validators) {
     }
     links_->SetPeers(std::move(peers));
   }
-  return core::Ok();
+  if (driver_ != nullptr) {
+    spdlog::info("validator set epoch {} in force from height {}: {} validators", validators.epoch,
+                 chain_.tip().height.value + 1, validators.set.size());
+  }
+}
+
+void Node::Send(const crypto::PublicKey& to, const core::Bytes& message) {
+  if (links_ != nullptr) links_->Send(to, ConsensusFrame(message));
+}
+
+void Node::Broadcast(const core::Bytes& message) {
+  if (links_ != nullptr) links_->Broadcast(ConsensusFrame(message));
 }
 
 Node::Node(LedgerStore& store, Chain& chain, crypto::KeyPair key, const Clock& clock,
@@ -93,9 +84,8 @@ Node::Node(LedgerStore& store, Chain& chain, crypto::KeyPair key, const Clock& c
       clock_(clock),
       options_(options),
       metrics_(metrics),
-      safety_(safety),
       links_(links),
-      view_of_chain_(store, chain),
+      storage_(store, chain, safety),
       mempool_(options.mempool) {
   metrics_.height = chain_.tip().height.value;
 }
@@ -185,20 +175,17 @@ core::Result<std::pair<TxStatus, std::optional<TxIndexEntry>>> Node::Status(
 
 void Node::OnPeerFrame(const crypto::PublicKey& from, core::Bytes frame) {
   std::shared_ptr<const std::vector<crypto::PublicKey>> validators;
-  uint64_t epoch = 0;
   {
     std::lock_guard lock(validators_mu_);
     validators = validators_;
-    epoch = validators_epoch_;
   }
   auto it = std::find(validators->begin(), validators->end(), from);
   if (it == validators->end() || *it == key_.public_key) {
     return metrics_.CountPeerRejection("PEER_NOT_VALIDATOR");
   }
-  consensus::ReplicaId id(static_cast<uint32_t>(it - validators->begin()));
   auto parsed = ParsePeerFrame(frame);
   if (!parsed) return metrics_.CountPeerRejection(parsed.error().code);
-  Inbound in{id, epoch, {}, {}};
+  Inbound in{from, {}, {}};
   if (parsed->channel == PeerChannel::kConsensus) {
     in.message.assign(parsed->body.begin(), parsed->body.end());
   } else {
@@ -234,9 +221,9 @@ void Node::Run() {
     {
       std::unique_lock lock(inbox_mu_);
       auto wait = options_.tick;
-      if (timer_) {
+      if (const auto& timer = driver_->timer()) {
         uint64_t now = clock_.Now().value;
-        uint64_t until = timer_->deadline.value > now ? timer_->deadline.value - now : 0;
+        uint64_t until = timer->deadline.value > now ? timer->deadline.value - now : 0;
         wait = std::min<std::chrono::milliseconds>(wait, std::chrono::milliseconds(until));
       }
       inbox_cv_.wait_for(lock, wait, [&] { return !inbox_.empty() || wake_ || !running_; });
@@ -248,9 +235,10 @@ void Node::Run() {
     bool ok = true;
     for (Inbound& in : batch) {
       if (!ok) break;
-      if (in.epoch != epoch_) continue;  // the sender's index was of the previous validator set
       if (in.gossip.empty()) {
-        ok = Step({clock_.Now(), consensus::PeerMessage{in.from, std::move(in.message)}});
+        // A sender outside the set now in force spoke for an earlier set: dropped.
+        if (!driver_->StepPeer(clock_.Now(), in.from, std::move(in.message))) continue;
+        ok = AfterStep();
         // Only now, with seen_height_ updated from what the peer said: readiness must not
         // count a peer heard whose height it has not yet taken into account.
         if (ok) heard_from_peer_ = true;
@@ -259,8 +247,9 @@ void Node::Run() {
       }
     }
     // Local transactions: forward them once to every other validator, then to the core.
+    const consensus::Replica& core = driver_->core();
     size_t room =
-        core_->config().max_mempool - std::min(core_->config().max_mempool, core_->mempool_size());
+        core.config().max_mempool - std::min(core.config().max_mempool, core.mempool_size());
     if (ok && room > 0) {
       auto txs =
           mempool_.Take(std::min<size_t>(room, kMaxGossipBatch), std::chrono::milliseconds(0));
@@ -269,10 +258,11 @@ void Node::Run() {
       if (!txs.empty() && links_ != nullptr) links_->Broadcast(TransactionsFrame(txs));
       if (!txs.empty()) ok = Step({clock_.Now(), consensus::ClientBatch{std::move(txs), true}});
     }
-    if (ok && timer_ && clock_.Now() >= timer_->deadline) {
-      core::View timer_view = timer_->view;
-      timer_.reset();
-      if (core_->config().validators.size() > 1) {
+    std::optional<consensus::SetTimer>& timer = driver_->timer();
+    if (ok && timer && clock_.Now() >= timer->deadline) {
+      core::View timer_view = timer->view;
+      timer.reset();
+      if (driver_->core().config().validators.size() > 1) {
         // With several validators an idle leader sends heartbeats: a timeout means the leader
         // of this view is slow, down or cut off.
         spdlog::warn("view {} timed out without progress; moving to the next view",
@@ -282,9 +272,12 @@ void Node::Run() {
     }
     // A tick: an idle leader looks again; a network of one goes on certifying its own blocks.
     for (int i = 0; ok && i < kMaxSelfSteps; ++i) {
-      core::View before = core_->last_proposed_view();
+      core::View before = driver_->core().last_proposed_view();
       ok = Step({clock_.Now(), consensus::ClientBatch{}});
-      if (core_->config().validators.size() > 1 || core_->last_proposed_view() == before) break;
+      if (driver_->core().config().validators.size() > 1 ||
+          driver_->core().last_proposed_view() == before) {
+        break;
+      }
     }
     if (!ok) break;
     ExpireWaiters(/*all=*/false);
@@ -298,18 +291,28 @@ void Node::Run() {
 }
 
 bool Node::Step(consensus::Input input) {
-  std::vector<consensus::Action> actions = core_->Step(input);
-  for (consensus::Action& action : actions) {
-    if (!Apply(action)) return false;
-    if (epoch_changed_) {
-      // The block just executed changed the validator set: what the old epoch's core still
-      // asked for (later commits, votes) is void. A new core takes over from this block.
-      epoch_changed_ = false;
-      return Reconfigure();
-    }
+  driver_->Step(std::move(input));
+  return AfterStep();
+}
+
+bool Node::AfterStep() {
+  switch (driver_->state()) {
+    case Driver::State::kRunning:
+      break;
+    case Driver::State::kFailed:
+      Fail(driver_->failure()->first, driver_->failure()->second);
+      return false;
+    case Driver::State::kRemoved:
+      spdlog::warn(
+          "the validator set in force from height {} (after epoch {}) does not include this "
+          "node; it stops validating",
+          chain_.tip().height.value + 1, driver_->epoch());
+      removed_ = true;
+      running_ = false;
+      return false;
   }
-  view_ = core_->current_view().value;
-  seen_height_ = core_->max_seen_height().value;
+  view_ = driver_->core().current_view().value;
+  seen_height_ = driver_->core().max_seen_height().value;
   metrics_.view = view_.load();
   return true;
 }
@@ -347,56 +350,21 @@ Node::Readiness Node::readiness() const {
   return r;
 }
 
-bool Node::Apply(consensus::Action& action) {
-  if (auto* p = std::get_if<consensus::Persist>(&action)) {
-    // The blocks of the lock first (unsynced: process-crash durable), then the safety state.
-    std::set<ledger::BlockHash> keep(p->locked.begin(), p->locked.end());
-    std::vector<ledger::BlockHash> remove;
-    for (const ledger::BlockHash& hash : locked_stored_) {
-      if (!keep.contains(hash)) remove.push_back(hash);
-    }
-    if (auto stored = store_.UpdateLockedBlocks(p->new_locked, remove); !stored) {
-      Fail("storing the locked blocks", stored.error());
-      return false;
-    }
-    locked_stored_ = std::move(keep);
-    if (auto written = safety_.Write(p->safety_state); !written) {
-      Fail("writing the consensus safety state", written.error());
-      return false;
-    }
-  } else if (auto* s = std::get_if<consensus::Send>(&action)) {
-    const auto& keys = core_->config().validators.validators();
-    if (links_ != nullptr) links_->Send(keys[s->to.value], ConsensusFrame(s->bytes));
-  } else if (auto* b = std::get_if<consensus::Broadcast>(&action)) {
-    if (links_ != nullptr) links_->Broadcast(ConsensusFrame(b->bytes));
-  } else if (auto* t = std::get_if<consensus::SetTimer>(&action)) {
-    timer_ = *t;
-  } else if (auto* c = std::get_if<consensus::Commit>(&action)) {
-    return CommitBlock(c->block);
-  }
-  return true;
-}
-
-bool Node::CommitBlock(const ledger::StoredBlock& block) {
-  auto started = Steady::now();
-  auto entries = chain_.Commit(block, /*verify_signatures=*/false);
-  if (!entries) {
-    Fail("commit of block " + block.header.height.ToString(), entries.error());
-    return false;
-  }
+void Node::Committed(const ledger::StoredBlock& block, const std::vector<TxIndexEntry>& entries,
+                     Steady::duration took) {
   auto committed = Steady::now();
-  metrics_.block_commit_seconds.Observe(std::chrono::duration<double>(committed - started).count());
-  LogProgress(block, entries->size(), committed - started);
+  metrics_.block_commit_seconds.Observe(std::chrono::duration<double>(took).count());
+  LogProgress(block, entries.size(), took);
   metrics_.height = block.header.height.value;
   ++metrics_.blocks_committed;
-  metrics_.transactions_committed += entries->size();
+  metrics_.transactions_committed += entries.size();
 
   std::vector<std::pair<Waiter, TxIndexEntry>> ready;
   {
     std::lock_guard lock(mu_);
-    for (size_t i = 0; i < entries->size(); ++i) {
+    for (size_t i = 0; i < entries.size(); ++i) {
       const ledger::TxId& id = block.transactions[i].id();
-      const TxIndexEntry& entry = (*entries)[i];
+      const TxIndexEntry& entry = entries[i];
       if (entry.result_code != "OK") ++metrics_.transactions_failed;
       if (auto it = since_.find(id); it != since_.end()) {
         metrics_.commit_latency_seconds.Observe(
@@ -411,13 +379,6 @@ bool Node::CommitBlock(const ledger::StoredBlock& block) {
   }
   for (auto& [waiter, entry] : ready) waiter.done(entry);
   if (listener_) listener_(block);
-  auto next = chain_.NextValidators();
-  if (!next) {
-    Fail("reading the validator set", next.error());
-    return false;
-  }
-  epoch_changed_ = next->epoch != epoch_;
-  return true;
 }
 
 void Node::LogProgress(const ledger::StoredBlock& block, size_t transactions,
@@ -428,7 +389,7 @@ void Node::LogProgress(const ledger::StoredBlock& block, size_t transactions,
     spdlog::warn("slow commit: block {} with {} transaction(s) took {} ms", height, transactions,
                  ms);
   }
-  const uint64_t seen = core_->max_seen_height().value;
+  const uint64_t seen = driver_->core().max_seen_height().value;
   if (seen > height + kReadyLag) {
     if (!catching_up_ || height % 100 == 0) {
       spdlog::info("catching up: at height {}, the network is at {}", height, seen);
@@ -459,31 +420,6 @@ void Node::CheckCalendar(const ledger::StoredBlock& block) {
   }
 }
 
-bool Node::Reconfigure() {
-  auto next = chain_.NextValidators();
-  if (!next) {
-    Fail("reading the validator set", next.error());
-    return false;
-  }
-  uint64_t epoch = next->epoch;
-  if (!next->set.Contains(key_.public_key)) {
-    spdlog::warn(
-        "validator set epoch {} from height {} does not include this node; it stops validating",
-        epoch, chain_.tip().height.value + 1);
-    removed_ = true;
-    running_ = false;
-    return false;
-  }
-  timer_.reset();
-  if (auto entered = EnterEpoch(std::move(*next)); !entered) {
-    Fail("entering validator epoch " + std::to_string(epoch), entered.error());
-    return false;
-  }
-  spdlog::info("validator set epoch {} in force from height {}: {} validators", epoch,
-               chain_.tip().height.value + 1, core_->config().validators.size());
-  return Step({clock_.Now(), consensus::Start{}});
-}
-
 void Node::Fail(const std::string& what, const core::Error& error) {
   spdlog::critical("{} failed: {}; the node stops", what, error.ToString());
   healthy_ = false;
@@ -491,7 +427,7 @@ void Node::Fail(const std::string& what, const core::Error& error) {
 }
 
 void Node::PublishRejections() {
-  metrics_.SetPeerRejections("consensus", core_->rejections());
+  metrics_.SetPeerRejections("consensus", driver_->core().rejections());
   if (links_ != nullptr) {
     metrics_.peers_connected = links_->ConnectedPeers();
     metrics_.SetPeerRejections("transport", links_->Rejections());

@@ -1,12 +1,12 @@
-// A validator node: admits signed transactions, runs the consensus core (consensus/replica.h)
-// with the other validators, executes and stores every block the network commits, and tells
-// waiting clients when their transactions commit.
+// A validator node: admits signed transactions, runs the consensus core with the other
+// validators through the consensus driver (node/driver.h: persistence order, commit path and
+// validator set changes, shared with the simulator and the benchmark), and tells waiting
+// clients when their transactions commit.
 //
-// The same driver runs a network of one (the node is the whole validator set and certifies its
-// own blocks) and of n = 3f+1. It carries out the core's actions in order: Persist writes the
-// safety file durably before anything later in the same step is sent; Send/Broadcast go to the
-// PeerLinks; SetTimer arms the view timer; Commit executes the block through Chain::Commit
-// (one synced RocksDB batch) before the next input.
+// The same node runs a network of one (the node is the whole validator set and certifies its
+// own blocks) and of n = 3f+1. The driver's Send/Broadcast go to the PeerLinks; its view timer
+// is fired by the consensus thread; each committed block (one synced RocksDB batch through
+// Chain::Commit) answers its waiters before the next input.
 //
 // Transactions: Submit() checks the chain id and signature, then queues the transaction in a
 // bounded Mempool (MEMPOOL_FULL / MEMPOOL_SIGNER_LIMIT when full). The consensus thread moves
@@ -14,7 +14,7 @@
 // forwarded by peers are verified on the receiving thread (OnPeerFrame) and offered to the
 // core directly. Each validator therefore verifies each transaction's signature once.
 //
-// Threads: Start() runs the consensus thread, the only one that touches the core and writes
+// Threads: Start() runs the consensus thread, the only one that touches the driver and writes
 // the chain. Submit/WaitForCommit/Status/OnPeerFrame are safe from any thread.
 #pragma once
 
@@ -27,15 +27,15 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <thread>
 #include <unordered_map>
 
 #include "consensus/replica.h"
 #include "crypto/ed25519.h"
 #include "node/chain.h"
-#include "node/chain_view.h"
+#include "node/chain_storage.h"
 #include "node/clock.h"
+#include "node/driver.h"
 #include "node/mempool.h"
 #include "node/metrics.h"
 #include "node/safety_file.h"
@@ -81,7 +81,7 @@ struct NodeOptions {
 
 enum class TxStatus { kUnknown, kPending, kCommitted };
 
-class Node {
+class Node final : private DriverEffects {
  public:
   using CommitCallback = std::function<void(std::optional<TxIndexEntry>)>;
 
@@ -92,7 +92,7 @@ class Node {
                                                     crypto::KeyPair key, const Clock& clock,
                                                     NodeOptions options, Metrics& metrics,
                                                     SafetyFile& safety, PeerLinks* links);
-  ~Node();
+  ~Node() override;
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
@@ -165,8 +165,7 @@ class Node {
        NodeOptions options, Metrics& metrics, SafetyFile& safety, PeerLinks* links);
 
   struct Inbound {
-    consensus::ReplicaId from;
-    uint64_t epoch = 0;                             // of the validator set `from` indexes
+    crypto::PublicKey from;
     core::Bytes message;                            // a consensus message, or
     std::vector<ledger::SignedTransaction> gossip;  // verified transactions from a peer
   };
@@ -176,20 +175,24 @@ class Node {
   };
 
   void Run();
-  // One input through the core, then its actions in order. False after a fatal failure.
+  // One input through the driver; false once the node stops (a storage failure, or a validator
+  // set change that left it out).
   bool Step(consensus::Input input);
-  bool Apply(consensus::Action& action);
-  bool CommitBlock(const ledger::StoredBlock& block);
+  // After the driver stepped: stops the node if it failed or was removed, else copies the
+  // view and the highest height seen. False if the node stops.
+  bool AfterStep();
+  // DriverEffects.
+  void Send(const crypto::PublicKey& to, const core::Bytes& message) override;
+  void Broadcast(const core::Bytes& message) override;
+  void Committed(const ledger::StoredBlock& block, const std::vector<TxIndexEntry>& entries,
+                 std::chrono::steady_clock::duration took) override;
+  void EpochEntered(const Chain::Validators& validators) override;
   // Sets the holiday-calendar gauge after a commit and warns, once per ledger day, when the
   // calendar ends within kCalendarWarningDays.
   void CheckCalendar(const ledger::StoredBlock& block);
   // Logs a slow commit, and catch-up progress while the network is ahead.
   void LogProgress(const ledger::StoredBlock& block, size_t transactions,
                    std::chrono::steady_clock::duration took);
-  // A core for the validator set `validators` (consensus thread, or Create).
-  core::Status EnterEpoch(Chain::Validators validators);
-  // After a block changed the validator set: replaces the core. False if the node stops.
-  bool Reconfigure();
   void Fail(const std::string& what, const core::Error& error);
   void ExpireWaiters(bool all);
   void PublishRejections();
@@ -200,17 +203,12 @@ class Node {
   const Clock& clock_;
   const NodeOptions options_;
   Metrics& metrics_;
-  SafetyFile& safety_;
   PeerLinks* const links_;
-  ChainView view_of_chain_;
+  ChainStorage storage_;
   Mempool mempool_;
-  std::unique_ptr<consensus::Replica> core_;   // consensus thread only
-  uint64_t epoch_ = 0;                         // consensus thread only: the core's epoch
-  std::set<ledger::BlockHash> locked_stored_;  // consensus thread only: stored locked blocks
-  bool epoch_changed_ = false;                 // consensus thread only
+  std::unique_ptr<Driver> driver_;  // consensus thread only (after Create)
   mutable std::mutex validators_mu_;
   std::shared_ptr<const std::vector<crypto::PublicKey>> validators_;  // guarded; core's order
-  uint64_t validators_epoch_ = 0;                                     // guarded
 
   std::atomic<bool> running_{false};
   std::atomic<bool> healthy_{true};
@@ -222,8 +220,6 @@ class Node {
   std::atomic<bool> removed_{false};          // a validator set change left this node out
   std::thread thread_;
   std::function<void(const ledger::StoredBlock&)> listener_;
-  // Consensus thread only: the armed view timer.
-  std::optional<consensus::SetTimer> timer_;
 
   std::mutex inbox_mu_;
   std::condition_variable inbox_cv_;

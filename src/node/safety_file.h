@@ -24,22 +24,33 @@
 
 namespace tradeledger::node {
 
-class SafetyFile {
+// Where a validator keeps its safety state: SafetyFile on disk; the simulator keeps it in
+// memory beside its in-memory store.
+class SafetyStore {
+ public:
+  virtual ~SafetyStore() = default;
+  // The stored state, or empty if none was written.
+  virtual core::Result<core::Bytes> Read() = 0;
+  // Replaces the stored state; durable when it returns. On failure the previous state stays.
+  virtual core::Status Write(core::ByteSpan state) = 0;
+};
+
+class SafetyFile final : public SafetyStore {
  public:
   // Largest state a slot holds (a high QC of 64 validators is about 5 KiB).
   static constexpr size_t kSlotBytes = 64 * 1024;
 
   explicit SafetyFile(std::string path) : path_(std::move(path)) {}
-  ~SafetyFile();
+  ~SafetyFile() override;
   SafetyFile(const SafetyFile&) = delete;
   SafetyFile& operator=(const SafetyFile&) = delete;
 
   // The stored state, or empty if the file does not exist yet. SAFETY_FILE_IO on read errors,
   // SAFETY_FILE_CORRUPT if the file exists but neither slot is valid.
-  core::Result<core::Bytes> Read();
+  core::Result<core::Bytes> Read() override;
   // Durably replaces the stored state (SAFETY_FILE_IO if any step fails; the previous state
   // then stays readable). SAFETY_FILE_IO also if the state exceeds a slot.
-  core::Status Write(core::ByteSpan state);
+  core::Status Write(core::ByteSpan state) override;
 
   const std::string& path() const { return path_; }
 

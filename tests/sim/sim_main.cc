@@ -21,6 +21,7 @@ void Usage() {
                "           [--fault-ms MS] [--calm-ms MS] [--loss P] [--duplicate P]\n"
                "           [--skew-ms MS] [--timeout-ms MS] [--liveness-ms MS]\n"
                "           [--client-ms MS] [--idle-heartbeat-ms MS]\n"
+               "           [--validator-changes K] [--crash-at-write R:W:applied|lost]\n"
                "           [--no-partitions] [--no-crashes] [--perf] [--verbose]\n";
 }
 
@@ -73,7 +74,21 @@ int main(int argc, char** argv) {
       o.partitions = false;
     else if (a == "--no-crashes")
       o.crashes = false;
-    else if (a == "--perf")
+    else if (a == "--validator-changes")
+      o.validator_changes = static_cast<uint32_t>(std::stoul(value()));
+    else if (a == "--crash-at-write") {
+      // REPLICA:WRITE:applied|lost
+      std::string v = value();
+      auto c1 = v.find(':');
+      auto c2 = v.find(':', c1 == std::string::npos ? c1 : c1 + 1);
+      if (c1 == std::string::npos || c2 == std::string::npos) {
+        Usage();
+        return 2;
+      }
+      o.crash_replica = static_cast<uint32_t>(std::stoul(v.substr(0, c1)));
+      o.crash_at_write = std::stoull(v.substr(c1 + 1, c2 - c1 - 1));
+      o.crash_write_applied = v.substr(c2 + 1) == "applied";
+    } else if (a == "--perf")
       perf = true;
     else if (a == "--verbose")
       o.verbose = true;
@@ -84,6 +99,10 @@ int main(int argc, char** argv) {
   }
   if (o.n < 1 || o.byzantine > (o.n - 1) / 3) {
     std::cerr << "need n >= 1 and byzantine <= (n-1)/3\n";
+    return 2;
+  }
+  if (o.crash_at_write > 0 && o.crash_replica >= o.n) {
+    std::cerr << "--crash-at-write names replica " << o.crash_replica << " of " << o.n << "\n";
     return 2;
   }
   if (perf) {

@@ -1,9 +1,13 @@
 #include "simulation.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <queue>
 #include <sstream>
 #include <unordered_map>
@@ -12,6 +16,7 @@
 #include "crypto/sha256.h"
 #include "node/genesis.h"
 #include "sim_replica.h"
+#include "trade/admission.h"
 
 namespace tradeledger::sim {
 namespace {
@@ -35,6 +40,7 @@ struct Event {
     kPartitionHeal,
     kHeal,
     kByzantineTick,
+    kValidatorSet,
   };
   uint64_t time = 0;
   uint64_t seq = 0;
@@ -60,13 +66,36 @@ struct Later {
   }
 };
 
+class Simulator;
+
+// Where replica i's driver sends its output: into the simulator (defined below it).
+class Effects final : public node::DriverEffects {
+ public:
+  Effects(Simulator& sim, uint32_t i) : sim_(sim), i_(i) {}
+  void Send(const crypto::PublicKey& to, const core::Bytes& message) override;
+  void Broadcast(const core::Bytes& message) override;
+  void Decided(const consensus::Decide& decide) override;
+  void Committed(const ledger::StoredBlock& block, const std::vector<node::TxIndexEntry>& entries,
+                 std::chrono::steady_clock::duration took) override;
+  void EpochEntered(const node::Chain::Validators& validators) override;
+
+ private:
+  Simulator& sim_;
+  const uint32_t i_;
+};
+
 struct Node {
+  std::unique_ptr<Effects> effects;
   std::unique_ptr<SimReplica> replica;
   std::unique_ptr<Adversary> adversary;  // set for Byzantine replicas
   int64_t skew = 0;
   uint64_t timer_generation = 0;
-  bool crash_in_next_step = false;
+  std::optional<consensus::SetTimer> scheduled;  // the driver's timer, as last scheduled
   bool restart_pending = false;
+  bool removed = false;  // a validator set change left it out: it no longer validates
+  // The set in force for its next block (certificates are checked against it).
+  ledger::ValidatorSet validators;
+  std::vector<crypto::PublicKey> members;                      // of that set
   std::unordered_map<ledger::BlockHash, uint64_t> decided_at;  // hash -> global time
   uint64_t reached_target_at = 0;
 };
@@ -79,6 +108,7 @@ crypto::KeyPair DeterministicKey(uint64_t seed, const std::string& label, uint32
 
 class Simulator {
  public:
+  friend class Effects;
   explicit Simulator(const SimOptions& o)
       : o_(o), rng_(o.seed), trace_(std::getenv("TL_SIM_TRACE") != nullptr) {}
 
@@ -110,24 +140,34 @@ class Simulator {
       keys.push_back(DeterministicKey(o_.seed, "validator", i));
       validators.push_back({"validator-" + std::to_string(i), keys.back().public_key});
     }
+    customs_ = DeterministicKey(o_.seed, "customs", 0);
+    nlohmann::ordered_json extra;
+    extra["customs_authority"] = {
+        {"org_id", "CBP"},
+        {"legal_name", "U.S. Customs and Border Protection"},
+        {"country", "US"},
+        {"members",
+         {{{"public_key", customs_.public_key.hex()}, {"roles", {"CBP_ADMIN"}}, {"admin", true}}}}};
     auto genesis = node::Genesis::Parse(node::Genesis::Render(
-        "sim-" + std::to_string(o_.seed), core::TimestampMs(kGenesisTimeMs), validators));
+        "sim-" + std::to_string(o_.seed), core::TimestampMs(kGenesisTimeMs), validators, extra));
     TL_CHECK(genesis.has_value());
     genesis_ = std::move(*genesis);
     for (uint32_t i = 0; i < kClients; ++i)
       clients_.push_back(DeterministicKey(o_.seed, "client", i));
     client_nonce_.assign(kClients, 0);
 
-    consensus::ReplicaConfig config;
-    config.chain_id = genesis_.chain_id;
-    config.validators = genesis_.validator_set;
-    config.genesis_time = genesis_.genesis_time;
-    config.pacemaker.base_timeout_ms = o_.base_timeout_ms;
-    config.pacemaker.max_backoff_exponent = o_.max_backoff_exponent;
-    if (o_.idle_heartbeat_ms > 0) {
-      config.propose_when_idle = false;
-      config.heartbeat_ms = o_.idle_heartbeat_ms;
-    }
+    // As the node sets its driver up (node/node.cc), but for the simulator's pacing.
+    node::DriverOptions d;
+    d.chain_id = genesis_.chain_id;
+    d.genesis_time = genesis_.genesis_time;
+    d.pacemaker.base_timeout_ms = o_.base_timeout_ms;
+    d.pacemaker.max_backoff_exponent = o_.max_backoff_exponent;
+    d.max_block_transactions = 500;
+    d.propose_when_idle = o_.idle_heartbeat_ms == 0;
+    d.heartbeat_ms = o_.idle_heartbeat_ms;
+    d.admissible = [](const ledger::SignedTransaction& tx) {
+      return trade::CheckAdmission(tx.payload().type, tx.payload().body);
+    };
 
     // Replica i is the i-th key of the sorted validator set.
     std::vector<crypto::KeyPair> sorted;
@@ -141,8 +181,13 @@ class Simulator {
     for (uint32_t i = o_.n; i > 1; --i) std::swap(order[i - 1], order[rng_.Below(i)]);
     nodes_.resize(o_.n);
     for (uint32_t i = 0; i < o_.n; ++i) {
+      index_of_[sorted[i].public_key] = i;
+      members_.push_back(sorted[i].public_key);
+    }
+    for (uint32_t i = 0; i < o_.n; ++i) {
       Node& node = nodes_[i];
-      node.replica = std::make_unique<SimReplica>(genesis_, config, sorted[i]);
+      node.effects = std::make_unique<Effects>(*this, i);
+      node.replica = std::make_unique<SimReplica>(genesis_, d, sorted[i], *node.effects);
       node.skew = static_cast<int64_t>(rng_.Between(0, 2 * o_.max_skew_ms)) -
                   static_cast<int64_t>(o_.max_skew_ms);
     }
@@ -165,6 +210,12 @@ class Simulator {
     if (o_.crashes) {
       Schedule(MakeEvent(kGenesisTimeMs + rng_.Between(500, 3000), Event::kCrash));
     }
+    for (uint32_t k = 0; k < o_.validator_changes && o_.fault_ms > 0; ++k) {
+      Schedule(MakeEvent(kGenesisTimeMs + rng_.Between(300, o_.fault_ms), Event::kValidatorSet));
+    }
+    if (o_.crash_at_write > 0) {
+      nodes_[o_.crash_replica].replica->ArmCrash(o_.crash_at_write, o_.crash_write_applied);
+    }
   }
 
   void Schedule(Event ev) {
@@ -186,6 +237,9 @@ class Simulator {
       case Event::kStart:
         Step(ev.replica, consensus::Start{});
         break;
+      case Event::kValidatorSet:
+        SubmitValidatorSet();
+        break;
       case Event::kDeliver: {
         Node& to = nodes_[ev.replica];
         if (!to.replica->up()) return;
@@ -202,6 +256,8 @@ class Simulator {
       case Event::kTimer: {
         Node& node = nodes_[ev.replica];
         if (!node.replica->up() || ev.generation != node.timer_generation) return;
+        node.replica->driver().timer().reset();
+        node.scheduled.reset();
         Step(ev.replica, consensus::TimerFired{ev.view});
         break;
       }
@@ -267,14 +323,15 @@ class Simulator {
     std::vector<uint32_t> candidates;
     bool someone_down = false;
     for (uint32_t i = 0; i < o_.n; ++i) {
-      if (!Correct(i)) continue;
-      if (!nodes_[i].replica->up() || nodes_[i].crash_in_next_step) someone_down = true;
+      if (!Correct(i) || nodes_[i].removed) continue;
+      if (!nodes_[i].replica->up() || nodes_[i].replica->crash_armed()) someone_down = true;
       candidates.push_back(i);
     }
     if (!someone_down && !candidates.empty()) {
       uint32_t i = candidates[rng_.Below(candidates.size())];
       if (rng_.Chance(0.5)) {
-        nodes_[i].crash_in_next_step = true;  // dies part-way through its next step
+        // Dies at one of its next writes, with or without that write done.
+        nodes_[i].replica->ArmCrash(rng_.Between(1, 6), rng_.Chance(0.5));
       } else {
         CrashNow(i);
       }
@@ -284,19 +341,23 @@ class Simulator {
 
   void CrashNow(uint32_t i) {
     Node& node = nodes_[i];
-    node.crash_in_next_step = false;
     node.replica->Crash();
     ++node.timer_generation;
+    node.scheduled.reset();
     node.restart_pending = true;
     Schedule(MakeEvent(now_ + rng_.Between(300, 3000), Event::kRestart, i));
   }
 
   void Restart(uint32_t i) {
     Node& node = nodes_[i];
-    if (node.replica->up()) return;
+    if (node.replica->up() || node.removed) return;
     node.restart_pending = false;
-    node.replica->Restart();
+    if (!node.replica->Restart()) {
+      node.removed = true;  // the set in force no longer names it
+      return;
+    }
     ++node.timer_generation;
+    node.scheduled.reset();
     Step(i, consensus::Start{});
   }
 
@@ -304,23 +365,55 @@ class Simulator {
     chaos_ = false;
     partitioned_ = false;
     for (uint32_t i = 0; i < o_.n; ++i) {
-      nodes_[i].crash_in_next_step = false;
+      if (nodes_[i].replica->up()) nodes_[i].replica->Disarm();
       if (!nodes_[i].replica->up()) Restart(i);
     }
     healed_ = true;
     heal_time_ = now_;
     uint64_t max_height = 0;
     for (uint32_t i = 0; i < o_.n; ++i) {
-      if (Correct(i)) max_height = std::max(max_height, nodes_[i].replica->tip().height.value);
+      if (Live(i)) max_height = std::max(max_height, nodes_[i].replica->tip().height.value);
     }
     target_height_ = max_height + 1;
   }
 
   bool AllReachedTarget() const {
     for (uint32_t i = 0; i < o_.n; ++i) {
-      if (Correct(i) && nodes_[i].reached_target_at == 0) return false;
+      if (Live(i) && nodes_[i].reached_target_at == 0) return false;
     }
     return true;
+  }
+
+  // Correct and still a validator: owed liveness.
+  bool Live(uint32_t i) const { return Correct(i) && !nodes_[i].removed; }
+
+  // Customs changes the validator set: the first change of a set of five or more leaves one
+  // validator out (it stops validating); every other change keeps the members (a new epoch:
+  // new views, a new core on every validator, the lock carried over).
+  void SubmitValidatorSet() {
+    if (members_.size() > 4 && changes_ == 0) {
+      members_.erase(members_.begin() + static_cast<ptrdiff_t>(rng_.Below(members_.size())));
+    }
+    ++changes_;
+    nlohmann::json list = nlohmann::json::array();
+    for (const crypto::PublicKey& key : members_) {
+      uint32_t i = index_of_.at(key);
+      list.push_back({{"name", "validator-" + std::to_string(i)},
+                      {"publicKey", key.hex()},
+                      {"address", "10.0.0." + std::to_string(i + 1) + ":7000"}});
+    }
+    ledger::TxPayload p;
+    p.chain_id = genesis_.chain_id;
+    p.type = "validator.set";
+    p.nonce = ++customs_nonce_;
+    p.body = core::ToBytes(nlohmann::json{{"validators", list}}.dump());
+    auto tx = ledger::SignedTransaction::Sign(p, customs_);
+    submitted_.insert(tx.id());
+    consensus::ClientBatch batch;
+    batch.transactions.push_back(std::move(tx));
+    for (uint32_t i = 0; i < o_.n; ++i) {
+      if (nodes_[i].replica->up()) Step(i, batch);
+    }
   }
 
   void SubmitBatch() {
@@ -372,16 +465,16 @@ class Simulator {
     for (ReplicaId to : targets) Transmit(from, to.value, bytes);
   }
 
-  void Apply(uint32_t i, consensus::Action& action);
   void OnDecide(uint32_t i, const consensus::Decide& d);
   void OnCommit(uint32_t i, const ledger::StoredBlock& block);
 
   void Finish() {
     SimStats& s = result_.stats;
     s.sim_time_ms = now_ - kGenesisTimeMs;
+    for (const Node& node : nodes_) s.removed += node.removed ? 1 : 0;
     s.min_height = UINT64_MAX;
     for (uint32_t i = 0; i < o_.n; ++i) {
-      if (!Correct(i)) continue;
+      if (!Live(i)) continue;
       Node& node = nodes_[i];
       uint64_t h = node.replica->up() ? node.replica->tip().height.value : 0;
       s.min_height = std::min(s.min_height, h);
@@ -416,7 +509,7 @@ class Simulator {
     if (!result_.ok || o_.liveness_bound_ms == 0) return;
     if (!healed_) return;  // stopped early by max_steps
     for (uint32_t i = 0; i < o_.n; ++i) {
-      if (!Correct(i)) continue;
+      if (!Live(i)) continue;
       uint64_t at = nodes_[i].reached_target_at;
       if (at == 0 || at - heal_time_ > o_.liveness_bound_ms) {
         Violation("liveness: replica " + std::to_string(i) + " did not execute height " +
@@ -436,6 +529,11 @@ class Simulator {
   std::vector<Node> nodes_;
   std::vector<crypto::KeyPair> clients_;
   std::vector<uint64_t> client_nonce_;
+  crypto::KeyPair customs_;
+  uint64_t customs_nonce_ = 0;
+  uint32_t changes_ = 0;
+  std::map<crypto::PublicKey, uint32_t> index_of_;  // validator key -> replica index
+  std::vector<crypto::PublicKey> members_;          // the set the next change names
   uint64_t tx_counter_ = 0;
   std::unordered_set<ledger::TxId> submitted_;
   std::unordered_set<ledger::TxId> signature_checked_;
@@ -450,7 +548,10 @@ class Simulator {
   uint64_t heal_time_ = 0;
   uint64_t target_height_ = 0;
   // The first decision / execution by a correct replica at each height.
-  std::map<uint64_t, std::pair<ledger::BlockHash, uint32_t>> decided_;
+  // Keyed by (validator epoch, height): a core decides only for its own epoch. Blocks an
+  // epoch's core decided above the block that ended the epoch are void (the driver never
+  // executes them; the next epoch certifies its own blocks from that one, ADR 0027).
+  std::map<std::pair<uint64_t, uint64_t>, std::pair<ledger::BlockHash, uint32_t>> decided_;
   struct Executed {
     ledger::BlockHash hash;
     core::Hash32 state_root;
@@ -503,14 +604,41 @@ void Simulator::Step(uint32_t i, InputEvent event) {
                    static_cast<unsigned long long>(node.replica->tip().height.value), what.c_str());
     }
   }
-  std::vector<consensus::Action> actions = node.replica->core().Step(input);
-  size_t cut = actions.size();
-  bool crash = node.crash_in_next_step;
-  if (crash) cut = rng_.Below(actions.size() + 1);
-  for (size_t k = 0; k < cut && result_.ok; ++k) Apply(i, actions[k]);
-  if (crash) {
-    CrashNow(i);
-    return;
+  node::Driver& driver = node.replica->driver();
+  if (auto* m = std::get_if<consensus::PeerMessage>(&input.event)) {
+    driver.StepPeer(input.now, nodes_[m->from.value].replica->key().public_key,
+                    std::move(m->bytes));
+  } else {
+    driver.Step(std::move(input));
+  }
+  switch (driver.state()) {
+    case node::Driver::State::kRunning:
+      break;
+    case node::Driver::State::kFailed: {
+      const auto& [what, error] = *driver.failure();
+      if (error.code != kSimCrash && Correct(i)) {
+        return Violation("replica " + std::to_string(i) + ": " + what +
+                         " failed: " + error.ToString());
+      }
+      return CrashNow(i);
+    }
+    case node::Driver::State::kRemoved:
+      node.removed = true;
+      node.replica->Crash();
+      ++node.timer_generation;
+      return;
+  }
+  // The view timer the driver holds: scheduled again whenever it changed.
+  const auto& timer = driver.timer();
+  if (timer && (!node.scheduled || node.scheduled->view != timer->view ||
+                node.scheduled->deadline != timer->deadline)) {
+    node.scheduled = *timer;
+    ++node.timer_generation;
+    int64_t global = static_cast<int64_t>(timer->deadline.value) - node.skew;
+    Event ev = MakeEvent(std::max<uint64_t>(now_, static_cast<uint64_t>(global)), Event::kTimer, i);
+    ev.generation = node.timer_generation;
+    ev.view = timer->view;
+    Schedule(std::move(ev));
   }
   if (Correct(i)) {
     const auto& rejections = node.replica->core().rejections();
@@ -521,35 +649,40 @@ void Simulator::Step(uint32_t i, InputEvent event) {
   }
 }
 
-void Simulator::Apply(uint32_t i, consensus::Action& action) {
-  Node& node = nodes_[i];
-  if (auto* p = std::get_if<consensus::Persist>(&action)) {
-    node.replica->Persist(*p);
-  } else if (auto* s = std::get_if<consensus::Send>(&action)) {
-    Send(i, {s->to}, s->bytes);
-  } else if (auto* b = std::get_if<consensus::Broadcast>(&action)) {
-    std::vector<ReplicaId> targets;
-    for (uint32_t j = 0; j < o_.n; ++j) {
-      if (j != i) targets.push_back(ReplicaId(j));
-    }
-    Send(i, std::move(targets), b->bytes);
-  } else if (auto* t = std::get_if<consensus::SetTimer>(&action)) {
-    ++node.timer_generation;
-    int64_t global = static_cast<int64_t>(t->deadline.value) - node.skew;
-    Event ev = MakeEvent(std::max<uint64_t>(now_, static_cast<uint64_t>(global)), Event::kTimer, i);
-    ev.generation = node.timer_generation;
-    ev.view = t->view;
-    Schedule(std::move(ev));
-  } else if (auto* d = std::get_if<consensus::Decide>(&action)) {
-    if (Correct(i)) OnDecide(i, *d);
-  } else if (auto* c = std::get_if<consensus::Commit>(&action)) {
-    OnCommit(i, c->block);
+void Effects::Send(const crypto::PublicKey& to, const core::Bytes& message) {
+  sim_.Send(i_, {ReplicaId(sim_.index_of_.at(to))}, message);
+}
+
+void Effects::Broadcast(const core::Bytes& message) {
+  std::vector<ReplicaId> targets;
+  for (const crypto::PublicKey& key : sim_.nodes_[i_].members) {
+    uint32_t j = sim_.index_of_.at(key);
+    if (j != i_) targets.push_back(ReplicaId(j));
   }
+  sim_.Send(i_, std::move(targets), message);
+}
+
+void Effects::Decided(const consensus::Decide& decide) {
+  if (sim_.Correct(i_)) sim_.OnDecide(i_, decide);
+}
+
+void Effects::Committed(const ledger::StoredBlock& block, const std::vector<node::TxIndexEntry>&,
+                        std::chrono::steady_clock::duration) {
+  sim_.OnCommit(i_, block);
+}
+
+void Effects::EpochEntered(const node::Chain::Validators& validators) {
+  Node& node = sim_.nodes_[i_];
+  node.validators = validators.set;
+  node.members = validators.set.validators();
+  sim_.result_.stats.max_epoch = std::max(sim_.result_.stats.max_epoch, validators.epoch);
 }
 
 void Simulator::OnDecide(uint32_t i, const consensus::Decide& d) {
   nodes_[i].decided_at[d.hash] = now_;
-  auto [it, inserted] = decided_.emplace(d.height.value, std::make_pair(d.hash, i));
+  const uint64_t epoch = nodes_[i].replica->driver().epoch();
+  auto [it, inserted] =
+      decided_.emplace(std::pair{epoch, d.height.value}, std::make_pair(d.hash, i));
   if (!inserted && it->second.first != d.hash) {
     Violation("agreement: replicas " + std::to_string(it->second.second) + " and " +
               std::to_string(i) + " decided different blocks at height " + d.height.ToString() +
@@ -560,14 +693,9 @@ void Simulator::OnDecide(uint32_t i, const consensus::Decide& d) {
 
 void Simulator::OnCommit(uint32_t i, const ledger::StoredBlock& block) {
   Node& node = nodes_[i];
-  auto committed = node.replica->chain().Commit(block, /*verify_signatures=*/false);
   if (!Correct(i)) return;
   const uint64_t h = block.header.height.value;
-  if (!committed) {
-    return Violation("replica " + std::to_string(i) + ": the ledger rejected committed block " +
-                     std::to_string(h) + ": " + committed.error().ToString());
-  }
-  if (auto v = block.certificate.Verify(genesis_.chain_id, genesis_.validator_set); !v) {
+  if (auto v = block.certificate.Verify(genesis_.chain_id, node.validators); !v) {
     return Violation("replica " + std::to_string(i) + ": certificate at height " +
                      std::to_string(h) + " does not verify");
   }
@@ -586,7 +714,8 @@ void Simulator::OnCommit(uint32_t i, const ledger::StoredBlock& block) {
                        std::to_string(h));
     }
   }
-  if (auto d = decided_.find(h); d != decided_.end() && d->second.first != hash) {
+  if (auto d = decided_.find({node.replica->driver().epoch(), h});
+      d != decided_.end() && d->second.first != hash) {
     return Violation("replica " + std::to_string(i) + " executed a block other than the one " +
                      "decided at height " + std::to_string(h));
   }
@@ -635,6 +764,11 @@ std::string ReplayCommand(const SimOptions& o) {
   if (o.idle_heartbeat_ms > 0) cmd << " --idle-heartbeat-ms " << o.idle_heartbeat_ms;
   if (!o.partitions) cmd << " --no-partitions";
   if (!o.crashes) cmd << " --no-crashes";
+  if (o.validator_changes) cmd << " --validator-changes " << o.validator_changes;
+  if (o.crash_at_write) {
+    cmd << " --crash-at-write " << o.crash_replica << ":" << o.crash_at_write << ":"
+        << (o.crash_write_applied ? "applied" : "lost");
+  }
   if (o.max_steps) cmd << " --steps " << o.max_steps;
   cmd << " --verbose";
   return cmd.str();
@@ -647,6 +781,7 @@ std::string Summary(const SimOptions& o, const SimResult& r) {
       << (r.ok ? " OK" : " FAILED") << " steps=" << s.steps << " sim_ms=" << s.sim_time_ms
       << " height=" << s.min_height << ".." << s.max_height << " txs=" << s.transactions_committed
       << " msgs=" << s.messages << " bytes=" << s.bytes << " recovery_ms=" << s.recovery_ms;
+  if (o.validator_changes > 0) out << " epoch=" << s.max_epoch << " removed=" << s.removed;
   if (!r.ok) out << "\n  violation: " << r.violation << "\n  replay: " << ReplayCommand(o);
   return out.str();
 }

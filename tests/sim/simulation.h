@@ -40,7 +40,18 @@ struct SimOptions {
   double loss = 0.05;
   double duplicate = 0.03;
   bool partitions = true;
+  // Crashes during the fault phase: one correct replica at a time, either at once or at one
+  // of its next few storage writes (with or without that write done), restarted later from
+  // what it had stored.
   bool crashes = true;
+  // Validator set changes customs submits (validator.set) at random times of the fault phase.
+  // With n >= 5 the first leaves one validator out; the others keep the members (new epochs).
+  uint32_t validator_changes = 0;
+  // A crash of replica `crash_replica` at its crash_at_write-th storage write from the start
+  // (0: none), the write carried out (`crash_write_applied`) or not; it restarts later.
+  uint64_t crash_at_write = 0;
+  uint32_t crash_replica = 0;
+  bool crash_write_applied = false;
   // Each replica's clock is offset by a fixed amount in [-max_skew_ms, max_skew_ms].
   uint64_t max_skew_ms = 300;
   // Client load: a batch of `txs_per_batch` transactions every `client_interval_ms`.
@@ -73,6 +84,8 @@ struct SimStats {
   double mean_decide_latency_ms = 0;
   double mean_commit_latency_ms = 0;
   uint64_t recovery_ms = 0;  // heal to liveness target reached by every correct replica
+  uint64_t max_epoch = 0;    // the highest validator set epoch any replica entered
+  uint32_t removed = 0;      // replicas a validator set change left out
   std::map<std::string, uint64_t> rejections;  // summed over correct replicas
 };
 
