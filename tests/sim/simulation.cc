@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <queue>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -384,8 +385,12 @@ class Simulator {
     return true;
   }
 
-  // Correct and still a validator: owed liveness.
-  bool Live(uint32_t i) const { return Correct(i) && !nodes_[i].removed; }
+  // Correct and a member of the newest validator set any replica has entered: owed liveness.
+  // (A replica a change left out may never execute that change: the others stop talking to
+  // it, so it need not learn it was removed.)
+  bool Live(uint32_t i) const {
+    return Correct(i) && !nodes_[i].removed && newest_members_.contains(i);
+  }
 
   // Customs changes the validator set: the first change of a set of five or more leaves one
   // validator out (it stops validating); every other change keeps the members (a new epoch:
@@ -471,7 +476,7 @@ class Simulator {
   void Finish() {
     SimStats& s = result_.stats;
     s.sim_time_ms = now_ - kGenesisTimeMs;
-    for (const Node& node : nodes_) s.removed += node.removed ? 1 : 0;
+    s.removed = static_cast<uint32_t>(o_.n - newest_members_.size());
     s.min_height = UINT64_MAX;
     for (uint32_t i = 0; i < o_.n; ++i) {
       if (!Live(i)) continue;
@@ -534,6 +539,8 @@ class Simulator {
   uint32_t changes_ = 0;
   std::map<crypto::PublicKey, uint32_t> index_of_;  // validator key -> replica index
   std::vector<crypto::PublicKey> members_;          // the set the next change names
+  uint64_t newest_epoch_ = 0;                       // the newest set any replica entered
+  std::set<uint32_t> newest_members_;               // and its members
   uint64_t tx_counter_ = 0;
   std::unordered_set<ledger::TxId> submitted_;
   std::unordered_set<ledger::TxId> signature_checked_;
@@ -676,6 +683,13 @@ void Effects::EpochEntered(const node::Chain::Validators& validators) {
   node.validators = validators.set;
   node.members = validators.set.validators();
   sim_.result_.stats.max_epoch = std::max(sim_.result_.stats.max_epoch, validators.epoch);
+  if (validators.epoch >= sim_.newest_epoch_) {
+    sim_.newest_epoch_ = validators.epoch;
+    sim_.newest_members_.clear();
+    for (const crypto::PublicKey& key : node.members) {
+      sim_.newest_members_.insert(sim_.index_of_.at(key));
+    }
+  }
 }
 
 void Simulator::OnDecide(uint32_t i, const consensus::Decide& d) {

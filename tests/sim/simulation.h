@@ -85,7 +85,7 @@ struct SimStats {
   double mean_commit_latency_ms = 0;
   uint64_t recovery_ms = 0;  // heal to liveness target reached by every correct replica
   uint64_t max_epoch = 0;    // the highest validator set epoch any replica entered
-  uint32_t removed = 0;      // replicas a validator set change left out
+  uint32_t removed = 0;      // replicas the newest validator set leaves out
   std::map<std::string, uint64_t> rejections;  // summed over correct replicas
 };
 
