@@ -14,6 +14,7 @@
 #include "node/chain_storage.h"
 #include "node/genesis.h"
 #include "node/ledger_store.h"
+#include "node/memory_safety_store.h"
 #include "storage/memory_store.h"
 
 namespace tradeledger::node {
@@ -22,18 +23,6 @@ namespace {
 using nlohmann::json;
 
 constexpr uint64_t kGenesisMs = 1'733'011'200'000;
-
-class MemorySafety final : public SafetyStore {
- public:
-  core::Result<core::Bytes> Read() override { return state_; }
-  core::Status Write(core::ByteSpan state) override {
-    state_.assign(state.begin(), state.end());
-    return core::Ok();
-  }
-
- private:
-  core::Bytes state_;
-};
 
 // ChainStorage that records every call, and fails the one named by `fail`.
 class RecordingStorage final : public DriverStorage {
@@ -159,7 +148,7 @@ class DriverTest : public ::testing::Test {
   uint64_t ticks_ = 0;
   storage::MemoryStore store_;
   LedgerStore ledger_{store_};
-  MemorySafety safety_;
+  MemorySafetyStore safety_;
   Genesis genesis_;
   std::unique_ptr<Chain> chain_;
   std::unique_ptr<ChainStorage> chain_storage_;

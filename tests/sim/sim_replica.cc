@@ -2,19 +2,6 @@
 
 namespace tradeledger::sim {
 
-// The safety state "file": kept across crashes, like the node's SafetyFile.
-class SimReplica::MemorySafety final : public node::SafetyStore {
- public:
-  core::Result<core::Bytes> Read() override { return state_; }
-  core::Status Write(core::ByteSpan state) override {
-    state_.assign(state.begin(), state.end());
-    return core::Ok();
-  }
-
- private:
-  core::Bytes state_;
-};
-
 // The node's ChainStorage with the simulator's crash point in front of every write.
 class SimReplica::CrashingStorage final : public node::DriverStorage {
  public:
@@ -69,11 +56,7 @@ class SimReplica::CrashingStorage final : public node::DriverStorage {
 
 SimReplica::SimReplica(const node::Genesis& genesis, node::DriverOptions options,
                        crypto::KeyPair key, node::DriverEffects& effects)
-    : genesis_(genesis),
-      options_(std::move(options)),
-      key_(std::move(key)),
-      effects_(effects),
-      safety_(std::make_unique<MemorySafety>()) {
+    : genesis_(genesis), options_(std::move(options)), key_(std::move(key)), effects_(effects) {
   TL_CHECK(Open());
 }
 
@@ -81,7 +64,7 @@ bool SimReplica::Open() {
   auto chain = node::Chain::Open(ledger_, genesis_);
   TL_CHECK(chain.has_value());
   chain_ = std::move(*chain);
-  chain_storage_ = std::make_unique<node::ChainStorage>(ledger_, *chain_, *safety_);
+  chain_storage_ = std::make_unique<node::ChainStorage>(ledger_, *chain_, safety_);
   storage_ = std::make_unique<CrashingStorage>(*chain_storage_, crash_);
   auto driver = node::Driver::Create(*storage_, key_, options_, effects_);
   if (!driver && driver.error().code == "NODE_NOT_VALIDATOR") {

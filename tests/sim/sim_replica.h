@@ -24,6 +24,7 @@
 #include "node/driver.h"
 #include "node/genesis.h"
 #include "node/ledger_store.h"
+#include "node/memory_safety_store.h"
 #include "storage/memory_store.h"
 
 namespace tradeledger::sim {
@@ -72,7 +73,6 @@ class SimReplica {
     uint64_t countdown;
     bool applied;
   };
-  class MemorySafety;
   class CrashingStorage;
   // Opens the chain and the driver; false (nothing open) if NODE_NOT_VALIDATOR.
   bool Open();
@@ -83,7 +83,7 @@ class SimReplica {
   node::DriverEffects& effects_;
   storage::MemoryStore store_;  // the disk
   node::LedgerStore ledger_{store_};
-  std::unique_ptr<MemorySafety> safety_;  // the safety state file
+  node::MemorySafetyStore safety_;  // the safety state file
   std::optional<CrashPoint> crash_;
   std::unique_ptr<node::Chain> chain_;
   std::unique_ptr<node::ChainStorage> chain_storage_;
