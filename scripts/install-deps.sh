@@ -11,6 +11,8 @@ PACKAGES=(
   # libraries
   librocksdb-dev libsodium-dev libssl-dev libboost-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
+  # tcmalloc, the release build's allocator (CMakeLists.txt, TL_TCMALLOC; ADR 0028)
+  libgoogle-perftools-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # code hygiene and the sanitizer/fuzz runtime

@@ -7,10 +7,12 @@
 #include <rocksdb/iterator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/status.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <filesystem>
@@ -88,6 +90,11 @@ rocksdb::Options ToRocksDb(const RocksDbOptions& options) {
   // one walks the skip list (a block-commit profile put 15% of node CPU there).
   out.memtable_whole_key_filtering = true;
   out.memtable_prefix_bloom_size_ratio = 0.05;
+  // Each write batch keeps, per key namespace (the first byte), where its last insert went in
+  // the memtable's skip list and starts the next insert from there. Write() sorts a batch, so a
+  // block's state node keys go in ascending order and each insert walks only the few entries
+  // between it and the previous one (ADR 0028).
+  out.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
@@ -210,8 +217,20 @@ core::Result<std::optional<core::Bytes>> RocksDbStore::Get(core::ByteSpan key) c
 }
 
 core::Status RocksDbStore::Write(const WriteBatch& batch, WriteOptions options) {
+  // The operations go into RocksDB's batch in key order (stable, so two operations on one key
+  // keep their order and the later still wins): the memtable's skip list then reuses the
+  // position of each insert for the next, instead of searching from its top level for each of
+  // a block's thousands of random state node keys (doc/performance.md, ADR 0028). A batch is
+  // applied atomically, so the order of distinct keys within it is not observable.
+  std::vector<const WriteBatch::Op*> sorted;
+  sorted.reserve(batch.ops().size());
+  for (const WriteBatch::Op& op : batch.ops()) sorted.push_back(&op);
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const WriteBatch::Op* a, const WriteBatch::Op* b) { return a->key < b->key; });
   rocksdb::WriteBatch rocks_batch;
-  for (const WriteBatch::Op& op : batch.ops()) {
+  for (const WriteBatch::Op* op_ptr : sorted) {
+    const WriteBatch::Op& op = *op_ptr;
     rocksdb::Status s;
     switch (op.type) {
       case WriteBatch::OpType::kPut:
