@@ -199,12 +199,13 @@ core::Result<std::vector<TxIndexEntry>> Chain::Commit(const ledger::StoredBlock&
   TL_ASSIGN_OR_RETURN(write.state_root,
                       state::ApplyUpdates(node_cache_, t.state_root, std::move(updates),
                                           &write.state_nodes, &write.stale_nodes));
-  TL_ASSIGN_OR_RETURN(
-      write.prune, PlanStatePruning(store_, h.height, options_.state_retention, write.state_nodes));
+  TL_ASSIGN_OR_RETURN(write.prune, PlanStatePruning(store_, h.height, options_.state_retention,
+                                                    write.state_nodes, &recent_writes_));
   write.state_writes = state.writes();
   write.encoded_block = block.Encode();
   TL_RETURN_IF_ERROR(store_.WriteBlock(h.height, write));
   node_cache_.Add(write.state_nodes);
+  NoteCommittedBlock(recent_writes_, h.height, write, options_.recent_writes_limit);
 
   log_ = std::move(log);
   std::lock_guard lock(mu_);

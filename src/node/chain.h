@@ -43,6 +43,10 @@ struct ChainOptions {
   // Bounds the in-memory cache of state tree nodes that Commit reads through
   // (state/node_cache.h, ADR 0020); 0 reads every node from the store.
   size_t state_cache_bytes = size_t{256} << 20;
+  // Bounds the in-memory record of the state nodes recent heights wrote, which spares pruning
+  // reading nodes back (node/recent_node_writes.h, ADR 0028), at about 40 bytes per node; the
+  // oldest heights are dropped from it beyond this, and pruning reads their nodes back.
+  size_t recent_writes_limit = size_t{4} << 20;
 };
 
 class Chain {
@@ -91,8 +95,9 @@ class Chain {
   LedgerStore& store_;
   const Genesis genesis_;
   const ChainOptions options_;
-  ledger::MerkleLog log_;        // writer thread only
-  state::NodeCache node_cache_;  // writer thread only
+  ledger::MerkleLog log_;           // writer thread only
+  state::NodeCache node_cache_;     // writer thread only
+  RecentNodeWrites recent_writes_;  // writer thread only
 
   mutable std::mutex mu_;
   ChainTip tip_;  // guarded by mu_

@@ -13,6 +13,12 @@
 // never if the committing block itself writes it. A node re-created and made stale again is
 // listed again at that later height, and deleted then.
 //
+// A node's birth is read from the store only if `recent` (the chain's in-memory record of the
+// nodes recent heights wrote, node/recent_node_writes.h) does not cover the heights after the
+// stale list, or says the node may have been written again since: a committing validator
+// reads almost nothing back (ADR 0028). On the fast path a listed node is not checked for
+// presence: deleting a key that is absent changes nothing.
+//
 // Thread safety: reads the store only; call it on the writer thread, before the block's write.
 #pragma once
 
@@ -22,6 +28,7 @@
 #include "core/result.h"
 #include "core/strong_types.h"
 #include "node/ledger_store.h"
+#include "node/recent_node_writes.h"
 #include "state/state_tree.h"
 
 namespace tradeledger::node {
@@ -36,10 +43,17 @@ inline constexpr uint64_t kMaxPrunedHeightsPerBlock = 2;
 
 // The pruning the block at `height` does with `retention` (>= 1), given the nodes it writes.
 // Reads the horizon, the stale lists above it up to height - retention (at most
-// kMaxPrunedHeightsPerBlock of them) and the births of the nodes they list.
-// STORAGE_CORRUPT if a listed node that no later block deleted is missing.
+// kMaxPrunedHeightsPerBlock of them) and the births of the listed nodes that `recent` (may be
+// null) cannot rule out. STORAGE_CORRUPT if a node whose birth it reads is missing.
 core::Result<StatePrunePlan> PlanStatePruning(const LedgerStore& store, core::Height height,
                                               uint64_t retention,
-                                              const std::vector<state::NodeWrite>& new_nodes);
+                                              const std::vector<state::NodeWrite>& new_nodes,
+                                              const RecentNodeWrites* recent = nullptr);
+
+// After `write` (the block at `height`) is durable: records its new nodes in `recent`, forgets
+// the heights its pruning finished, and forgets the oldest heights while `recent` holds more
+// than `limit` nodes (pruning then reads their nodes back).
+void NoteCommittedBlock(RecentNodeWrites& recent, core::Height height, const BlockWrite& write,
+                        size_t limit);
 
 }  // namespace tradeledger::node
