@@ -6,7 +6,9 @@
 //
 // Each benchmark commits a whole workload once, in blocks of range(0) transactions, on a fresh
 // data directory after the workload's setup: the per-transaction time covers a state that
-// grows from the setup to range(1) measured transactions.
+// grows from the setup to range(1) measured transactions. range(2) = 0 runs the chain without
+// its in-memory record of recent node writes, so that state pruning reads back the birth of
+// every node it deletes, as before ADR 0028 (pruning starts once 128 heights exist).
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -23,7 +25,7 @@ namespace {
 
 class MixChain {
  public:
-  explicit MixChain(std::string dir) : dir_(std::move(dir)) {
+  MixChain(std::string dir, node::ChainOptions options) : dir_(std::move(dir)) {
     std::filesystem::remove_all(dir_);
     nlohmann::ordered_json extra;
     extra["customs_authority"] = {{"org_id", "CBP"},
@@ -42,7 +44,7 @@ class MixChain {
     TL_CHECK(store.has_value());
     store_ = std::move(*store);
     ledger_ = std::make_unique<node::LedgerStore>(*store_);
-    auto chain = node::Chain::Open(*ledger_, genesis_);
+    auto chain = node::Chain::Open(*ledger_, genesis_, options);
     TL_CHECK(chain.has_value());
     chain_ = std::move(*chain);
   }
@@ -104,11 +106,14 @@ class MixChain {
 void BM_CommitMix(benchmark::State& state) {
   const size_t per_block = static_cast<size_t>(state.range(0));
   const size_t total = static_cast<size_t>(state.range(1));
+  node::ChainOptions options;
+  if (state.range(2) == 0) options.recent_writes_limit = 0;
   std::unique_ptr<MixChain> owner;
   for (auto _ : state) {
     state.PauseTiming();
-    owner = std::make_unique<MixChain>(std::filesystem::temp_directory_path() /
-                                       ("tl-commit-bench-" + std::to_string(::getpid())));
+    owner = std::make_unique<MixChain>(
+        std::filesystem::temp_directory_path() / ("tl-commit-bench-" + std::to_string(::getpid())),
+        options);
     MixChain& chain = *owner;
     cli::bench::Workload w = chain.Workload(total);
     std::string error;
@@ -139,8 +144,10 @@ void BM_CommitMix(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(total));
 }
 BENCHMARK(BM_CommitMix)
-    ->Args({200, 30'000})
-    ->Args({2'000, 30'000})
+    ->Args({200, 30'000, 1})
+    ->Args({2'000, 30'000, 1})
+    ->Args({200, 60'000, 1})
+    ->Args({200, 60'000, 0})
     ->Iterations(1)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);

@@ -16,6 +16,7 @@
 #include "node/chain.h"
 #include "node/clock.h"
 #include "node/genesis.h"
+#include "node/genesis_signoff.h"
 #include "node/safety_file.h"
 #include "storage/rocksdb_store.h"
 
@@ -186,8 +187,11 @@ core::Result<GrowthManifest> BuildDataDir(const GrowthSpec& spec, const GrowthPa
   std::string genesis_text = node::Genesis::Render("growth-bench", genesis_time,
                                                    {{"validator-1", validator.public_key}}, extra);
   TL_ASSIGN_OR_RETURN(node::Genesis genesis, node::Genesis::Parse(genesis_text));
+  // The node starts only on a genesis its validators signed off (ADR 0022).
+  TL_ASSIGN_OR_RETURN(node::GenesisSignoff signoff, node::SignGenesis(genesis, validator));
   if (!WriteText(paths.genesis(), genesis_text) ||
-      !WriteText(paths.validators(), node::RenderValidatorsFile(genesis))) {
+      !WriteText(paths.validators(), node::RenderValidatorsFile(genesis)) ||
+      !WriteText(paths.signoffs(), node::RenderSignoffs(genesis, {signoff}))) {
     return core::Fail("GROWTH_IO", "cannot write the genesis");
   }
 

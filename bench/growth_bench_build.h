@@ -4,6 +4,7 @@
 // serves it:
 //
 //   DIR/genesis.json, DIR/validators.json   the chain (with a customs authority)
+//   DIR/genesis-signoffs.json               the validator's sign-off of the genesis
 //   DIR/customs/admin.key                   the customs administrator (reads any document)
 //   DIR/node1/config.json, validator.key    the node; consensus-safety beside them
 //   DIR/node1/data/                         RocksDB, written by node::Chain::Commit
@@ -69,6 +70,7 @@ std::string GrowthOrgId(uint32_t o);
 struct GrowthPaths {
   std::filesystem::path dir;
   std::filesystem::path config() const { return dir / "node1" / "config.json"; }
+  std::filesystem::path signoffs() const { return dir / "genesis-signoffs.json"; }
   std::filesystem::path data() const { return dir / "node1" / "data"; }
   std::filesystem::path customs_key() const { return dir / "customs" / "admin.key"; }
   std::filesystem::path validators() const { return dir / "validators.json"; }

@@ -62,6 +62,7 @@ core::Status WriteNodeConfig(const GrowthPaths& paths, uint16_t http_port) {
   config.data_dir = "data";
   config.key_file = "validator.key";
   config.genesis_file = "../genesis.json";
+  config.genesis_signoffs_file = "../genesis-signoffs.json";
   config.http_port = http_port;
   std::ofstream out(paths.config(), std::ios::trunc);
   out << config.Render();

@@ -15,38 +15,41 @@ uint64_t RecentNodeWrites::Fingerprint(const core::Hash32& hash) {
 size_t RecentNodeWrites::Find(uint64_t fingerprint) const {
   const size_t mask = slots_.size() - 1;
   size_t i = fingerprint & mask;
-  while (slots_[i].fingerprint != 0 && slots_[i].fingerprint != fingerprint) i = (i + 1) & mask;
+  while (slots_[i] != 0 && slots_[i] != fingerprint) i = (i + 1) & mask;
   return i;
 }
 
 void RecentNodeWrites::Grow() {
-  std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
-  for (const Slot& s : old) {
-    if (s.fingerprint != 0) slots_[Find(s.fingerprint)] = s;
+  std::vector<uint64_t> old = std::move(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() * 2, 0);
+  const size_t mask = slots_.size() - 1;
+  for (uint64_t f : old) {
+    if (f == 0) continue;
+    size_t i = f & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = f;
   }
 }
 
-void RecentNodeWrites::Increment(uint64_t fingerprint) {
-  if ((used_ + 1) * 2 > slots_.size()) Grow();  // load factor at most 1/2
-  Slot& s = slots_[Find(fingerprint)];
-  if (s.fingerprint == 0) {
-    s.fingerprint = fingerprint;
-    ++used_;
-  }
-  ++s.count;
+void RecentNodeWrites::Insert(uint64_t fingerprint) {
+  if ((entries_ + 1) * 4 > slots_.size() * 3) Grow();  // load factor at most 3/4
+  // A multiset: a fingerprint recorded at several heights takes a slot for each.
+  const size_t mask = slots_.size() - 1;
+  size_t i = fingerprint & mask;
+  while (slots_[i] != 0) i = (i + 1) & mask;
+  slots_[i] = fingerprint;
+  ++entries_;
 }
 
-void RecentNodeWrites::Decrement(uint64_t fingerprint) {
+void RecentNodeWrites::Erase(uint64_t fingerprint) {
   const size_t mask = slots_.size() - 1;
   size_t i = Find(fingerprint);
-  TL_CHECK(slots_[i].fingerprint == fingerprint && slots_[i].count > 0);
-  if (--slots_[i].count > 0) return;
+  TL_CHECK(slots_[i] == fingerprint);
   // Backward-shift deletion: move later members of the probe run into the hole, so that no
   // lookup stops early at it (no tombstones).
   size_t hole = i;
-  for (size_t j = (i + 1) & mask; slots_[j].fingerprint != 0; j = (j + 1) & mask) {
-    size_t home = slots_[j].fingerprint & mask;
+  for (size_t j = (i + 1) & mask; slots_[j] != 0; j = (j + 1) & mask) {
+    size_t home = slots_[j] & mask;
     // slots_[j] may move to the hole if its home is not in the cyclic range (hole, j].
     bool home_in_range = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
     if (!home_in_range) {
@@ -54,8 +57,8 @@ void RecentNodeWrites::Decrement(uint64_t fingerprint) {
       hole = j;
     }
   }
-  slots_[hole] = Slot{};
-  --used_;
+  slots_[hole] = 0;
+  --entries_;
 }
 
 void RecentNodeWrites::Record(core::Height height, const std::vector<core::Hash32>& written) {
@@ -67,26 +70,23 @@ void RecentNodeWrites::Record(core::Height height, const std::vector<core::Hash3
   fingerprints.reserve(written.size());
   for (const core::Hash32& h : written) {
     fingerprints.push_back(Fingerprint(h));
-    Increment(fingerprints.back());
+    Insert(fingerprints.back());
   }
-  entries_ += fingerprints.size();
   heights_.push_back(std::move(fingerprints));
 }
 
 std::optional<bool> RecentNodeWrites::MayHaveWrittenSince(const core::Hash32& node_hash,
                                                           core::Height from) const {
   if (heights_.empty() || from.value < covered_from_) return std::nullopt;
-  if (from.value >= covered_from_ + heights_.size() || used_ == 0) return false;
+  if (from.value >= covered_from_ + heights_.size() || entries_ == 0) return false;
   // The counts cover every recorded height, including those below `from`: a hit there is a
   // false "may have", which only costs the caller a read.
-  const Slot& s = slots_[Find(Fingerprint(node_hash))];
-  return s.fingerprint != 0;
+  return slots_[Find(Fingerprint(node_hash))] != 0;
 }
 
 void RecentNodeWrites::Forget(core::Height height) {
   while (!heights_.empty() && covered_from_ <= height.value) {
-    for (uint64_t f : heights_.front()) Decrement(f);
-    entries_ -= heights_.front().size();
+    for (uint64_t f : heights_.front()) Erase(f);
     heights_.pop_front();
     ++covered_from_;
   }
@@ -96,7 +96,6 @@ void RecentNodeWrites::Forget(core::Height height) {
 void RecentNodeWrites::Clear() {
   heights_.clear();
   slots_.clear();
-  used_ = 0;
   entries_ = 0;
 }
 
