@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -186,6 +187,29 @@ TEST_P(StoreContract, BatchAppliesInOrderLaterWins) {
   EXPECT_EQ(Get(ToBytes("a")), std::nullopt);
   EXPECT_EQ(Get(ToBytes("b")), ToBytes("2"));
   EXPECT_EQ(Get(ToBytes("c")), ToBytes("4"));
+}
+
+// Many operations on few keys, interleaved and in no key order: whatever order a store
+// applies distinct keys in (RocksDbStore sorts a batch by key), each key ends as its last
+// operation left it.
+TEST_P(StoreContract, BatchKeepsTheOrderOfOperationsOnEachKey) {
+  WriteBatch batch;
+  std::map<std::string, std::optional<std::string>> last;
+  for (int i = 0; i < 300; ++i) {
+    std::string key = "k" + std::to_string((i * 5) % 7);
+    if (i % 11 == 0) {
+      batch.Delete(ToBytes(key));
+      last[key] = std::nullopt;
+    } else {
+      batch.Put(ToBytes(key), ToBytes(std::to_string(i)));
+      last[key] = std::to_string(i);
+    }
+  }
+  ASSERT_TRUE(store().Write(batch, WriteOptions{.sync = true}));
+  for (const auto& [key, value] : last) {
+    EXPECT_EQ(Get(ToBytes(key)), value ? std::optional<Bytes>(ToBytes(*value)) : std::nullopt)
+        << key;
+  }
 }
 
 TEST_P(StoreContract, EmptyBatchIsAllowed) {
