@@ -79,7 +79,7 @@ std::optional<bool> RecentNodeWrites::MayHaveWrittenSince(const core::Hash32& no
                                                           core::Height from) const {
   if (heights_.empty() || from.value < covered_from_) return std::nullopt;
   if (from.value >= covered_from_ + heights_.size() || entries_ == 0) return false;
-  // The counts cover every recorded height, including those below `from`: a hit there is a
+  // The table holds every recorded height, including those below `from`: a hit there is a
   // false "may have", which only costs the caller a read.
   return slots_[Find(Fingerprint(node_hash))] != 0;
 }

@@ -8,10 +8,10 @@
 // (doc/performance.md, scenario f). The record answers the same question from memory.
 //
 // It keeps, for each height it covers, the 64-bit prefixes of the hashes of the nodes written
-// there, and a count per prefix over all covered heights. A prefix is a fingerprint: two
-// different nodes may share one, so a hit means "perhaps written" (the caller then reads the
-// birth, as before) and a miss means "not written at any covered height" — exact, because
-// every node written at a covered height is counted.
+// there, and a hash table holding each of them once per write over all covered heights. A
+// prefix is a fingerprint: two different nodes may share one, so a hit means "perhaps
+// written" (the caller then reads the birth, as before) and a miss means "not written at any
+// covered height" — exact, because every node written at a covered height is in the table.
 //
 // Coverage is contiguous: from covered_from() up to the last recorded height. It starts at
 // the first height recorded after the chain opened (a node that restarts reads births back
