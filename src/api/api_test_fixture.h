@@ -22,6 +22,7 @@
 #include "crypto/sha256.h"
 #include "storage/fault_injection_store.h"
 #include "storage/memory_store.h"
+#include "trade/participants.h"
 
 namespace tradeledger::api::testing {
 
@@ -31,13 +32,7 @@ class PermissionedApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     nlohmann::ordered_json extra;
-    extra["customs_authority"] = {{"org_id", "CBP"},
-                                  {"legal_name", "U.S. Customs and Border Protection"},
-                                  {"country", "US"},
-                                  {"members",
-                                   {{{"public_key", customs_.public_key.hex()},
-                                     {"roles", {"CBP_ADMIN", "CBP_OFFICER"}},
-                                     {"admin", true}}}}};
+    extra["customs_authority"] = trade::RenderCustomsAuthority({.admin_key = customs_.public_key});
     genesis_ = *node::Genesis::Parse(node::Genesis::Render("queries", core::TimestampMs(1),
                                                            {{"v1", validator_.public_key}}, extra));
     chain_ = std::move(*node::Chain::Open(ledger_, genesis_));

@@ -15,6 +15,7 @@
 #include "node/chain.h"
 #include "storage/memory_store.h"
 #include "trade/claim_rules.h"
+#include "trade/participants.h"
 #include "trade/time_util.h"
 
 namespace tradeledger::cli::bench {
@@ -112,13 +113,7 @@ class BenchWorkloadTest : public ::testing::Test {
  protected:
   void SetUp() override {
     json extra;
-    extra["customs_authority"] = {{"org_id", "CBP"},
-                                  {"legal_name", "U.S. Customs and Border Protection"},
-                                  {"country", "US"},
-                                  {"members",
-                                   {{{"public_key", customs_.public_key.hex()},
-                                     {"roles", {"CBP_ADMIN", "CBP_OFFICER"}},
-                                     {"admin", true}}}}};
+    extra["customs_authority"] = trade::RenderCustomsAuthority({.admin_key = customs_.public_key});
     extra["ior_salt"] = "00ff";
     auto g = node::Genesis::Parse(
         node::Genesis::Render("bench", core::TimestampMs(now_ - 86'400'000),

@@ -13,6 +13,7 @@
 #include "node/config.h"
 #include "node/genesis.h"
 #include "node/genesis_signoff.h"
+#include "trade/participants.h"
 #include "trade/time_util.h"
 
 namespace tradeledger::cli {
@@ -175,12 +176,11 @@ core::Result<std::string> AssembleGenesis(const AssembleOptions& o) {
       return core::Fail("CUSTOMS_FILE_INVALID",
                         o.customs_file + ": needs org_id, legal_name, country, public_key");
     }
-    extra["customs_authority"] = {
-        {"org_id", StringField(c, "org_id")},
-        {"legal_name", StringField(c, "legal_name")},
-        {"country", StringField(c, "country")},
-        {"members",
-         {{{"public_key", key->hex()}, {"roles", {"CBP_ADMIN", "CBP_OFFICER"}}, {"admin", true}}}}};
+    extra["customs_authority"] =
+        trade::RenderCustomsAuthority({.org_id = StringField(c, "org_id"),
+                                       .legal_name = StringField(c, "legal_name"),
+                                       .country = StringField(c, "country"),
+                                       .admin_key = *key});
     // The network's IOR salt (ADR 0021): random, fixed by the genesis every founder signs.
     extra["ior_salt"] = crypto::KeyPair::Generate().public_key.hex();
     std::vector<std::string> holidays = DefaultHolidays();

@@ -16,6 +16,7 @@
 #include "node/ledger_store.h"
 #include "node/memory_safety_store.h"
 #include "storage/memory_store.h"
+#include "trade/participants.h"
 
 namespace tradeledger::node {
 namespace {
@@ -84,12 +85,8 @@ class DriverTest : public ::testing::Test {
  protected:
   void SetUp() override {
     nlohmann::ordered_json extra;
-    extra["customs_authority"] = {
-        {"org_id", "CBP"},
-        {"legal_name", "U.S. Customs and Border Protection"},
-        {"country", "US"},
-        {"members",
-         {{{"public_key", customs_.public_key.hex()}, {"roles", {"CBP_ADMIN"}}, {"admin", true}}}}};
+    extra["customs_authority"] =
+        trade::RenderCustomsAuthority({.admin_key = customs_.public_key, .roles = {"CBP_ADMIN"}});
     auto g = Genesis::Parse(Genesis::Render("driver", core::TimestampMs(kGenesisMs),
                                             {{"v1", self_.public_key}}, extra));
     ASSERT_TRUE(g) << g.error().ToString();

@@ -8,6 +8,7 @@
 #include "node/chain.h"
 #include "storage/memory_store.h"
 #include "trade/ledger_clock.h"
+#include "trade/participants.h"
 
 namespace tradeledger::node {
 namespace {
@@ -18,13 +19,7 @@ class ReplayTest : public ::testing::Test {
  protected:
   void SetUp() override {
     nlohmann::ordered_json extra;
-    extra["customs_authority"] = {{"org_id", "CBP"},
-                                  {"legal_name", "U.S. Customs and Border Protection"},
-                                  {"country", "US"},
-                                  {"members",
-                                   {{{"public_key", customs_.public_key.hex()},
-                                     {"roles", {"CBP_ADMIN", "CBP_OFFICER"}},
-                                     {"admin", true}}}}};
+    extra["customs_authority"] = trade::RenderCustomsAuthority({.admin_key = customs_.public_key});
     extra["ior_salt"] = "00ff";
     extra["ledger_clock"] = {{"start", "2024-12-01T00:00:00Z"}};
     auto g = Genesis::Parse(Genesis::Render("replay", core::TimestampMs(1733011200000),

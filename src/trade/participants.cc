@@ -201,6 +201,14 @@ TxOutcome NotAuthorized(std::string detail) {
   return TxOutcome{"NOT_AUTHORIZED", std::move(detail)};
 }
 
+nlohmann::ordered_json RenderCustomsAuthority(const CustomsAuthoritySection& section) {
+  return {{"org_id", section.org_id},
+          {"legal_name", section.legal_name},
+          {"country", section.country},
+          {"members",
+           {{{"public_key", section.admin_key.hex()}, {"roles", section.roles}, {"admin", true}}}}};
+}
+
 core::Status ApplyGenesis(const Json& genesis, WorkingState& state) {
   auto bad = [](const std::string& why) { return core::Fail("GENESIS_INVALID", why); };
   if (genesis.contains("ior_salt")) {

@@ -97,6 +97,18 @@ TxOutcome NotAuthorized(std::string detail);
 // Absent customs_authority: a network without participants (GENESIS_INVALID on bad input).
 core::Status ApplyGenesis(const Json& genesis, WorkingState& state);
 
+// The "customs_authority" section that ApplyGenesis reads: the organisation and its first
+// member, one admin key holding `roles`. The genesis ceremony (--customs) and every test or
+// benchmark network render it here, so the section has one shape.
+struct CustomsAuthoritySection {
+  std::string org_id = "CBP";
+  std::string legal_name = "U.S. Customs and Border Protection";
+  std::string country = "US";
+  crypto::PublicKey admin_key;
+  std::vector<std::string> roles = {"CBP_ADMIN", "CBP_OFFICER"};
+};
+nlohmann::ordered_json RenderCustomsAuthority(const CustomsAuthoritySection& section);
+
 // Transaction handlers: org.admit, org.set-status, org.set-roles, member.add, member.rotate,
 // member.revoke. Registered in executor.cc.
 core::Result<TxOutcome> ExecuteOrgAdmit(WorkingState& state, const TxContext& tx);

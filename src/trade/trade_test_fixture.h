@@ -20,16 +20,10 @@ namespace tradeledger::trade::testing {
 class TradeFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    Json genesis = {{"customs_authority",
-                     {{"org_id", "CBP"},
-                      {"legal_name", "U.S. Customs and Border Protection"},
-                      {"country", "US"},
-                      {"members",
-                       {{{"public_key", customs_.public_key.hex()},
-                         {"roles", {"CBP_ADMIN", "CBP_OFFICER"}},
-                         {"admin", true}}}}}},
-                    {"ior_salt", "0011223344556677"},
-                    {"holidays", {"2025-01-01", "2025-07-04", "2025-12-25"}}};
+    Json genesis = {
+        {"customs_authority", RenderCustomsAuthority({.admin_key = customs_.public_key})},
+        {"ior_salt", "0011223344556677"},
+        {"holidays", {"2025-01-01", "2025-07-04", "2025-12-25"}}};
     ASSERT_TRUE(ApplyGenesis(genesis, state_));
   }
 

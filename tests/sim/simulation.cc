@@ -18,6 +18,7 @@
 #include "node/genesis.h"
 #include "sim_replica.h"
 #include "trade/admission.h"
+#include "trade/participants.h"
 
 namespace tradeledger::sim {
 namespace {
@@ -143,12 +144,8 @@ class Simulator {
     }
     customs_ = DeterministicKey(o_.seed, "customs", 0);
     nlohmann::ordered_json extra;
-    extra["customs_authority"] = {
-        {"org_id", "CBP"},
-        {"legal_name", "U.S. Customs and Border Protection"},
-        {"country", "US"},
-        {"members",
-         {{{"public_key", customs_.public_key.hex()}, {"roles", {"CBP_ADMIN"}}, {"admin", true}}}}};
+    extra["customs_authority"] =
+        trade::RenderCustomsAuthority({.admin_key = customs_.public_key, .roles = {"CBP_ADMIN"}});
     auto genesis = node::Genesis::Parse(node::Genesis::Render(
         "sim-" + std::to_string(o_.seed), core::TimestampMs(kGenesisTimeMs), validators, extra));
     TL_CHECK(genesis.has_value());
