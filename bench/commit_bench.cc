@@ -17,7 +17,9 @@
 
 #include "cli/bench_workload.h"
 #include "node/chain.h"
+#include "node/ledger_store.h"
 #include "storage/rocksdb_store.h"
+#include "trade/participants.h"
 #include "trade/time_util.h"
 
 namespace tradeledger {
@@ -28,19 +30,13 @@ class MixChain {
   MixChain(std::string dir, node::ChainOptions options) : dir_(std::move(dir)) {
     std::filesystem::remove_all(dir_);
     nlohmann::ordered_json extra;
-    extra["customs_authority"] = {{"org_id", "CBP"},
-                                  {"legal_name", "U.S. Customs and Border Protection"},
-                                  {"country", "US"},
-                                  {"members",
-                                   {{{"public_key", customs_.public_key.hex()},
-                                     {"roles", {"CBP_ADMIN", "CBP_OFFICER"}},
-                                     {"admin", true}}}}};
+    extra["customs_authority"] = trade::RenderCustomsAuthority({.admin_key = customs_.public_key});
     extra["ior_salt"] = "00ff";
     auto genesis = node::Genesis::Parse(node::Genesis::Render(
         "bench", core::TimestampMs(now_ - 86'400'000), {{"v1", validator_.public_key}}, extra));
     TL_CHECK(genesis.has_value());
     genesis_ = *genesis;
-    auto store = storage::RocksDbStore::Open(dir_, {});
+    auto store = storage::RocksDbStore::Open(dir_, node::NodeStoreOptions());
     TL_CHECK(store.has_value());
     store_ = std::move(*store);
     ledger_ = std::make_unique<node::LedgerStore>(*store_);

@@ -17,8 +17,10 @@
 #include "node/clock.h"
 #include "node/genesis.h"
 #include "node/genesis_signoff.h"
+#include "node/ledger_store.h"
 #include "node/safety_file.h"
 #include "storage/rocksdb_store.h"
+#include "trade/participants.h"
 
 namespace tradeledger::bench {
 namespace {
@@ -175,13 +177,7 @@ core::Result<GrowthManifest> BuildDataDir(const GrowthSpec& spec, const GrowthPa
       crypto::WriteKeyFile((paths.dir / "node1" / "validator.key").string(), validator));
   TL_RETURN_IF_ERROR(crypto::WriteKeyFile(paths.customs_key().string(), customs));
   nlohmann::ordered_json extra = nlohmann::ordered_json::object();
-  extra["customs_authority"] = {{"org_id", "CBP"},
-                                {"legal_name", "U.S. Customs and Border Protection"},
-                                {"country", "US"},
-                                {"members",
-                                 {{{"public_key", customs.public_key.hex()},
-                                   {"roles", {"CBP_ADMIN", "CBP_OFFICER"}},
-                                   {"admin", true}}}}};
+  extra["customs_authority"] = trade::RenderCustomsAuthority({.admin_key = customs.public_key});
   extra["ior_salt"] = crypto::KeyPair::Generate().public_key.hex();
   core::TimestampMs genesis_time(node::SystemClock().Now().value - 60'000);
   std::string genesis_text = node::Genesis::Render("growth-bench", genesis_time,
@@ -199,7 +195,8 @@ core::Result<GrowthManifest> BuildDataDir(const GrowthSpec& spec, const GrowthPa
   m.spec = spec;
   m.chain_id = genesis.chain_id.hex();
   {
-    TL_ASSIGN_OR_RETURN(auto store, storage::RocksDbStore::Open(paths.data().string(), {}));
+    TL_ASSIGN_OR_RETURN(
+        auto store, storage::RocksDbStore::Open(paths.data().string(), node::NodeStoreOptions()));
     node::LedgerStore ledger(*store);
     TL_ASSIGN_OR_RETURN(auto chain, node::Chain::Open(ledger, genesis));
     std::vector<ledger::SignedTransaction> admissions;

@@ -8,6 +8,7 @@
 
 #include "crypto/sha256.h"
 #include "node/chain.h"
+#include "node/ledger_store.h"
 #include "storage/rocksdb_store.h"
 
 namespace tradeledger {
@@ -69,7 +70,7 @@ BENCHMARK(BM_SyncedWrite)->UseRealTime();
 void BM_BlockCommit(benchmark::State& state) {
   const size_t per_block = static_cast<size_t>(state.range(0));
   std::string dir = TempDir("commit");
-  auto store = storage::RocksDbStore::Open(dir, {});
+  auto store = storage::RocksDbStore::Open(dir, node::NodeStoreOptions());
   if (!store) {
     state.SkipWithError(store.error().ToString().c_str());
     return;

@@ -21,6 +21,7 @@
 #include "net/transport.h"
 #include "node/config.h"
 #include "node/genesis_signoff.h"
+#include "node/ledger_store.h"
 #include "storage/rocksdb_store.h"
 
 namespace tradeledger::cli {
@@ -128,7 +129,7 @@ int RunNode(const std::string& config_path, const LogOptions& log) {
 
   std::error_code ec;
   std::filesystem::create_directories(config->data_dir, ec);
-  auto store = storage::RocksDbStore::Open(config->data_dir, storage::RocksDbOptions{});
+  auto store = storage::RocksDbStore::Open(config->data_dir, node::NodeStoreOptions());
   if (!store) return fail("data directory " + config->data_dir, store.error());
   node::LedgerStore ledger(**store);
   auto chain = node::Chain::Open(
@@ -170,9 +171,10 @@ int RunNode(const std::string& config_path, const LogOptions& log) {
   receiver = validator->get();
   // The read audit log has a store of its own (data/reads), so that a copy of the ledger for
   // another organisation (joining, doc/operations.md) can leave out who read what.
-  auto reads_store =
-      storage::RocksDbStore::Open((std::filesystem::path(config->data_dir) / "reads").string(),
-                                  storage::RocksDbOptions{.block_cache_bytes = 8u << 20});
+  storage::RocksDbOptions reads_options;
+  reads_options.block_cache_bytes = 8u << 20;
+  auto reads_store = storage::RocksDbStore::Open(
+      (std::filesystem::path(config->data_dir) / "reads").string(), reads_options);
   if (!reads_store) return fail("read audit log store", reads_store.error());
   auto audit_log = node::ReadAuditLog::Open(**reads_store);
   if (!audit_log) return fail("read audit log", audit_log.error());

@@ -63,6 +63,12 @@ core::Result<TxIndexEntry> TxIndexEntry::Decode(core::ByteSpan bytes) {
   return e;
 }
 
+storage::RocksDbOptions NodeStoreOptions() {
+  storage::RocksDbOptions options;
+  options.uncompressed_namespaces = kUncompressedNamespaces;
+  return options;
+}
+
 core::Bytes LedgerStore::BlockKey(core::Height height) { return HeightKey('B', height); }
 core::Bytes LedgerStore::StateRootKey(core::Height height) { return HeightKey('R', height); }
 core::Bytes LedgerStore::StaleNodesKey(core::Height height) { return HeightKey('Z', height); }

@@ -36,6 +36,7 @@
 #include "ledger/block.h"
 #include "ledger/merkle_log.h"
 #include "state/state_tree.h"
+#include "storage/rocksdb_store.h"
 #include "storage/store.h"
 #include "trade/working_state.h"
 
@@ -59,6 +60,13 @@ struct TxIndexEntry {
 // The version of the layout above. Version 1 (before ADR 0019) stored nodes without a birth
 // height and kept every node; a node refuses such a directory (STORAGE_LAYOUT_UNSUPPORTED).
 inline constexpr uint32_t kLayoutVersion = 2;
+
+// The namespaces a node creates its database with uncompressed (storage::RocksDbOptions::
+// uncompressed_namespaces, ADR 0029): the state tree nodes, whose bytes are mostly hashes.
+inline constexpr std::string_view kUncompressedNamespaces = "N";
+// The options a node (and a benchmark standing in for one) creates its database with: the
+// defaults, with kUncompressedNamespaces. An existing database keeps its own families.
+storage::RocksDbOptions NodeStoreOptions();
 
 // The state pruning one block does (node/state_pruning.h): it consumes the stale lists of
 // `heights` (ascending, each just above the previous horizon), deletes `delete_nodes` and

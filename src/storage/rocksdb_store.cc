@@ -118,11 +118,13 @@ rocksdb::Options ToRocksDb(const RocksDbOptions& options) {
   return out;
 }
 
-// A forward walk over the keys with one prefix. RocksDB gives every iterator an implicit
-// snapshot, which is the Iterator contract.
+// A forward walk over the keys with one prefix, in one column family or merged over several
+// (an empty prefix). RocksDB gives every iterator an implicit snapshot, and NewIterators one
+// consistent state for all the families: the Iterator contract.
 class RocksDbIterator final : public Iterator {
  public:
-  RocksDbIterator(rocksdb::DB& db, core::ByteSpan prefix, std::atomic<int>& live_iterators)
+  RocksDbIterator(rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& families,
+                  core::ByteSpan prefix, std::atomic<int>& live_iterators)
       : prefix_(prefix.begin(), prefix.end()),
         upper_(PrefixUpperBound(prefix)),
         live_iterators_(live_iterators) {
@@ -130,56 +132,155 @@ class RocksDbIterator final : public Iterator {
     rocksdb::ReadOptions read;
     if (upper_) {
       upper_slice_ = ToSlice(*upper_);
-      read.iterate_upper_bound = &upper_slice_;  // must outlive it_: declared before it
+      read.iterate_upper_bound = &upper_slice_;  // must outlive its_: declared before them
     }
-    it_.reset(db.NewIterator(read));
-    it_->Seek(ToSlice(prefix_));
+    std::vector<rocksdb::Iterator*> raw;
+    rocksdb::Status s = db.NewIterators(read, families, &raw);
+    for (rocksdb::Iterator* it : raw) its_.emplace_back(it);
+    if (!s.ok()) {
+      error_ = ToError(s, "scan");
+      its_.clear();
+    }
+    for (auto& it : its_) it->Seek(ToSlice(prefix_));
+    PickCurrent();
   }
   ~RocksDbIterator() override {
-    it_.reset();
+    its_.clear();
     --live_iterators_;
   }
 
   // Without an upper bound (prefix all 0xff) the prefix test is what ends the walk.
-  bool Valid() const override { return it_->Valid() && HasPrefix(ToSpan(it_->key()), prefix_); }
+  bool Valid() const override {
+    return current_ != nullptr && HasPrefix(ToSpan(current_->key()), prefix_);
+  }
   core::ByteSpan key() const override {
     TL_CHECK(Valid());
-    return ToSpan(it_->key());
+    return ToSpan(current_->key());
   }
   core::ByteSpan value() const override {
     TL_CHECK(Valid());
-    return ToSpan(it_->value());
+    return ToSpan(current_->value());
   }
   void Next() override {
     TL_CHECK(Valid());
-    it_->Next();
+    current_->Next();
+    PickCurrent();
   }
   core::Status status() const override {
-    rocksdb::Status s = it_->status();
-    if (!s.ok()) return core::Fail(ToError(s, "scan"));
+    if (error_) return core::Fail(*error_);
+    for (const auto& it : its_) {
+      if (rocksdb::Status s = it->status(); !s.ok()) return core::Fail(ToError(s, "scan"));
+    }
     return core::Ok();
   }
 
  private:
+  // The family iterator at the smallest key; none once any of them failed (status() says
+  // which), so a walk never goes on past an error.
+  void PickCurrent() {
+    current_ = nullptr;
+    for (auto& it : its_) {
+      if (!it->status().ok()) {
+        current_ = nullptr;
+        return;
+      }
+      if (it->Valid() && (current_ == nullptr || it->key().compare(current_->key()) < 0)) {
+        current_ = it.get();
+      }
+    }
+  }
+
   core::Bytes prefix_;
   std::optional<core::Bytes> upper_;
   rocksdb::Slice upper_slice_;
   std::atomic<int>& live_iterators_;
-  std::unique_ptr<rocksdb::Iterator> it_;
+  std::vector<std::unique_ptr<rocksdb::Iterator>> its_;
+  rocksdb::Iterator* current_ = nullptr;
+  std::optional<core::Error> error_;
 };
+
+// The greatest key in `family` that starts with `prefix`, as Store::Last.
+core::Result<std::optional<core::Bytes>> LastIn(rocksdb::DB& db,
+                                                rocksdb::ColumnFamilyHandle* family,
+                                                core::ByteSpan prefix) {
+  std::optional<core::Bytes> upper = PrefixUpperBound(prefix);
+  rocksdb::Slice lower_slice = ToSlice(prefix);
+  rocksdb::Slice upper_slice;
+  rocksdb::ReadOptions read;
+  read.iterate_lower_bound = &lower_slice;  // stops a backward walk over deleted keys early
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(read, family));
+  if (upper) {
+    // The last key <= the bound, stepping back once if it is the (excluded) bound itself.
+    upper_slice = ToSlice(*upper);
+    it->SeekForPrev(upper_slice);
+    if (it->Valid() && it->key() == upper_slice) it->Prev();
+  } else {
+    it->SeekToLast();
+  }
+  if (!it->Valid()) {
+    if (!it->status().ok()) return core::Fail(ToError(it->status(), "last"));
+    return std::optional<core::Bytes>();
+  }
+  core::ByteSpan key = ToSpan(it->key());
+  if (!HasPrefix(key, prefix)) return std::optional<core::Bytes>();
+  return std::optional<core::Bytes>(core::Bytes(key.begin(), key.end()));
+}
+
+// The name of the uncompressed family for `namespaces`, which it records (hex of the bytes).
+constexpr std::string_view kUncompressedFamily = "uncompressed:";
+std::string UncompressedFamilyName(const std::string& namespaces) {
+  return std::string(kUncompressedFamily) + core::ToHex(core::AsBytes(namespaces));
+}
+// The namespaces a family name records; nullopt if it is not such a name.
+std::optional<std::string> NamespacesOfFamily(std::string_view name) {
+  if (!name.starts_with(kUncompressedFamily)) return std::nullopt;
+  std::string_view hex = name.substr(kUncompressedFamily.size());
+  auto bytes = core::FromHex(hex);
+  if (!bytes || bytes->empty()) return std::nullopt;
+  return std::string(bytes->begin(), bytes->end());
+}
 
 }  // namespace
 
-RocksDbStore::RocksDbStore(std::string path, std::unique_ptr<rocksdb::DB> db)
-    : path_(std::move(path)), db_(std::move(db)) {}
+RocksDbStore::RocksDbStore(std::string path, std::unique_ptr<rocksdb::DB> db,
+                           std::vector<rocksdb::ColumnFamilyHandle*> families,
+                           const std::string& uncompressed_namespaces)
+    : path_(std::move(path)), db_(std::move(db)), families_(std::move(families)) {
+  family_of_byte_.fill(families_.front());
+  for (unsigned char c : uncompressed_namespaces) family_of_byte_[c] = families_.back();
+}
 
 core::Result<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::string& path,
                                                                const RocksDbOptions& options) {
   if (options.max_background_jobs < 1) {
     return core::Fail("STORAGE_ERROR", "max_background_jobs must be at least 1");
   }
+  rocksdb::Options db_options = ToRocksDb(options);
+  // An existing database keeps the families it was made with; only a new one takes the
+  // namespaces of `options`. (A directory too damaged to list is left to Open to report.)
+  std::string namespaces = options.uncompressed_namespaces;
+  std::vector<std::string> existing;
+  if (rocksdb::DB::ListColumnFamilies(db_options, path, &existing).ok()) {
+    namespaces.clear();
+    for (const std::string& name : existing) {
+      if (!name.starts_with(kUncompressedFamily)) continue;
+      auto decoded = NamespacesOfFamily(name);
+      if (!decoded) return core::Fail("STORAGE_CORRUPT", path + ": column family " + name);
+      namespaces = *decoded;
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(db_options)}};
+  if (!namespaces.empty()) {
+    rocksdb::ColumnFamilyOptions uncompressed(db_options);
+    uncompressed.compression = rocksdb::kNoCompression;
+    uncompressed.bottommost_compression = rocksdb::kNoCompression;
+    descriptors.push_back({UncompressedFamilyName(namespaces), uncompressed});
+    db_options.create_missing_column_families = existing.empty();
+  }
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(ToRocksDb(options), path, &raw);
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, path, descriptors, &handles, &raw);
   std::unique_ptr<rocksdb::DB> db(raw);
   if (!s.ok()) {
     // RocksDB reports a held lock as an I/O error on <path>/LOCK, whether the holder is this
@@ -194,22 +295,29 @@ core::Result<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::string
     }
     return core::Fail(ToError(s, "open " + path));
   }
-  TL_CHECK(db != nullptr);
-  return std::unique_ptr<RocksDbStore>(new RocksDbStore(path, std::move(db)));
+  TL_CHECK(db != nullptr && handles.size() == descriptors.size());
+  return std::unique_ptr<RocksDbStore>(
+      new RocksDbStore(path, std::move(db), std::move(handles), namespaces));
 }
 
 RocksDbStore::~RocksDbStore() {
   // An iterator outliving its store would read freed memory: fail fast instead.
   TL_CHECK(live_iterators_.load() == 0);
+  for (rocksdb::ColumnFamilyHandle* family : families_) {
+    (void)db_->DestroyColumnFamilyHandle(family);
+  }
   // Close() only fails with unreleased snapshots, which this class never takes.
   (void)db_->Close();
   db_.reset();
 }
 
+rocksdb::ColumnFamilyHandle* RocksDbStore::FamilyOf(core::ByteSpan key) const {
+  return key.empty() ? families_.front() : family_of_byte_[key[0]];
+}
+
 core::Result<std::optional<core::Bytes>> RocksDbStore::Get(core::ByteSpan key) const {
   rocksdb::PinnableSlice value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), ToSlice(key), &value);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), FamilyOf(key), ToSlice(key), &value);
   if (s.IsNotFound()) return std::optional<core::Bytes>();
   if (!s.ok()) return core::Fail(ToError(s, "get"));
   core::ByteSpan bytes = ToSpan(value);
@@ -234,10 +342,10 @@ core::Status RocksDbStore::Write(const WriteBatch& batch, WriteOptions options) 
     rocksdb::Status s;
     switch (op.type) {
       case WriteBatch::OpType::kPut:
-        s = rocks_batch.Put(ToSlice(op.key), ToSlice(op.value));
+        s = rocks_batch.Put(FamilyOf(op.key), ToSlice(op.key), ToSlice(op.value));
         break;
       case WriteBatch::OpType::kDelete:
-        s = rocks_batch.Delete(ToSlice(op.key));
+        s = rocks_batch.Delete(FamilyOf(op.key), ToSlice(op.key));
         break;
     }
     if (!s.ok()) return core::Fail(ToError(s, "write batch"));
@@ -251,37 +359,27 @@ core::Status RocksDbStore::Write(const WriteBatch& batch, WriteOptions options) 
 }
 
 std::unique_ptr<Iterator> RocksDbStore::Scan(core::ByteSpan prefix) const {
-  return std::make_unique<RocksDbIterator>(*db_, prefix, live_iterators_);
+  if (prefix.empty()) {
+    return std::make_unique<RocksDbIterator>(*db_, families_, prefix, live_iterators_);
+  }
+  return std::make_unique<RocksDbIterator>(*db_, std::vector{FamilyOf(prefix)}, prefix,
+                                           live_iterators_);
 }
 
 core::Result<std::optional<core::Bytes>> RocksDbStore::Last(core::ByteSpan prefix) const {
-  std::optional<core::Bytes> upper = PrefixUpperBound(prefix);
-  rocksdb::Slice lower_slice = ToSlice(prefix);
-  rocksdb::Slice upper_slice;
-  rocksdb::ReadOptions read;
-  read.iterate_lower_bound = &lower_slice;  // stops a backward walk over deleted keys early
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
-  if (upper) {
-    // The last key <= the bound, stepping back once if it is the (excluded) bound itself.
-    upper_slice = ToSlice(*upper);
-    it->SeekForPrev(upper_slice);
-    if (it->Valid() && it->key() == upper_slice) it->Prev();
-  } else {
-    it->SeekToLast();
+  if (!prefix.empty()) return LastIn(*db_, FamilyOf(prefix), prefix);
+  std::optional<core::Bytes> last;
+  for (rocksdb::ColumnFamilyHandle* family : families_) {
+    TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> found, LastIn(*db_, family, prefix));
+    if (found && (!last || *found > *last)) last = std::move(found);
   }
-  if (!it->Valid()) {
-    if (!it->status().ok()) return core::Fail(ToError(it->status(), "last"));
-    return std::optional<core::Bytes>();
-  }
-  core::ByteSpan key = ToSpan(it->key());
-  if (!HasPrefix(key, prefix)) return std::optional<core::Bytes>();
-  return std::optional<core::Bytes>(core::Bytes(key.begin(), key.end()));
+  return last;
 }
 
 core::Status RocksDbStore::Flush() {
   rocksdb::FlushOptions flush;
   flush.wait = true;
-  rocksdb::Status s = db_->Flush(flush);
+  rocksdb::Status s = db_->Flush(flush, families_);
   if (!s.ok()) return core::Fail(ToError(s, "flush"));
   return core::Ok();
 }

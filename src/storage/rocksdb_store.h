@@ -1,4 +1,13 @@
-// The on-disk Store: one RocksDB database in one directory, default column family only.
+// The on-disk Store: one RocksDB database in one directory.
+//
+// Keys live in the default column family, except those whose first byte is one of
+// RocksDbOptions::uncompressed_namespaces: they live in a column family of their own whose
+// table files are never compressed (values that do not compress, such as hashes, only cost
+// CPU to try; ADR 0029). Get, Write, Scan and Last route each key or prefix by its first byte;
+// a batch stays atomic across both families (they share the write-ahead log), and a scan with
+// an empty prefix merges them in key order. The family's name records the namespaces, and an
+// existing database keeps the families it was created with whatever the options say, so every
+// opener routes keys as its creator did.
 //
 // Every Write is one RocksDB WriteBatch, so it is atomic across a crash; with sync=true the
 // write-ahead log is fsynced before Write returns. On restart RocksDB replays the log up to
@@ -14,16 +23,19 @@
 // the store with a live iterator is a bug and aborts).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "storage/store.h"
 
 namespace rocksdb {
+class ColumnFamilyHandle;
 class DB;
 }  // namespace rocksdb
 
@@ -68,6 +80,10 @@ struct RocksDbOptions {
 
   // Table files kept open (-1: all, the fastest; set a limit if file descriptors are short).
   int max_open_files = -1;
+
+  // First key bytes whose keys go to the uncompressed column family (see the top of this
+  // file), for a database this Open creates; an existing one keeps its own.
+  std::string uncompressed_namespaces;
 };
 
 class RocksDbStore final : public Store {
@@ -99,10 +115,17 @@ class RocksDbStore final : public Store {
   const std::string& path() const { return path_; }
 
  private:
-  RocksDbStore(std::string path, std::unique_ptr<rocksdb::DB> db);
+  RocksDbStore(std::string path, std::unique_ptr<rocksdb::DB> db,
+               std::vector<rocksdb::ColumnFamilyHandle*> families,
+               const std::string& uncompressed_namespaces);
+  // The family that holds `key` (or every key with that prefix); the default for an empty one.
+  rocksdb::ColumnFamilyHandle* FamilyOf(core::ByteSpan key) const;
 
   std::string path_;
   std::unique_ptr<rocksdb::DB> db_;
+  // The open families, default first; owned (destroyed before the database is closed).
+  std::vector<rocksdb::ColumnFamilyHandle*> families_;
+  std::array<rocksdb::ColumnFamilyHandle*, 256> family_of_byte_{};
   // Iterators alive, so that destroying the store under one is caught.
   mutable std::atomic<int> live_iterators_{0};
 };

@@ -5,12 +5,17 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <rocksdb/db.h>
+#include <rocksdb/table_properties.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -206,6 +211,111 @@ TEST_F(RocksDbStoreTest, EveryCompressionOpens) {
     ASSERT_TRUE(store->Flush());
     EXPECT_EQ(*store->Get(ToBytes("k")), ToBytes("compressible compressible compressible"));
   }
+}
+
+// The compression of every table file of each column family of the (closed) database.
+std::map<std::string, std::set<std::string>> TableCompressions(const std::string& path) {
+  std::map<std::string, std::set<std::string>> out;
+  rocksdb::Options options;
+  std::vector<std::string> names;
+  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(options, path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const std::string& name : names) families.push_back({name, {}});
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(options, path, families, &handles, &raw);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  if (!s.ok()) return out;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  for (rocksdb::ColumnFamilyHandle* handle : handles) {
+    rocksdb::TablePropertiesCollection tables;
+    EXPECT_TRUE(db->GetPropertiesOfAllTables(handle, &tables).ok());
+    auto& seen = out[handle->GetName()];
+    for (const auto& [file, properties] : tables) seen.insert(properties->compression_name);
+    EXPECT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+  }
+  return out;
+}
+
+TEST_F(RocksDbStoreTest, UncompressedNamespacesLiveInAnUncompressedFamily) {
+  RocksDbOptions options;
+  options.uncompressed_namespaces = "N";
+  const std::string text(4096, 'a');  // compresses to almost nothing
+  {
+    auto store = OpenOrDie(options);
+    ASSERT_TRUE(store);
+    WriteBatch batch;  // one batch across both families
+    for (int i = 0; i < 64; ++i) {
+      batch.Put(Concat("N", BigEndian(static_cast<uint64_t>(i))), ToBytes(text));
+      batch.Put(Concat("S", BigEndian(static_cast<uint64_t>(i))), ToBytes(text));
+    }
+    ASSERT_TRUE(store->Write(batch, {}));
+    ASSERT_TRUE(store->Flush());
+  }
+  auto compressions = TableCompressions(db_path_);
+  ASSERT_EQ(compressions.size(), 2u);
+  EXPECT_EQ(compressions["default"], (std::set<std::string>{"LZ4"}));
+  EXPECT_EQ(compressions["uncompressed:4e"], (std::set<std::string>{"NoCompression"}));
+}
+
+TEST_F(RocksDbStoreTest, AnExistingDatabaseKeepsTheFamiliesItWasCreatedWith) {
+  RocksDbOptions routed;
+  routed.uncompressed_namespaces = "N";
+  {
+    auto store = OpenOrDie(routed);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->Put(ToBytes("N1"), ToBytes("node")));
+    ASSERT_TRUE(store->Put(ToBytes("S1"), ToBytes("value")));
+  }
+  // Opened without namespaces, it still routes 'N' to its family: nothing is hidden.
+  {
+    auto store = OpenOrDie();
+    ASSERT_TRUE(store);
+    EXPECT_EQ(*store->Get(ToBytes("N1")), ToBytes("node"));
+    EXPECT_EQ(*store->Get(ToBytes("S1")), ToBytes("value"));
+    EXPECT_EQ(*store->Last(ToBytes("N")), ToBytes("N1"));
+    EXPECT_EQ(*store->Last({}), ToBytes("S1"));
+    std::vector<Bytes> all;
+    auto it = store->Scan({});
+    for (; it->Valid(); it->Next()) all.emplace_back(it->key().begin(), it->key().end());
+    EXPECT_TRUE(it->status());
+    EXPECT_EQ(all, (std::vector<Bytes>{ToBytes("N1"), ToBytes("S1")}));
+  }
+  // A database made without namespaces is not given a family by a later opener.
+  std::filesystem::remove_all(db_path_);
+  {
+    auto store = OpenOrDie();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->Put(ToBytes("N1"), ToBytes("node")));
+  }
+  {
+    auto store = OpenOrDie(routed);
+    ASSERT_TRUE(store);
+    EXPECT_EQ(*store->Get(ToBytes("N1")), ToBytes("node"));
+  }
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies({}, db_path_, &names).ok());
+  EXPECT_EQ(names, (std::vector<std::string>{"default"}));
+}
+
+TEST_F(RocksDbStoreTest, AFamilyNameThatRecordsNoNamespacesIsCorrupt) {
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(
+        rocksdb::DB::Open(options, db_path_,
+                          {{rocksdb::kDefaultColumnFamilyName, {}}, {"uncompressed:zz", {}}},
+                          &handles, &raw)
+            .ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    for (auto* handle : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+  }
+  auto opened = RocksDbStore::Open(db_path_, {});
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().code, "STORAGE_CORRUPT");
 }
 
 TEST_F(RocksDbStoreTest, SecondOpenWhileOpenIsLocked) {

@@ -89,8 +89,8 @@ class MemoryHolder final : public StoreHolder {
 
 class RocksDbHolder final : public StoreHolder {
  public:
-  RocksDbHolder() : dir_("contract") {
-    auto opened = RocksDbStore::Open(dir_.Sub("db"), RocksDbOptions{});
+  explicit RocksDbHolder(RocksDbOptions options = {}) : dir_("contract") {
+    auto opened = RocksDbStore::Open(dir_.Sub("db"), options);
     TL_CHECK(opened.has_value());
     store_ = std::move(*opened);
   }
@@ -332,6 +332,17 @@ INSTANTIATE_TEST_SUITE_P(
     AllStores, StoreContract,
     ::testing::Values(Implementation{"Memory", [] { return std::make_unique<MemoryHolder>(); }},
                       Implementation{"RocksDb", [] { return std::make_unique<RocksDbHolder>(); }},
+                      // Every key with an odd first byte in the uncompressed family: scans and
+                      // Last over an empty prefix merge the two.
+                      Implementation{"RocksDbTwoFamilies",
+                                     [] {
+                                       RocksDbOptions options;
+                                       for (int b = 1; b < 256; b += 2) {
+                                         options.uncompressed_namespaces.push_back(
+                                             static_cast<char>(b));
+                                       }
+                                       return std::make_unique<RocksDbHolder>(options);
+                                     }},
                       Implementation{"FaultInjection",
                                      [] { return std::make_unique<FaultInjectionHolder>(); }}),
     [](const ::testing::TestParamInfo<Implementation>& param) { return param.param.name; });
