@@ -712,7 +712,7 @@ TEST_F(HostileReader, NoCanaryReachesAReaderNotEntitledToIt) {
         }
       }
       if (entry_path.is_directory() && fs::exists(entry_path.path() / "CURRENT")) {
-        // Table files are LZ4/Zstd-compressed: read every value through RocksDB as well.
+        // Most table files are LZ4/Zstd-compressed: read every value through RocksDB as well.
         storage::RocksDbOptions options;
         options.create_if_missing = false;
         auto store = storage::RocksDbStore::Open(entry_path.path().string(), options);
