@@ -1,23 +1,55 @@
 #include "state/node_cache.h"
 
+#include <bit>
 #include <cstring>
+#include <new>
 
 namespace tradeledger::state {
+namespace {
 
-size_t NodeCache::HashOfHash::operator()(const core::Hash32& h) const noexcept {
-  size_t out;
-  std::memcpy(&out, h.data.data(), sizeof(out));  // already uniformly distributed
-  return out;
+// The shortest encoding a node can have (a leaf holding an empty value): it bounds how many
+// nodes the capacity can hold, and so the size of the index.
+constexpr size_t kMinEncoded = 2 + 32 + 4;
+
+}  // namespace
+
+uint32_t NodeCache::CodeOf(const core::Hash32& hash) {
+  uint32_t code;
+  std::memcpy(&code, hash.data.data(), sizeof(code));  // already uniformly distributed
+  return code;
 }
 
 NodeCache::NodeCache(const NodeReader& base, size_t capacity_bytes)
-    : base_(base), capacity_(capacity_bytes) {}
+    : base_(base), capacity_(capacity_bytes) {
+  if (capacity_ == 0) return;
+  // At most half full when the capacity holds only the smallest nodes, so probes stay short.
+  // calloc: the zeroed pages are only touched as the cache fills.
+  size_t most_nodes = capacity_ / (kMinEncoded + kEntryOverhead) + 1;
+  size_t positions = std::bit_ceil(2 * most_nodes);
+  index_.reset(static_cast<IndexEntry*>(std::calloc(positions, sizeof(IndexEntry))));
+  if (!index_) throw std::bad_alloc();
+  mask_ = positions - 1;
+}
+
+size_t NodeCache::Position(const core::Hash32& hash, uint32_t code) const {
+  for (size_t i = code & mask_;; i = (i + 1) & mask_) {
+    IndexEntry e = index_[i];
+    if (e == 0) return i;
+    if (static_cast<uint32_t>(e >> 32) == code && slots_[(e & 0xffffffffu) - 1].hash == hash) {
+      return i;
+    }
+  }
+}
 
 core::Result<std::optional<core::Bytes>> NodeCache::Get(const core::Hash32& node_hash) const {
-  if (auto it = index_.find(node_hash); it != index_.end()) {
-    ++hits_;
-    lru_.splice(lru_.begin(), lru_, it->second);
-    return std::optional<core::Bytes>(it->second->encoded);
+  if (capacity_ != 0) {
+    IndexEntry e = index_[Position(node_hash, CodeOf(node_hash))];
+    if (e != 0) {
+      ++hits_;
+      Slot& s = slots_[(e & 0xffffffffu) - 1];
+      s.referenced = true;
+      return std::optional<core::Bytes>(s.encoded);
+    }
   }
   ++misses_;
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> found, base_.Get(node_hash));
@@ -29,25 +61,69 @@ void NodeCache::Add(const std::vector<NodeWrite>& writes) {
   for (const NodeWrite& w : writes) Insert(w.hash, w.encoded);
 }
 
-void NodeCache::Insert(const core::Hash32& hash, core::Bytes encoded) const {
-  if (capacity_ == 0 || encoded.size() > kMaxCachedNode) return;
-  if (auto it = index_.find(hash); it != index_.end()) {
-    lru_.splice(lru_.begin(), lru_, it->second);
-    return;  // same hash, same bytes
+void NodeCache::Insert(const core::Hash32& hash, const core::Bytes& encoded) const {
+  const size_t cost = encoded.size() + kEntryOverhead;
+  if (capacity_ == 0 || encoded.size() > kMaxCachedNode || cost > capacity_) return;
+  const uint32_t code = CodeOf(hash);
+  if (IndexEntry e = index_[Position(hash, code)]; e != 0) {
+    slots_[(e & 0xffffffffu) - 1].referenced = true;  // same hash, same bytes
+    return;
   }
-  bytes_ += encoded.size() + kEntryOverhead;
-  lru_.push_front(Entry{hash, std::move(encoded)});
-  index_.emplace(hash, lru_.begin());
-  EvictToCapacity();
+  MakeRoom(cost);
+  uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  Slot& s = slots_[slot];
+  s.hash = hash;
+  s.encoded = encoded;
+  s.live = true;
+  s.referenced = true;
+  // Found again after MakeRoom: an eviction may have shifted the entries of this probe run.
+  index_[Position(hash, code)] = (IndexEntry{code} << 32) | (IndexEntry{slot} + 1);
+  bytes_ += cost;
+  ++live_;
 }
 
-void NodeCache::EvictToCapacity() const {
-  while (bytes_ > capacity_ && !lru_.empty()) {
-    Entry& last = lru_.back();
-    bytes_ -= last.encoded.size() + kEntryOverhead;
-    index_.erase(last.hash);
-    lru_.pop_back();
+void NodeCache::MakeRoom(size_t incoming) const {
+  while (bytes_ + incoming > capacity_ && live_ > 0) {
+    if (hand_ >= slots_.size()) hand_ = 0;
+    Slot& s = slots_[hand_];
+    if (s.live) {
+      if (s.referenced) {
+        s.referenced = false;
+      } else {
+        Evict(static_cast<uint32_t>(hand_));
+      }
+    }
+    ++hand_;
   }
+}
+
+void NodeCache::Evict(uint32_t slot) const {
+  Slot& s = slots_[slot];
+  size_t hole = Position(s.hash, CodeOf(s.hash));
+  // Backward-shift deletion (linear probing): move later entries of the run into the hole
+  // unless their home position lies cyclically after the hole, up to where they are.
+  for (size_t j = (hole + 1) & mask_; index_[j] != 0; j = (j + 1) & mask_) {
+    size_t home = (index_[j] >> 32) & mask_;
+    bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+    if (!stays) {
+      index_[hole] = index_[j];
+      hole = j;
+    }
+  }
+  index_[hole] = 0;
+  bytes_ -= s.encoded.size() + kEntryOverhead;
+  core::Bytes().swap(s.encoded);  // release the memory the capacity no longer counts
+  s.live = false;
+  s.referenced = false;
+  free_slots_.push_back(slot);
+  --live_;
 }
 
 }  // namespace tradeledger::state

@@ -3,7 +3,7 @@
 // Nodes are content-addressed and immutable (state_tree.h), so a cached node can never be
 // stale: the bytes under a hash are the same wherever and whenever they were read. The cache
 // therefore needs no invalidation, only eviction. It holds what a block's update will read
-// next: the nodes the previous blocks read or wrote, most recently used first.
+// next: the nodes the previous blocks read or wrote.
 //
 // The executor of a chain keeps one: every update reads the path of each changed key from the
 // root down, and without a cache each of those ~log2(keys) nodes is a RocksDB point lookup.
@@ -11,16 +11,25 @@
 // Get on a miss reads through to the base and keeps what it found; absent nodes are not
 // remembered. Encodings longer than kMaxCachedNode (leaves holding large values) are never
 // kept: each is read once per update of its own key, and keeping them would evict the
-// internal nodes that every update reads. Add records nodes just written to the base (or about to
-// be, in the same batch), so the next block finds them here.
+// internal nodes that every update reads. Add records nodes just written to the base (or about
+// to be, in the same batch), so the next block finds them here.
+//
+// Eviction is CLOCK (second chance), an approximation of least-recently-used: a hit only sets
+// the node's referenced bit, and the clock hand, looking for room, evicts the first node it
+// finds unreferenced, clearing the bits it passes. A node read or added since the hand last
+// passed it survives the next pass. The entries sit in one array of slots, indexed by an
+// open-addressing table of slot numbers sized once for the most nodes the capacity can hold:
+// a hit touches one table entry and one slot, with no allocation and no list to relink, and the
+// table is never rehashed (doc/performance.md, "State node cache").
 //
 // Thread safety: none; one thread uses a cache (Get is const for the NodeReader interface,
-// but updates the recency order).
+// but updates the referenced bits and, on a miss, the contents).
 #pragma once
 
 #include <cstddef>
-#include <list>
-#include <unordered_map>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <vector>
 
 #include "state/state_tree.h"
@@ -36,35 +45,49 @@ class NodeCache : public NodeReader {
   NodeCache& operator=(const NodeCache&) = delete;
 
   core::Result<std::optional<core::Bytes>> Get(const core::Hash32& node_hash) const override;
-  // Remembers nodes written to the base, as the most recently used.
+  // Remembers nodes written to the base, as referenced.
   void Add(const std::vector<NodeWrite>& writes);
 
   size_t bytes() const { return bytes_; }
-  size_t size() const { return index_.size(); }
+  size_t size() const { return live_; }
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }
 
-  // Bookkeeping counted against the capacity for each node, besides its encoding.
+  // Bookkeeping counted against the capacity for each node, besides its encoding: the slot,
+  // the allocation holding the encoding and the node's share of the index.
   static constexpr size_t kEntryOverhead = 96;
   static constexpr size_t kMaxCachedNode = 512;
 
  private:
-  struct Entry {
+  struct Slot {
     core::Hash32 hash;
     core::Bytes encoded;
+    bool live = false;
+    bool referenced = false;
   };
-  struct HashOfHash {
-    size_t operator()(const core::Hash32& h) const noexcept;
+  // An index entry: the upper 32 bits are the node's 32-bit hash code (its home position is
+  // that code masked), the lower 32 the slot number plus one; 0 is an empty position.
+  using IndexEntry = uint64_t;
+  struct FreeDeleter {
+    void operator()(IndexEntry* p) const noexcept { std::free(p); }
   };
-  using Lru = std::list<Entry>;  // front = most recently used
 
-  void Insert(const core::Hash32& hash, core::Bytes encoded) const;
-  void EvictToCapacity() const;
+  static uint32_t CodeOf(const core::Hash32& hash);
+  // The index position of `hash`, or the empty position where it would go.
+  size_t Position(const core::Hash32& hash, uint32_t code) const;
+  void Insert(const core::Hash32& hash, const core::Bytes& encoded) const;
+  // Evicts unreferenced nodes, advancing the hand, until `incoming` more bytes fit.
+  void MakeRoom(size_t incoming) const;
+  void Evict(uint32_t slot) const;
 
   const NodeReader& base_;
   const size_t capacity_;
-  mutable Lru lru_;
-  mutable std::unordered_map<core::Hash32, Lru::iterator, HashOfHash> index_;
+  size_t mask_ = 0;  // index size - 1 (a power of two); the index is empty when capacity_ is 0
+  std::unique_ptr<IndexEntry[], FreeDeleter> index_;
+  mutable std::vector<Slot> slots_;
+  mutable std::vector<uint32_t> free_slots_;
+  mutable size_t hand_ = 0;
+  mutable size_t live_ = 0;
   mutable size_t bytes_ = 0;
   mutable uint64_t hits_ = 0;
   mutable uint64_t misses_ = 0;

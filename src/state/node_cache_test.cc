@@ -95,28 +95,74 @@ TEST(NodeCache, AbsentNodesAndStoreErrorsAreNotRemembered) {
   EXPECT_EQ(cache.size(), 1u);
 }
 
-TEST(NodeCache, EvictsTheLeastRecentlyUsedBeyondItsCapacity) {
-  MemoryNodeStore store;
-  std::vector<NodeWrite> leaves;
-  for (int i = 0; i < 10; ++i) {
-    leaves.push_back(EncodeLeafNode(KeyPath(core::ToBytes("k" + std::to_string(i))),
-                                    core::ToBytes(std::string(100, 'x'))));
-    store.Put(leaves.back());
+std::vector<NodeWrite> Leaves(int count, size_t value_size) {
+  std::vector<NodeWrite> out;
+  for (int i = 0; i < count; ++i) {
+    out.push_back(EncodeLeafNode(KeyPath(core::ToBytes("k" + std::to_string(i))),
+                                 core::ToBytes(std::string(value_size, 'x'))));
   }
+  return out;
+}
+
+TEST(NodeCache, EvictsANodeNotReadSinceTheClockHandLastPassedIt) {
+  MemoryNodeStore store;
+  std::vector<NodeWrite> leaves = Leaves(10, 100);
+  store.PutAll(leaves);
   size_t per_node = leaves[0].encoded.size() + NodeCache::kEntryOverhead;
   CountingReader reader(store);
   NodeCache cache(reader, 4 * per_node);
   cache.Add(leaves);
+  // Room for four: the hand cleared the first four's bits on its first pass and evicted
+  // them one by one; 8 and 9 displaced 4 and 5 on the second, clearing 6's and 7's bits.
   EXPECT_EQ(cache.size(), 4u);
   EXPECT_LE(cache.bytes(), 4 * per_node);
-  ASSERT_TRUE(cache.Get(leaves[6].hash));  // touch the oldest survivor
-  cache.Add({leaves[0]});                  // evicts leaves[7], now the least recent
+  ASSERT_TRUE(cache.Get(leaves[6].hash));  // read again: it survives the next pass
+  cache.Add({leaves[0]});                  // the hand spares 6 and evicts 7
   EXPECT_EQ(reader.reads, 0);
   ASSERT_TRUE(cache.Get(leaves[6].hash));
+  ASSERT_TRUE(cache.Get(leaves[8].hash));
   ASSERT_TRUE(cache.Get(leaves[9].hash));
+  ASSERT_TRUE(cache.Get(leaves[0].hash));
   EXPECT_EQ(reader.reads, 0);
   ASSERT_TRUE(cache.Get(leaves[7].hash));
   EXPECT_EQ(reader.reads, 1);
+}
+
+// Thousands of insertions and evictions through a small cache: every read returns the
+// node's own bytes (the index never points at the wrong slot or loses a live node), a node
+// just added is always found, and the cache stays within its capacity.
+TEST(NodeCache, ChurnKeepsTheIndexConsistent) {
+  MemoryNodeStore store;
+  std::vector<NodeWrite> leaves = Leaves(3000, 20);
+  store.PutAll(leaves);
+  const size_t capacity = 40 * (leaves[0].encoded.size() + NodeCache::kEntryOverhead);
+  CountingReader reader(store);
+  NodeCache cache(reader, capacity);
+  uint64_t state = 12345;
+  auto next = [&state](size_t bound) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    return static_cast<size_t>((state >> 33) % bound);
+  };
+  for (int round = 0; round < 20000; ++round) {
+    const NodeWrite& w = leaves[next(leaves.size())];
+    if (next(2) == 0) {
+      cache.Add({w});
+      int before = reader.reads;
+      auto got = cache.Get(w.hash);
+      ASSERT_TRUE(got && *got);
+      ASSERT_EQ(**got, w.encoded);
+      ASSERT_EQ(reader.reads, before) << "a node just added was not found";
+    } else {
+      auto got = cache.Get(w.hash);
+      ASSERT_TRUE(got && *got);
+      ASSERT_EQ(**got, w.encoded);
+    }
+    ASSERT_LE(cache.bytes(), capacity);
+    ASSERT_LE(cache.size(), 40u);
+  }
+  EXPECT_EQ(cache.size(), 40u);
+  EXPECT_GT(cache.hits(), 10000u);
+  EXPECT_GT(cache.misses(), 1000u);
 }
 
 TEST(NodeCache, LargeLeavesAreReadFromTheStoreEveryTime) {
