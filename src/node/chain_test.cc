@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/encoding.h"
 #include "ledger/merkle.h"
 #include "node/proof_bundle.h"
 #include "storage/memory_store.h"
@@ -134,12 +135,24 @@ TEST_F(ChainTest, PrunesStateTreesBelowTheRetentionAndRefusesTheirProofs) {
 
 TEST_F(ChainTest, RefusesADataDirectoryOfAnotherLayoutVersion) {
   const uint8_t layout_key[] = {'V'};
-  storage::WriteBatch batch;
-  batch.Delete(layout_key);
-  ASSERT_TRUE(store_.Write(batch, {}));
-  auto reopened = Chain::Open(ledger_, genesis_);
-  ASSERT_FALSE(reopened);
-  EXPECT_EQ(reopened.error().code, "STORAGE_LAYOUT_UNSUPPORTED");
+  // No version recorded (version 1), and version 2 (id indexes one key per member).
+  for (std::optional<uint32_t> version : {std::optional<uint32_t>(), std::optional<uint32_t>(2)}) {
+    storage::WriteBatch batch;
+    if (version) {
+      core::Encoder e(4);
+      e.PutU32(*version);
+      batch.Put(layout_key, std::move(e).Take());
+    } else {
+      batch.Delete(layout_key);
+    }
+    ASSERT_TRUE(store_.Write(batch, {}));
+    auto reopened = Chain::Open(ledger_, genesis_);
+    ASSERT_FALSE(reopened);
+    EXPECT_EQ(reopened.error().code, "STORAGE_LAYOUT_UNSUPPORTED");
+    EXPECT_NE(reopened.error().detail.find("layout version " + std::to_string(version.value_or(1))),
+              std::string::npos)
+        << reopened.error().detail;
+  }
 }
 
 TEST_F(ChainTest, RefusesADataDirectoryOfAnotherChainAndLeavesItAsItWas) {

@@ -1,15 +1,20 @@
-// An append-only, ordered list of distinct ids kept in state one key per member, so that
-// appending to it reads and writes a constant number of small values however long it has grown.
+// An append-only, ordered list of distinct ids kept in state in pages of up to kIdIndexPage
+// members, so that appending to it reads and writes a bounded amount however long it has
+// grown, and a block's many appends to one index write one page, not one key each.
 //
-// A JSON array rewritten on every append (the layout this replaces) makes each append cost
-// the size of the whole history: a blanket certification cited by every entry of a year, or
-// a recordation with thousands of licences, slows every later transaction that touches it.
+// History of the layout (ADR 0020, ADR 0030): a JSON array rewritten on every append made each
+// append cost the size of the whole history; one key per member made it constant, but every
+// citation of a blanket certification then cost a new state tree path (about 8 node writes and
+// as many later deletions). Pages keep the bound and share the path among the appends of a
+// block.
 //
 // Layout under an index key K (all values are ASCII):
-//   K            the number of members, decimal ("3"); absent when the index is empty
-//   K#<n>        the n-th member (n = 0, 1, ... in decimal), in append order
+//   K            the number of members n, decimal ("3"); absent when the index is empty
+//   K#<p>        page p (p = 0, 1, ... in decimal): members p*kIdIndexPage up to
+//                min(n, (p+1)*kIdIndexPage) - 1, in append order, each followed by '\n'
 // K itself must not contain '#' (the callers build K from identifiers whose alphabet excludes
-// it), so the keys of one index cannot collide with another's. Members may contain any bytes.
+// it), so the keys of one index cannot collide with another's. A member is non-empty and holds
+// no '\n'; AppendIdIndex refuses any other with ID_INDEX_MEMBER_INVALID and changes nothing.
 //
 // Members are distinct by the callers' construction, not by a check here: an index of the
 // claims citing a certification gets each claim id once (claim ids are unique, and a claim
@@ -17,7 +22,8 @@
 // (licence.issue refuses an existing id and repeated recordationRefs). A membership key per
 // member would cost every append another state tree path.
 //
-// Reads fail with STATE_CORRUPT when the stored values do not follow this layout.
+// Reads fail with STATE_CORRUPT when the stored values do not follow this layout (a bad count,
+// a missing page, a page holding another number of members than the count implies).
 #pragma once
 
 #include <string>
@@ -29,13 +35,17 @@
 
 namespace tradeledger::trade {
 
+// Members per page. Part of the state layout: changing it changes every state root.
+inline constexpr uint64_t kIdIndexPage = 32;
+
 // The members of the index at `key`, in append order (empty if the index is absent).
 core::Result<std::vector<std::string>> LoadIdIndex(const StateReader& state, std::string_view key);
 
 // The number of members of the index at `key`.
 core::Result<uint64_t> IdIndexSize(const StateReader& state, std::string_view key);
 
-// Appends `id` to the index at `key`; `id` must not be a member already (see above).
+// Appends `id` to the index at `key`; `id` must not be a member already (see above). Reads the
+// count and the last page; writes the count and that page (or a new one).
 core::Status AppendIdIndex(WorkingState& state, std::string_view key, std::string_view id);
 
 }  // namespace tradeledger::trade

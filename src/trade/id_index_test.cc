@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace tradeledger::trade {
 namespace {
 
@@ -27,27 +29,63 @@ TEST_F(IdIndexTest, KeepsAppendOrder) {
   EXPECT_EQ(*IdIndexSize(state_, "idx/a"), 3u);
 }
 
-TEST_F(IdIndexTest, StoresOneKeyPerMemberAndTheCount) {
+TEST_F(IdIndexTest, StoresTheCountAndPagesOfMembers) {
   ASSERT_TRUE(AppendIdIndex(state_, "idx/a", "ABC-1234567-8#1"));
   ASSERT_TRUE(AppendIdIndex(state_, "idx/a", "ABC-1234567-8#2"));
   const WorkingState::Writes& w = state_.writes();
   EXPECT_EQ(w.at(B("idx/a")), B("2"));
-  EXPECT_EQ(w.at(B("idx/a#0")), B("ABC-1234567-8#1"));
-  EXPECT_EQ(w.at(B("idx/a#1")), B("ABC-1234567-8#2"));
-  EXPECT_EQ(w.size(), 3u);
+  EXPECT_EQ(w.at(B("idx/a#0")), B("ABC-1234567-8#1\nABC-1234567-8#2\n"));
+  EXPECT_EQ(w.size(), 2u);
 }
 
-TEST_F(IdIndexTest, AppendingToALongIndexWritesTwoSmallValues) {
+TEST_F(IdIndexTest, StartsANewPageAfterAFullOne) {
+  for (uint64_t i = 0; i <= kIdIndexPage; ++i) {
+    ASSERT_TRUE(AppendIdIndex(state_, "idx/a", "m" + std::to_string(i)));
+  }
+  const WorkingState::Writes& w = state_.writes();
+  EXPECT_EQ(w.at(B("idx/a")), B(std::to_string(kIdIndexPage + 1)));
+  EXPECT_EQ(w.at(B("idx/a#1")), B("m" + std::to_string(kIdIndexPage) + "\n"));
+  std::string first_page(core::AsStringView(*w.at(B("idx/a#0"))));
+  EXPECT_EQ(std::count(first_page.begin(), first_page.end(), '\n'), kIdIndexPage);
+  EXPECT_EQ(w.size(), 3u);
+  auto ids = LoadIdIndex(state_, "idx/a");
+  ASSERT_TRUE(ids);
+  ASSERT_EQ(ids->size(), kIdIndexPage + 1);
+  for (uint64_t i = 0; i <= kIdIndexPage; ++i) EXPECT_EQ((*ids)[i], "m" + std::to_string(i));
+}
+
+TEST_F(IdIndexTest, AppendingToALongIndexWritesTheCountAndOnePage) {
   for (int i = 0; i < 500; ++i) ASSERT_TRUE(AppendIdIndex(state_, "idx/a", std::to_string(i)));
   WorkingState layer(static_cast<const StateReader&>(state_));
   ASSERT_TRUE(AppendIdIndex(layer, "idx/a", "new"));
   ASSERT_EQ(layer.writes().size(), 2u);
-  for (const auto& [key, value] : layer.writes()) {
-    ASSERT_TRUE(value);
-    EXPECT_LE(value->size(), 8u);
-  }
+  // 500 = 15 full pages and 20 members on page 15; the new member is its 21st.
+  const auto& page = layer.writes().at(B("idx/a#15"));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(std::count(page->begin(), page->end(), '\n'), 21);
+  EXPECT_LE(page->size(), 4 * kIdIndexPage);
   EXPECT_EQ(*IdIndexSize(layer, "idx/a"), 501u);
   EXPECT_EQ(LoadIdIndex(layer, "idx/a")->back(), "new");
+}
+
+TEST_F(IdIndexTest, ManyAppendsInOneLayerShareAPage) {
+  WorkingState block(static_cast<const StateReader&>(state_));
+  for (int i = 0; i < 10; ++i) {
+    WorkingState tx(static_cast<const StateReader&>(block));
+    ASSERT_TRUE(AppendIdIndex(tx, "idx/a", "c" + std::to_string(i)));
+    std::move(tx).MergeInto(block);
+  }
+  EXPECT_EQ(block.writes().size(), 2u);  // the count and page 0, however many appends
+  EXPECT_EQ(LoadIdIndex(block, "idx/a")->size(), 10u);
+}
+
+TEST_F(IdIndexTest, RefusesAnEmptyMemberOrOneWithANewline) {
+  for (std::string_view bad : {std::string_view(""), std::string_view("a\nb")}) {
+    auto s = AppendIdIndex(state_, "idx/a", bad);
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().code, "ID_INDEX_MEMBER_INVALID");
+  }
+  EXPECT_TRUE(state_.writes().empty());
 }
 
 TEST_F(IdIndexTest, IndexesUnderDifferentKeysAreIndependent) {
@@ -67,12 +105,22 @@ TEST_F(IdIndexTest, CorruptValuesFailWithStateCorrupt) {
     EXPECT_EQ(ids.error().code, "STATE_CORRUPT") << bad;
     EXPECT_FALSE(AppendIdIndex(s, "idx/a", "y")) << bad;
   }
-  WorkingState missing_member(empty_);
-  missing_member.Put(B("idx/a"), B("2"));
-  missing_member.Put(B("idx/a#0"), B("x"));
-  auto ids = LoadIdIndex(missing_member, "idx/a");
+  // Pages that disagree with the count: too few members, too many, an empty member, no
+  // final newline, and a missing page.
+  for (const char* page : {"x\n", "x\ny\nz\n", "x\n\n", "x\ny", ""}) {
+    WorkingState s(empty_);
+    s.Put(B("idx/a"), B("2"));
+    s.Put(B("idx/a#0"), B(page));
+    auto ids = LoadIdIndex(s, "idx/a");
+    ASSERT_FALSE(ids) << page;
+    EXPECT_EQ(ids.error().code, "STATE_CORRUPT") << page;
+  }
+  WorkingState missing_page(empty_);
+  missing_page.Put(B("idx/a"), B("1"));
+  auto ids = LoadIdIndex(missing_page, "idx/a");
   ASSERT_FALSE(ids);
   EXPECT_EQ(ids.error().code, "STATE_CORRUPT");
+  EXPECT_FALSE(AppendIdIndex(missing_page, "idx/a", "y"));
 }
 
 }  // namespace
