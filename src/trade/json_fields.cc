@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "trade/json_limits.h"
+#include "trade/parsed_value_memo.h"
 #include "trade/time_util.h"
 
 namespace tradeledger::trade {
@@ -141,8 +142,12 @@ core::Result<const Json*> GetArray(const Json& j, const char* field, size_t max_
 core::Bytes ToStateValue(const Json& j) { return core::ToBytes(j.dump()); }
 
 core::Result<Json> FromStateValue(core::ByteSpan bytes) {
-  Json j = Json::parse(core::AsStringView(bytes), nullptr, false);
+  thread_local ParsedValueMemo memo;
+  std::string_view text = core::AsStringView(bytes);
+  if (const Json* known = memo.Find(text)) return *known;
+  Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded()) return core::Fail("STATE_CORRUPT", "state value is not JSON");
+  memo.Remember(text, j);
   return j;
 }
 

@@ -43,7 +43,9 @@ core::Result<const Json*> GetArray(const Json& j, const char* field, size_t max_
 
 // A JSON value stored in state: its compact serialisation.
 core::Bytes ToStateValue(const Json& j);
-// Parses a state value written by ToStateValue (STATE_CORRUPT otherwise).
+// Parses a state value written by ToStateValue (STATE_CORRUPT otherwise). Recent parses are
+// remembered per thread, keyed by the exact bytes (parsed_value_memo.h): a value read again
+// costs a copy of its parse, and the result is the same as parsing.
 core::Result<Json> FromStateValue(core::ByteSpan bytes);
 
 }  // namespace tradeledger::trade
