@@ -41,20 +41,34 @@ size_t NodeCache::Position(const core::Hash32& hash, uint32_t code) const {
   }
 }
 
-core::Result<std::optional<core::Bytes>> NodeCache::Get(const core::Hash32& node_hash) const {
+const NodeCache::Slot* NodeCache::Lookup(const core::Hash32& hash) const {
   if (capacity_ != 0) {
-    IndexEntry e = index_[Position(node_hash, CodeOf(node_hash))];
+    IndexEntry e = index_[Position(hash, CodeOf(hash))];
     if (e != 0) {
       ++hits_;
       Slot& s = slots_[(e & 0xffffffffu) - 1];
       s.referenced = true;
-      return std::optional<core::Bytes>(s.encoded);
+      return &s;
     }
   }
   ++misses_;
+  return nullptr;
+}
+
+core::Result<std::optional<core::Bytes>> NodeCache::Get(const core::Hash32& node_hash) const {
+  if (const Slot* s = Lookup(node_hash)) return std::optional<core::Bytes>(s->encoded);
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> found, base_.Get(node_hash));
-  if (found) Insert(node_hash, *found);
+  if (found && DecodeNode(node_hash, *found)) Insert(node_hash, *found);
   return found;
+}
+
+core::Result<TreeNode> NodeCache::Read(const core::Hash32& node_hash) const {
+  if (const Slot* s = Lookup(node_hash)) return DecodeVerifiedNode(node_hash, s->encoded);
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> found, base_.Get(node_hash));
+  if (!found) return core::Fail("STATE_NODE_MISSING", "node " + node_hash.hex());
+  core::Result<TreeNode> node = DecodeNode(node_hash, *found);
+  if (node) Insert(node_hash, *found);
+  return node;
 }
 
 void NodeCache::Add(const std::vector<NodeWrite>& writes) {

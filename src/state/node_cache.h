@@ -8,11 +8,14 @@
 // The executor of a chain keeps one: every update reads the path of each changed key from the
 // root down, and without a cache each of those ~log2(keys) nodes is a RocksDB point lookup.
 //
-// Get on a miss reads through to the base and keeps what it found; absent nodes are not
-// remembered. Encodings longer than kMaxCachedNode (leaves holding large values) are never
-// kept: each is read once per update of its own key, and keeping them would evict the
-// internal nodes that every update reads. Add records nodes just written to the base (or about
-// to be, in the same batch), so the next block finds them here.
+// Get and Read on a miss read through to the base and keep what they found once it has been
+// checked against its hash (DecodeNode); absent nodes, store errors and corrupt bytes are not
+// remembered. So the cache holds only verified bytes (or those Add was given, which the
+// Encode*Node calls produced with their hash), and Read decodes a hit without hashing it again
+// (DecodeVerifiedNode) and without copying its bytes. Encodings longer than kMaxCachedNode (leaves
+// holding large values) are never kept: each is read once per update of its own key, and keeping
+// them would evict the internal nodes that every update reads. Add records nodes just written to
+// the base (or about to be, in the same batch), so the next block finds them here.
 //
 // Eviction is CLOCK (second chance), an approximation of least-recently-used: a hit only sets
 // the node's referenced bit, and the clock hand, looking for room, evicts the first node it
@@ -45,7 +48,9 @@ class NodeCache : public NodeReader {
   NodeCache& operator=(const NodeCache&) = delete;
 
   core::Result<std::optional<core::Bytes>> Get(const core::Hash32& node_hash) const override;
-  // Remembers nodes written to the base, as referenced.
+  core::Result<TreeNode> Read(const core::Hash32& node_hash) const override;
+  // Remembers nodes written to the base, as referenced. Each write's hash must be the one its
+  // Encode*Node call gave.
   void Add(const std::vector<NodeWrite>& writes);
 
   size_t bytes() const { return bytes_; }
@@ -75,6 +80,9 @@ class NodeCache : public NodeReader {
   static uint32_t CodeOf(const core::Hash32& hash);
   // The index position of `hash`, or the empty position where it would go.
   size_t Position(const core::Hash32& hash, uint32_t code) const;
+  // The live slot holding `hash` (marked referenced and counted as a hit), or nullptr (counted
+  // as a miss).
+  const Slot* Lookup(const core::Hash32& hash) const;
   void Insert(const core::Hash32& hash, const core::Bytes& encoded) const;
   // Evicts unreferenced nodes, advancing the hand, until `incoming` more bytes fit.
   void MakeRoom(size_t incoming) const;

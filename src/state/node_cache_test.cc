@@ -95,6 +95,64 @@ TEST(NodeCache, AbsentNodesAndStoreErrorsAreNotRemembered) {
   EXPECT_EQ(cache.size(), 1u);
 }
 
+TEST(NodeCache, ReadDecodesAHitAsTheStoreWould) {
+  MemoryNodeStore store;
+  NodeWrite leaf = EncodeLeafNode(KeyPath(core::ToBytes("k")), core::ToBytes("v"));
+  NodeWrite other = EncodeLeafNode(KeyPath(core::ToBytes("j")), core::ToBytes("w"));
+  NodeWrite internal = EncodeInternalNode(leaf.hash, other.hash);
+  store.PutAll({leaf, other, internal});
+  CountingReader reader(store);
+  NodeCache cache(reader, 1 << 20);
+  for (const NodeWrite& w : {leaf, internal}) {
+    auto direct = ReadNode(store, w.hash);
+    ASSERT_TRUE(direct);
+    for (int i = 0; i < 2; ++i) {  // a miss, then a hit
+      auto cached = ReadNode(cache, w.hash);
+      ASSERT_TRUE(cached) << cached.error().ToString();
+      EXPECT_EQ(cached->index(), direct->index());
+      if (const auto* l = std::get_if<LeafNode>(&*cached)) {
+        const auto& d = std::get<LeafNode>(*direct);
+        EXPECT_EQ(l->path, d.path);
+        EXPECT_EQ(l->value, d.value);
+        EXPECT_EQ(l->value_hash, d.value_hash);
+      } else {
+        EXPECT_EQ(std::get<InternalNode>(*cached).left, std::get<InternalNode>(*direct).left);
+        EXPECT_EQ(std::get<InternalNode>(*cached).right, std::get<InternalNode>(*direct).right);
+      }
+    }
+  }
+  EXPECT_EQ(reader.reads, 2);
+  EXPECT_EQ(cache.hits(), 2u);
+  auto missing = ReadNode(cache, KeyPath(core::ToBytes("nowhere")));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "STATE_NODE_MISSING");
+}
+
+// The cache skips the hash check on a hit, so it must never keep bytes that fail it: a store
+// returning another node's bytes (or garbage) under a hash fails every read, through Read or
+// through Get and ReadNode's decode, and the cache stays empty.
+TEST(NodeCache, BytesThatFailTheirHashAreNeverRemembered) {
+  MemoryNodeStore store;
+  NodeWrite leaf = EncodeLeafNode(KeyPath(core::ToBytes("k")), core::ToBytes("v"));
+  NodeWrite other = EncodeLeafNode(KeyPath(core::ToBytes("j")), core::ToBytes("w"));
+  Hash32 garbled = KeyPath(core::ToBytes("garbled"));
+  store.Put(NodeWrite{leaf.hash, other.encoded});
+  store.Put(NodeWrite{garbled, core::ToBytes("not a node")});
+  CountingReader reader(store);
+  NodeCache cache(reader, 1 << 20);
+  for (const Hash32& h : {leaf.hash, garbled}) {
+    for (int i = 0; i < 2; ++i) {
+      auto read = ReadNode(cache, h);
+      ASSERT_FALSE(read);
+      EXPECT_EQ(read.error().code, "STATE_NODE_CORRUPT");
+      auto got = cache.Get(h);  // the raw bytes, for the caller to check
+      ASSERT_TRUE(got && *got);
+    }
+  }
+  EXPECT_EQ(reader.reads, 8);
+  EXPECT_EQ(cache.size(), 0u);
+}
+
 std::vector<NodeWrite> Leaves(int count, size_t value_size) {
   std::vector<NodeWrite> out;
   for (int i = 0; i < count; ++i) {

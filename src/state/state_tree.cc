@@ -105,13 +105,17 @@ Hash32 HashOf(const TreeNode& node) {
 
 }  // namespace
 
-Result<TreeNode> DecodeNode(const Hash32& expected_hash, ByteSpan encoded) {
+Result<TreeNode> DecodeVerifiedNode(const Hash32& node_hash, ByteSpan encoded) {
   auto node = DecodeNodeBytes(encoded);
   if (!node) {
-    return Fail("STATE_NODE_CORRUPT",
-                "node " + expected_hash.hex() + ": " + node.error().ToString());
+    return Fail("STATE_NODE_CORRUPT", "node " + node_hash.hex() + ": " + node.error().ToString());
   }
-  if (HashOf(*node) != expected_hash) {
+  return node;
+}
+
+Result<TreeNode> DecodeNode(const Hash32& expected_hash, ByteSpan encoded) {
+  auto node = DecodeVerifiedNode(expected_hash, encoded);
+  if (node && HashOf(*node) != expected_hash) {
     return Fail("STATE_NODE_CORRUPT", "node " + expected_hash.hex() + " hashes differently");
   }
   return node;
@@ -119,11 +123,15 @@ Result<TreeNode> DecodeNode(const Hash32& expected_hash, ByteSpan encoded) {
 
 NodeReader::~NodeReader() = default;
 
-Result<TreeNode> ReadNode(const NodeReader& reader, const Hash32& node_hash) {
-  TL_CHECK(!node_hash.IsZero());
-  TL_ASSIGN_OR_RETURN(std::optional<Bytes> encoded, reader.Get(node_hash));
+Result<TreeNode> NodeReader::Read(const Hash32& node_hash) const {
+  TL_ASSIGN_OR_RETURN(std::optional<Bytes> encoded, Get(node_hash));
   if (!encoded) return Fail("STATE_NODE_MISSING", "node " + node_hash.hex());
   return DecodeNode(node_hash, *encoded);
+}
+
+Result<TreeNode> ReadNode(const NodeReader& reader, const Hash32& node_hash) {
+  TL_CHECK(!node_hash.IsZero());
+  return reader.Read(node_hash);
 }
 
 size_t MemoryNodeStore::HashOfHash::operator()(const Hash32& h) const noexcept {

@@ -95,6 +95,10 @@ NodeWrite EncodeInternalNode(const core::Hash32& left, const core::Hash32& right
 // Strict decode of a stored node that must hash to `expected_hash`. Fails with
 // STATE_NODE_CORRUPT on bad bytes or a hash mismatch.
 core::Result<TreeNode> DecodeNode(const core::Hash32& expected_hash, core::ByteSpan encoded);
+// The same decode without hashing the content again, for bytes already known to hash to
+// `node_hash`: those DecodeNode accepted, or those an Encode*Node call produced with that hash.
+// Fails with STATE_NODE_CORRUPT on bytes that do not decode.
+core::Result<TreeNode> DecodeVerifiedNode(const core::Hash32& node_hash, core::ByteSpan encoded);
 
 // Read access to stored nodes. Implementations backed by RocksDB live in a higher layer.
 class NodeReader {
@@ -103,11 +107,14 @@ class NodeReader {
   // The encoded node stored under `node_hash`, nullopt if there is none. An error means the
   // store itself failed; it is passed through unchanged.
   virtual core::Result<std::optional<core::Bytes>> Get(const core::Hash32& node_hash) const = 0;
+  // The node `node_hash`, decoded: STATE_NODE_MISSING if the reader has no such node,
+  // STATE_NODE_CORRUPT if its bytes do not decode to a node with that hash, store errors
+  // passed through. The default is Get and DecodeNode; a reader that holds only bytes already
+  // checked against their hash (NodeCache) may decode them without hashing again.
+  virtual core::Result<TreeNode> Read(const core::Hash32& node_hash) const;
 };
 
-// Reads and decodes the node `node_hash`. STATE_NODE_MISSING if the reader has no such node,
-// STATE_NODE_CORRUPT if its bytes do not decode to a node with that hash. `node_hash` must not
-// be kEmptyHash (the empty subtree has no node).
+// reader.Read(node_hash). `node_hash` must not be kEmptyHash (the empty subtree has no node).
 core::Result<TreeNode> ReadNode(const NodeReader& reader, const core::Hash32& node_hash);
 
 // An in-memory node store for tests, benchmarks and the simulator. Never forgets a node.
