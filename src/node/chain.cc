@@ -202,7 +202,7 @@ core::Result<std::vector<TxIndexEntry>> Chain::Commit(const ledger::StoredBlock&
                                           &write.state_nodes, &write.stale_nodes));
   TL_ASSIGN_OR_RETURN(write.prune, PlanStatePruning(store_, h.height, options_.state_retention,
                                                     write.state_nodes, &recent_writes_));
-  write.state_writes = state.writes();
+  write.state_writes = std::move(state).TakeWrites();
   write.encoded_block = block.Encode();
   TL_RETURN_IF_ERROR(store_.WriteBlock(h.height, write));
   node_cache_.Add(write.state_nodes);

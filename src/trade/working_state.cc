@@ -18,7 +18,10 @@ void WorkingState::Delete(core::ByteSpan key) {
 
 void WorkingState::MergeInto(WorkingState& parent) && {
   TL_CHECK(&parent == &base_);
-  for (auto& [key, value] : writes_) parent.writes_[key] = std::move(value);
+  // Moves the entries of the keys the parent lacks, without copying them; what stays behind
+  // are this layer's writes to keys the parent also wrote, and this layer's win.
+  parent.writes_.merge(writes_);
+  for (auto& [key, value] : writes_) parent.writes_.find(key)->second = std::move(value);
   writes_.clear();
 }
 

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <optional>
+#include <utility>
 
 #include "core/bytes.h"
 #include "core/result.h"
@@ -40,6 +41,8 @@ class WorkingState : public StateReader {
   void MergeInto(WorkingState& parent) &&;
 
   const Writes& writes() const { return writes_; }
+  // This layer's writes, moved out; the layer is empty afterwards.
+  Writes TakeWrites() && { return std::exchange(writes_, {}); }
 
  private:
   const StateReader& base_;
