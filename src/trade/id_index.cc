@@ -26,9 +26,10 @@ uint64_t PageSize(uint64_t n, uint64_t page) {
   return std::min(kIdIndexPage, n - page * kIdIndexPage);
 }
 
-// Reads page `page`, which must hold exactly `expected` members, and appends them to `out`.
-core::Status LoadPage(const StateReader& state, std::string_view key, uint64_t page,
-                      uint64_t expected, std::vector<std::string>& out) {
+// Reads page `page`, which must hold exactly `expected` members, and returns its text;
+// appends the members to `*members` if that is not null.
+core::Result<std::string> ReadPage(const StateReader& state, std::string_view key, uint64_t page,
+                                   uint64_t expected, std::vector<std::string>* members) {
   std::string page_key = PageKey(key, page);
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(core::AsBytes(page_key)));
   if (!raw) return core::Fail("STATE_CORRUPT", "id index page " + page_key + " missing");
@@ -37,7 +38,7 @@ core::Status LoadPage(const StateReader& state, std::string_view key, uint64_t p
   while (!text.empty()) {
     size_t end = text.find('\n');
     if (end == 0 || end == std::string_view::npos || found == expected) break;
-    out.emplace_back(text.substr(0, end));
+    if (members != nullptr) members->emplace_back(text.substr(0, end));
     text.remove_prefix(end + 1);
     ++found;
   }
@@ -45,7 +46,7 @@ core::Status LoadPage(const StateReader& state, std::string_view key, uint64_t p
     return core::Fail("STATE_CORRUPT", "id index page " + page_key + ": expected " +
                                            std::to_string(expected) + " members");
   }
-  return core::Ok();
+  return std::string(core::AsStringView(*raw));
 }
 
 }  // namespace
@@ -63,7 +64,7 @@ core::Result<std::vector<std::string>> LoadIdIndex(const StateReader& state, std
   std::vector<std::string> out;
   out.reserve(n);
   for (uint64_t page = 0; page * kIdIndexPage < n; ++page) {
-    TL_RETURN_IF_ERROR(LoadPage(state, key, page, PageSize(n, page), out));
+    TL_RETURN_IF_ERROR(ReadPage(state, key, page, PageSize(n, page), &out));
   }
   return out;
 }
@@ -77,10 +78,8 @@ core::Status AppendIdIndex(WorkingState& state, std::string_view key, std::strin
   const uint64_t page = n / kIdIndexPage;
   std::string text;
   if (n % kIdIndexPage != 0) {
-    // Parsed, not just appended to, so that a damaged page fails here rather than growing.
-    std::vector<std::string> members;
-    TL_RETURN_IF_ERROR(LoadPage(state, key, page, n % kIdIndexPage, members));
-    for (const std::string& m : members) text.append(m).push_back('\n');
+    // Checked before it is extended, so that a damaged page fails here rather than growing.
+    TL_ASSIGN_OR_RETURN(text, ReadPage(state, key, page, n % kIdIndexPage, nullptr));
   }
   text.append(id).push_back('\n');
   state.Put(core::AsBytes(PageKey(key, page)), core::ToBytes(text));

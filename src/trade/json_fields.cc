@@ -143,12 +143,9 @@ core::Bytes ToStateValue(const Json& j) { return core::ToBytes(j.dump()); }
 
 core::Result<Json> FromStateValue(core::ByteSpan bytes) {
   thread_local ParsedValueMemo memo;
-  std::string_view text = core::AsStringView(bytes);
-  if (const Json* known = memo.Find(text)) return *known;
-  Json j = Json::parse(text, nullptr, false);
-  if (j.is_discarded()) return core::Fail("STATE_CORRUPT", "state value is not JSON");
-  memo.Remember(text, j);
-  return j;
+  std::optional<Json> j = memo.Parse(core::AsStringView(bytes));
+  if (!j) return core::Fail("STATE_CORRUPT", "state value is not JSON");
+  return std::move(*j);
 }
 
 }  // namespace tradeledger::trade

@@ -11,25 +11,23 @@ ParsedValueMemo::ParsedValueMemo(size_t slots, size_t max_bytes)
   TL_CHECK(slots > 0);
 }
 
-const Json* ParsedValueMemo::Find(std::string_view text) {
-  const size_t hash = std::hash<std::string_view>{}(text);
-  const Slot& slot = slots_[hash % slots_.size()];
-  if (slot.used && slot.hash == hash && slot.text == text) {
-    ++hits_;
-    return &slot.value;
-  }
-  ++misses_;
-  return nullptr;
-}
-
-void ParsedValueMemo::Remember(std::string_view text, const Json& value) {
-  if (text.size() > max_bytes_) return;
+std::optional<Json> ParsedValueMemo::Parse(std::string_view text) {
   const size_t hash = std::hash<std::string_view>{}(text);
   Slot& slot = slots_[hash % slots_.size()];
-  slot.used = true;
-  slot.hash = hash;
-  slot.text.assign(text);
-  slot.value = value;
+  if (slot.used && slot.hash == hash && slot.text == text) {
+    ++hits_;
+    return slot.value;
+  }
+  ++misses_;
+  Json value = Json::parse(text, nullptr, false);
+  if (value.is_discarded()) return std::nullopt;
+  if (text.size() <= max_bytes_) {
+    slot.used = true;
+    slot.hash = hash;
+    slot.text.assign(text);
+    slot.value = value;
+  }
+  return value;
 }
 
 }  // namespace tradeledger::trade

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,10 +34,10 @@ class ParsedValueMemo {
 
   explicit ParsedValueMemo(size_t slots = kDefaultSlots, size_t max_bytes = kDefaultMaxBytes);
 
-  // The remembered parse of exactly `text`, or nullptr. Valid until the next Remember.
-  const Json* Find(std::string_view text);
-  // Remembers `value` as the parse of `text` (unless `text` is over max_bytes).
-  void Remember(std::string_view text, const Json& value);
+  // The parse of `text`: a copy of the remembered one if `text` is byte for byte a value
+  // remembered in its slot (a hit), else a fresh parse, remembered if `text` is JSON and at
+  // most max_bytes long (a miss). nullopt if `text` is not JSON.
+  std::optional<Json> Parse(std::string_view text);
 
   size_t hits() const { return hits_; }
   size_t misses() const { return misses_; }

@@ -10,33 +10,37 @@ namespace {
 TEST(ParsedValueMemo, ReturnsTheRememberedParseOfTheSameBytesOnly) {
   ParsedValueMemo memo;
   const std::string text = R"({"certId":"C1","goods":[1,2]})";
-  EXPECT_EQ(memo.Find(text), nullptr);
-  memo.Remember(text, Json::parse(text));
-  const Json* found = memo.Find(std::string(text));  // equal bytes, another buffer
-  ASSERT_NE(found, nullptr);
-  EXPECT_EQ(*found, Json::parse(text));
-  // One byte more or less, or another value in its place, is not a hit.
-  EXPECT_EQ(memo.Find(R"({"certId":"C1","goods":[1,2]} )"), nullptr);
-  EXPECT_EQ(memo.Find(R"({"certId":"C1","goods":[1,3]})"), nullptr);
+  EXPECT_EQ(memo.Parse(text), Json::parse(text));               // a miss, remembered
+  EXPECT_EQ(memo.Parse(std::string(text)), Json::parse(text));  // equal bytes, another buffer
+  EXPECT_EQ(memo.hits(), 1u);
+  // One byte more, or another value in its place, is parsed afresh.
+  const std::string spaced = R"({"certId":"C1","goods":[1,2]} )";
+  const std::string other = R"({"certId":"C1","goods":[1,3]})";
+  EXPECT_EQ(memo.Parse(spaced), Json::parse(spaced));
+  EXPECT_EQ(memo.Parse(other), Json::parse(other));
   EXPECT_EQ(memo.hits(), 1u);
   EXPECT_EQ(memo.misses(), 3u);
 }
 
 TEST(ParsedValueMemo, ANewValueInTheSameSlotEvictsTheOld) {
   ParsedValueMemo memo(/*slots=*/1);
-  memo.Remember("1", Json(1));
-  memo.Remember("2", Json(2));
-  EXPECT_EQ(memo.Find("1"), nullptr);
-  ASSERT_NE(memo.Find("2"), nullptr);
-  EXPECT_EQ(*memo.Find("2"), Json(2));
+  EXPECT_EQ(memo.Parse("1"), Json(1));
+  EXPECT_EQ(memo.Parse("2"), Json(2));
+  EXPECT_EQ(memo.Parse("1"), Json(1));  // evicted by "2": parsed again
+  EXPECT_EQ(memo.Parse("1"), Json(1));
+  EXPECT_EQ(memo.hits(), 1u);
+  EXPECT_EQ(memo.misses(), 3u);
 }
 
-TEST(ParsedValueMemo, DoesNotRememberValuesOverItsSizeLimit) {
+TEST(ParsedValueMemo, DoesNotRememberValuesOverItsSizeLimitOrNotJson) {
   ParsedValueMemo memo(/*slots=*/4, /*max_bytes=*/8);
-  memo.Remember("\"12345678\"", Json("12345678"));  // 10 bytes
-  EXPECT_EQ(memo.Find("\"12345678\""), nullptr);
-  memo.Remember("\"123456\"", Json("123456"));  // 8 bytes
-  EXPECT_NE(memo.Find("\"123456\""), nullptr);
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(memo.Parse("\"12345678\""), Json("12345678"));  // 10 B
+  EXPECT_EQ(memo.hits(), 0u);
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(memo.Parse("\"123456\""), Json("123456"));  // 8 bytes
+  EXPECT_EQ(memo.hits(), 1u);
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(memo.Parse("{"), std::nullopt);
+  EXPECT_EQ(memo.hits(), 1u);
+  EXPECT_EQ(memo.misses(), 5u);
 }
 
 // FromStateValue through its per-thread memo gives what parsing gives, for more values than
