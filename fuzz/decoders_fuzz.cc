@@ -1,5 +1,6 @@
 // Fuzz target for every decoder that reads bytes from outside: transaction envelopes, stored
-// blocks, commit certificates, Merkle and state proofs, index entries and consensus messages.
+// blocks, commit certificates, Merkle and state proofs, index entries, consensus messages and
+// stored state tree nodes (selector 9: a 32-byte expected hash, then the node's bytes).
 // The first input byte picks the decoder; the rest is its input. A decoder may reject the input
 // (that is its job) but must not crash, leak or read out of bounds, and whatever it accepts must
 // re-encode to exactly the input (one encoding per value).
@@ -9,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <variant>
 
 #include "consensus/messages.h"
 #include "ledger/block.h"
@@ -16,6 +18,7 @@
 #include "node/ledger_store.h"
 #include "node/peer_frames.h"
 #include "state/state_proof.h"
+#include "state/state_tree.h"
 
 namespace {
 
@@ -32,12 +35,51 @@ void RoundTrip(ByteSpan input) {
   }
 }
 
+// The page encoding of doc/state-tree.md, written out again from a decoded page: the entry at
+// `index` and its inline descendants, in preorder.
+void EncodeEntry(const tradeledger::state::PageNode& page, size_t index,
+                 tradeledger::core::Bytes& out) {
+  using tradeledger::state::ChildKind;
+  const auto& entry = page.entries.at(index);
+  out.push_back(static_cast<uint8_t>(static_cast<uint8_t>(entry.left.kind) << 4 |
+                                     static_cast<uint8_t>(entry.right.kind)));
+  for (const auto* child : {&entry.left, &entry.right}) {
+    if (child->kind != ChildKind::kEmpty) {
+      out.insert(out.end(), child->hash.data.begin(), child->hash.data.end());
+    }
+  }
+  for (const auto* child : {&entry.left, &entry.right}) {
+    if (child->kind == ChildKind::kInline) EncodeEntry(page, child->index, out);
+  }
+}
+
+// A stored state tree node: what the strict decode accepts, the unchecked one accepts alike,
+// and a page re-encodes to exactly its bytes.
+void StateNode(ByteSpan input) {
+  namespace s = tradeledger::state;
+  if (input.size() < 32) return;
+  auto hash = tradeledger::core::Hash32::FromSpan(input.first(32));
+  ByteSpan encoded = input.subspan(32);
+  auto strict = s::DecodeNode(*hash, encoded);
+  auto loose = s::DecodeVerifiedNode(*hash, encoded);
+  if (strict && (!loose || s::StoredChildren(*strict) != s::StoredChildren(*loose))) std::abort();
+  if (!loose) return;
+  const auto* page = std::get_if<s::PageNode>(&*loose);
+  if (page == nullptr) return;
+  if (page->entries.empty() || page->entries.size() > 15) std::abort();
+  tradeledger::core::Bytes again = {encoded[0], encoded[1]};
+  EncodeEntry(*page, 0, again);
+  if (again.size() != encoded.size() || !std::equal(again.begin(), again.end(), encoded.begin())) {
+    std::abort();  // two encodings of one page
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   ByteSpan input(data + 1, size - 1);
-  switch (data[0] % 9) {
+  switch (data[0] % 10) {
     case 0: {
       auto tx = tradeledger::ledger::SignedTransaction::Decode(input);
       if (tx) (void)tx->VerifySignature();
@@ -66,7 +108,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 7:
       (void)tradeledger::consensus::DecodeMessage(input);
       break;
-    default: {  // a frame from another validator (node/peer_frames.h)
+    case 9:
+      StateNode(input);
+      break;
+    default: {  // 8: a frame from another validator (node/peer_frames.h)
       auto frame = tradeledger::node::ParsePeerFrame(input);
       if (!frame || frame->channel != tradeledger::node::PeerChannel::kTransactions) break;
       auto txs = tradeledger::node::DecodeTransactions(frame->body);

@@ -17,6 +17,7 @@
 #include "ledger/merkle.h"
 #include "node/ledger_store.h"
 #include "node/peer_frames.h"
+#include "state/state_tree.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
@@ -51,6 +52,16 @@ std::vector<Bytes> Seeds() {
   vote.view = tradeledger::core::View(3);
   vote.height = tradeledger::core::Height(2);
   vote.Sign(p.chain_id, key);
+  // A page of three keys' tree: its root's hash, then its bytes.
+  tradeledger::state::MemoryNodeStore nodes;
+  std::vector<tradeledger::state::NodeWrite> writes;
+  std::vector<tradeledger::state::StateUpdate> updates;
+  for (const char* k : {"a", "b", "c"}) updates.push_back({{uint8_t(*k)}, Bytes{1}});
+  auto root = tradeledger::state::ApplyUpdates(nodes, {}, updates, &writes);
+  Bytes page(root->data.begin(), root->data.end());
+  for (const auto& w : writes) {
+    if (w.hash == *root) page.insert(page.end(), w.encoded.begin(), w.encoded.end());
+  }
   return {tagged(0, tx.envelope()),
           tagged(1, block.Encode()),
           tagged(2, block.certificate.Encode()),
@@ -58,7 +69,8 @@ std::vector<Bytes> Seeds() {
           tagged(4, consistency.Encode()),
           tagged(6, entry.Encode()),
           tagged(7, tradeledger::consensus::EncodeMessage(vote)),
-          tagged(8, tradeledger::node::TransactionsFrame({tx, tx}))};
+          tagged(8, tradeledger::node::TransactionsFrame({tx, tx})),
+          tagged(9, page)};
 }
 
 }  // namespace

@@ -27,11 +27,11 @@ core::Result<std::unique_ptr<Chain>> Chain::Open(LedgerStore& store, const Genes
   if (stored_genesis) {
     TL_ASSIGN_OR_RETURN(std::optional<uint32_t> layout, store.ReadLayoutVersion());
     if (layout != kLayoutVersion) {
-      return core::Fail("STORAGE_LAYOUT_UNSUPPORTED", "the data directory has layout version " +
-                                                          std::to_string(layout.value_or(1)) +
-                                                          ", this node reads version " +
-                                                          std::to_string(kLayoutVersion) +
-                                                          " (ADR 0019, ADR 0030): sync a new one");
+      return core::Fail("STORAGE_LAYOUT_UNSUPPORTED",
+                        "the data directory has layout version " +
+                            std::to_string(layout.value_or(1)) + ", this node reads version " +
+                            std::to_string(kLayoutVersion) +
+                            " (ADR 0019, ADR 0030, ADR 0031): sync a new one");
     }
   }
   TL_ASSIGN_OR_RETURN(std::optional<core::Hash32> genesis_root,

@@ -135,8 +135,10 @@ TEST_F(ChainTest, PrunesStateTreesBelowTheRetentionAndRefusesTheirProofs) {
 
 TEST_F(ChainTest, RefusesADataDirectoryOfAnotherLayoutVersion) {
   const uint8_t layout_key[] = {'V'};
-  // No version recorded (version 1), and version 2 (id indexes one key per member).
-  for (std::optional<uint32_t> version : {std::optional<uint32_t>(), std::optional<uint32_t>(2)}) {
+  // No version recorded (version 1), version 2 (id indexes one key per member) and version 3
+  // (state tree nodes stored one by one, not in pages).
+  for (std::optional<uint32_t> version :
+       {std::optional<uint32_t>(), std::optional<uint32_t>(2), std::optional<uint32_t>(3)}) {
     storage::WriteBatch batch;
     if (version) {
       core::Encoder e(4);

@@ -60,8 +60,9 @@ struct TxIndexEntry {
 // The version of the layout above and of the state it holds. Version 1 (before ADR 0019)
 // stored nodes without a birth height and kept every node; version 2 (before ADR 0030) kept
 // the state's id indexes one key per member, so its state roots are not the ones this build
-// computes. A node refuses a directory of another version (STORAGE_LAYOUT_UNSUPPORTED).
-inline constexpr uint32_t kLayoutVersion = 3;
+// computes; version 3 (before ADR 0031) stored the state tree one binary node per key, not in
+// pages. A node refuses a directory of another version (STORAGE_LAYOUT_UNSUPPORTED).
+inline constexpr uint32_t kLayoutVersion = 4;
 
 // The namespaces a node creates its database with uncompressed (storage::RocksDbOptions::
 // uncompressed_namespaces, ADR 0029): the state tree nodes, whose bytes are mostly hashes.

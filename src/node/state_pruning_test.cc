@@ -68,10 +68,7 @@ class StatePruningTest : public ::testing::Test {
       auto node = state::ReadNode(ledger_.state_nodes(), h);
       EXPECT_TRUE(node) << node.error().ToString();
       if (!node) continue;
-      if (const auto* internal = std::get_if<state::InternalNode>(&*node)) {
-        if (!internal->left.IsZero()) todo.push_back(internal->left);
-        if (!internal->right.IsZero()) todo.push_back(internal->right);
-      }
+      for (const Hash32& child : state::StoredChildren(*node)) todo.push_back(child);
     }
     return out;
   }

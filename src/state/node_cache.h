@@ -10,12 +10,12 @@
 //
 // Get and Read on a miss read through to the base and keep what they found once it has been
 // checked against its hash (DecodeNode); absent nodes, store errors and corrupt bytes are not
-// remembered. So the cache holds only verified bytes (or those Add was given, which the
-// Encode*Node calls produced with their hash), and Read decodes a hit without hashing it again
-// (DecodeVerifiedNode) and without copying its bytes. Encodings longer than kMaxCachedNode (leaves
-// holding large values) are never kept: each is read once per update of its own key, and keeping
-// them would evict the internal nodes that every update reads. Add records nodes just written to
-// the base (or about to be, in the same batch), so the next block finds them here.
+// remembered. So the cache holds only verified bytes (or those Add was given, which
+// ApplyUpdates or EncodeLeafNode produced with their hash), and Read decodes a hit without hashing
+// it again (DecodeVerifiedNode) and without copying its bytes. Encodings longer than kMaxCachedNode
+// (leaves holding large values) are never kept: each is read once per update of its own key, and
+// keeping them would evict the pages that every update reads. Add records nodes just written to the
+// base (or about to be, in the same batch), so the next block finds them here.
 //
 // Eviction is CLOCK (second chance), an approximation of least-recently-used: a hit only sets
 // the node's referenced bit, and the clock hand, looking for room, evicts the first node it
@@ -49,8 +49,8 @@ class NodeCache : public NodeReader {
 
   core::Result<std::optional<core::Bytes>> Get(const core::Hash32& node_hash) const override;
   core::Result<TreeNode> Read(const core::Hash32& node_hash) const override;
-  // Remembers nodes written to the base, as referenced. Each write's hash must be the one its
-  // Encode*Node call gave.
+  // Remembers nodes written to the base, as referenced. Each write's hash must be the one
+  // ApplyUpdates or EncodeLeafNode gave.
   void Add(const std::vector<NodeWrite>& writes);
 
   size_t bytes() const { return bytes_; }
@@ -61,7 +61,7 @@ class NodeCache : public NodeReader {
   // Bookkeeping counted against the capacity for each node, besides its encoding: the slot,
   // the allocation holding the encoding and the node's share of the index.
   static constexpr size_t kEntryOverhead = 96;
-  static constexpr size_t kMaxCachedNode = 512;
+  static constexpr size_t kMaxCachedNode = kMaxPageBytes;  // every page; leaves up to that
 
  private:
   struct Slot {

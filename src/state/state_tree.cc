@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <span>
 #include <string>
 
@@ -18,9 +19,9 @@ using core::Result;
 
 namespace {
 
-constexpr uint8_t kNodeVersion = 1;
+constexpr uint8_t kNodeVersion = 2;
 constexpr uint8_t kLeafKind = 0;
-constexpr uint8_t kInternalKind = 1;
+constexpr uint8_t kPageKind = 2;
 constexpr uint8_t kLeafPrefix = 0x00;
 constexpr uint8_t kInternalPrefix = 0x01;
 constexpr std::string_view kLeafTag = "TL-SMT-LEAF";
@@ -61,16 +62,54 @@ NodeWrite EncodeLeafNode(const Hash32& path, ByteSpan value) {
   return NodeWrite{LeafHash(path, ValueHash(value)), std::move(enc).Take()};
 }
 
-NodeWrite EncodeInternalNode(const Hash32& left, const Hash32& right) {
-  TL_CHECK(!(left.IsZero() && right.IsZero()));
-  core::Encoder enc(2 + 64);
-  enc.PutU8(kNodeVersion).PutU8(kInternalKind).Put(left).Put(right);
-  return NodeWrite{InternalHash(left, right), std::move(enc).Take()};
-}
-
 namespace {
 
-Result<TreeNode> DecodeNodeBytes(ByteSpan encoded) {
+Result<TreeNode> Corrupt(const std::string& why) { return Fail("STATE_NODE_CORRUPT", why); }
+
+// Parses the entry of the internal node at `relative_depth` whose hash its parent records as
+// `hash`, appending it (and then its inline descendants) to `page`; returns its index.
+Result<uint8_t> ParseEntry(core::Decoder& dec, const Hash32& hash, size_t relative_depth,
+                           PageNode& page) {
+  size_t index = page.entries.size();
+  page.entries.push_back(PageEntry{hash, {}, {}});
+  TL_ASSIGN_OR_RETURN(uint8_t kinds, dec.GetU8());
+  PageChild children[2];
+  for (int side = 0; side < 2; ++side) {
+    uint8_t kind = side == 0 ? kinds >> 4 : kinds & 0x0f;
+    if (kind > static_cast<uint8_t>(ChildKind::kPage)) {
+      return Fail("STATE_NODE_CORRUPT", "unknown child kind " + std::to_string(kind));
+    }
+    children[side].kind = static_cast<ChildKind>(kind);
+    bool inner = relative_depth + 1 < kPageLevels;
+    if ((children[side].kind == ChildKind::kInline && !inner) ||
+        (children[side].kind == ChildKind::kPage && inner)) {
+      return Fail("STATE_NODE_CORRUPT",
+                  "internal child at the wrong depth of a page: " + std::to_string(kind));
+    }
+  }
+  auto is = [](const PageChild& c, ChildKind k) { return c.kind == k; };
+  if (is(children[0], ChildKind::kEmpty) && is(children[1], ChildKind::kEmpty)) {
+    return Fail("STATE_NODE_CORRUPT", "internal node with two empty children");
+  }
+  if ((is(children[0], ChildKind::kEmpty) && is(children[1], ChildKind::kLeaf)) ||
+      (is(children[1], ChildKind::kEmpty) && is(children[0], ChildKind::kLeaf))) {
+    return Fail("STATE_NODE_CORRUPT", "a lone leaf below an internal node");
+  }
+  for (PageChild& child : children) {
+    if (child.kind == ChildKind::kEmpty) continue;
+    TL_ASSIGN_OR_RETURN(child.hash, dec.Get<32>());
+    if (child.hash.IsZero()) return Fail("STATE_NODE_CORRUPT", "a non-empty child hashes to 0");
+  }
+  for (PageChild& child : children) {
+    if (child.kind != ChildKind::kInline) continue;
+    TL_ASSIGN_OR_RETURN(child.index, ParseEntry(dec, child.hash, relative_depth + 1, page));
+  }
+  page.entries[index].left = children[0];
+  page.entries[index].right = children[1];
+  return static_cast<uint8_t>(index);
+}
+
+Result<TreeNode> DecodeNodeBytes(const Hash32& node_hash, ByteSpan encoded) {
   core::Decoder dec(encoded);
   TL_RETURN_IF_ERROR(dec.ExpectVersion(kNodeVersion));
   TL_ASSIGN_OR_RETURN(uint8_t kind, dec.GetU8());
@@ -82,43 +121,53 @@ Result<TreeNode> DecodeNodeBytes(ByteSpan encoded) {
     leaf.value_hash = ValueHash(leaf.value);
     return leaf;
   }
-  if (kind == kInternalKind) {
-    InternalNode node;
-    TL_ASSIGN_OR_RETURN(node.left, dec.Get<32>());
-    TL_ASSIGN_OR_RETURN(node.right, dec.Get<32>());
+  if (kind == kPageKind) {
+    PageNode page;
+    page.entries.reserve(4);
+    TL_RETURN_IF_ERROR(ParseEntry(dec, node_hash, 0, page));
     TL_RETURN_IF_ERROR(dec.Finish());
-    if (node.left.IsZero() && node.right.IsZero()) {
-      return Fail("STATE_NODE_CORRUPT", "internal node with two empty children");
-    }
-    return node;
+    return page;
   }
-  return Fail("STATE_NODE_CORRUPT", "unknown node kind " + std::to_string(kind));
-}
-
-Hash32 HashOf(const TreeNode& node) {
-  if (const auto* leaf = std::get_if<LeafNode>(&node)) {
-    return LeafHash(leaf->path, leaf->value_hash);
-  }
-  const auto& internal = std::get<InternalNode>(node);
-  return InternalHash(internal.left, internal.right);
+  return Corrupt("unknown node kind " + std::to_string(kind));
 }
 
 }  // namespace
 
 Result<TreeNode> DecodeVerifiedNode(const Hash32& node_hash, ByteSpan encoded) {
-  auto node = DecodeNodeBytes(encoded);
-  if (!node) {
-    return Fail("STATE_NODE_CORRUPT", "node " + node_hash.hex() + ": " + node.error().ToString());
-  }
+  auto node = DecodeNodeBytes(node_hash, encoded);
+  if (!node) return Corrupt("node " + node_hash.hex() + ": " + node.error().ToString());
   return node;
 }
 
 Result<TreeNode> DecodeNode(const Hash32& expected_hash, ByteSpan encoded) {
   auto node = DecodeVerifiedNode(expected_hash, encoded);
-  if (node && HashOf(*node) != expected_hash) {
-    return Fail("STATE_NODE_CORRUPT", "node " + expected_hash.hex() + " hashes differently");
+  if (!node) return node;
+  bool matches = true;
+  if (const auto* leaf = std::get_if<LeafNode>(&*node)) {
+    matches = LeafHash(leaf->path, leaf->value_hash) == expected_hash;
+  } else {
+    // Each entry's hash is the one its parent records (the root's is expected_hash), so
+    // checking every entry against its children checks the page from its root down.
+    for (const PageEntry& entry : std::get<PageNode>(*node).entries) {
+      matches = matches && InternalHash(entry.left.hash, entry.right.hash) == entry.hash;
+    }
   }
+  if (!matches) return Corrupt("node " + expected_hash.hex() + " hashes differently");
   return node;
+}
+
+std::vector<Hash32> StoredChildren(const TreeNode& node) {
+  std::vector<Hash32> out;
+  const auto* page = std::get_if<PageNode>(&node);
+  if (page == nullptr) return out;
+  for (const PageEntry& entry : page->entries) {
+    for (const PageChild* child : {&entry.left, &entry.right}) {
+      if (child->kind == ChildKind::kLeaf || child->kind == ChildKind::kPage) {
+        out.push_back(child->hash);
+      }
+    }
+  }
+  return out;
 }
 
 NodeReader::~NodeReader() = default;
@@ -154,23 +203,56 @@ void MemoryNodeStore::PutAll(const std::vector<NodeWrite>& writes) {
 
 // ---- Reads ---------------------------------------------------------------------------------
 
+namespace {
+
+// Reads the node a page child of kind kLeaf or kPage refers to, and checks it is of that kind.
+template <typename Expected>
+Result<Expected> ReadChild(const NodeReader& reader, const Hash32& hash) {
+  // Kept in its Result (not moved out) to spare GCC 12 a false -Wmaybe-uninitialized.
+  Result<TreeNode> node = ReadNode(reader, hash);
+  if (!node) return Fail(std::move(node).error());
+  auto* expected = std::get_if<Expected>(&*node);
+  if (expected == nullptr) {
+    return Fail("STATE_NODE_CORRUPT", "node " + hash.hex() + " is not of the kind its parent says");
+  }
+  return std::move(*expected);
+}
+
+}  // namespace
+
 Result<PathEnd> WalkPath(const NodeReader& reader, const Hash32& root, const Hash32& path,
                          std::vector<Hash32>* siblings) {
   if (siblings != nullptr) siblings->clear();
-  Hash32 current = root;
+  if (root.IsZero()) return PathEnd{0, std::nullopt};
+  Result<TreeNode> top = ReadNode(reader, root);
+  if (!top) return Fail(std::move(top).error());
+  if (auto* leaf = std::get_if<LeafNode>(&*top)) return PathEnd{0, std::move(*leaf)};
+  PageNode page = std::move(std::get<PageNode>(*top));
+  size_t entry = 0;
   for (size_t depth = 0;; ++depth) {
-    if (current.IsZero()) return PathEnd{depth, std::nullopt};
-    // Kept in its Result (not moved out) to spare GCC 12 a false -Wmaybe-uninitialized.
-    Result<TreeNode> node = ReadNode(reader, current);
-    if (!node) return Fail(std::move(node).error());
-    if (auto* leaf = std::get_if<LeafNode>(&*node)) return PathEnd{depth, std::move(*leaf)};
     if (depth >= kPathBits) {
-      return Fail("STATE_NODE_CORRUPT", "internal node below depth 256 at " + current.hex());
+      return Fail("STATE_NODE_CORRUPT", "internal node below depth 256 under " + root.hex());
     }
-    const auto& internal = std::get<InternalNode>(*node);
+    const PageEntry& node = page.entries[entry];
     bool right = PathBit(path, depth) == 1;
-    if (siblings != nullptr) siblings->push_back(right ? internal.left : internal.right);
-    current = right ? internal.right : internal.left;
+    if (siblings != nullptr) siblings->push_back(right ? node.left.hash : node.right.hash);
+    PageChild next = right ? node.right : node.left;
+    switch (next.kind) {
+      case ChildKind::kEmpty:
+        return PathEnd{depth + 1, std::nullopt};
+      case ChildKind::kLeaf: {
+        TL_ASSIGN_OR_RETURN(LeafNode leaf, ReadChild<LeafNode>(reader, next.hash));
+        return PathEnd{depth + 1, std::move(leaf)};
+      }
+      case ChildKind::kInline:
+        entry = next.index;
+        break;
+      case ChildKind::kPage: {
+        TL_ASSIGN_OR_RETURN(page, ReadChild<PageNode>(reader, next.hash));
+        entry = 0;
+        break;
+      }
+    }
   }
 }
 
@@ -194,14 +276,50 @@ struct Op {
 };
 using OpSpan = std::span<const Op>;
 
-// A subtree produced while rebuilding. kUnknown: non-empty, not read yet.
+struct Built;
+
+// A subtree produced while rebuilding. kUnknown: the root, not read yet. The content (children)
+// of a kInternal subtree is known when it lies in a page read by this update (`page`, `entry`)
+// or was built by it (`built`); otherwise it is the root of a page not read yet.
 struct Subtree {
   enum class Kind { kEmpty, kLeaf, kInternal, kUnknown };
   Hash32 hash;
   Kind kind;
+  const PageNode* page = nullptr;
+  uint8_t entry = 0;
+  const Built* built = nullptr;
 
+  bool HasContent() const { return page != nullptr || built != nullptr; }
   static Subtree Of(const Hash32& h) { return {h, h.IsZero() ? Kind::kEmpty : Kind::kUnknown}; }
 };
+// An internal node built by an update; its hash is in the Subtree that refers to it.
+struct Built {
+  Subtree left;
+  Subtree right;
+};
+
+Subtree FromChild(const PageNode* page, const PageChild& child) {
+  using Kind = Subtree::Kind;
+  switch (child.kind) {
+    case ChildKind::kEmpty:
+      return Subtree{kEmptyHash, Kind::kEmpty};
+    case ChildKind::kLeaf:
+      return Subtree{child.hash, Kind::kLeaf};
+    case ChildKind::kInline:
+      return Subtree{child.hash, Kind::kInternal, page, child.index};
+    case ChildKind::kPage:
+      break;
+  }
+  return Subtree{child.hash, Kind::kInternal};
+}
+
+// The children of an internal subtree whose content is known.
+std::pair<Subtree, Subtree> ChildrenOf(const Subtree& node) {
+  TL_CHECK(node.HasContent());
+  if (node.built != nullptr) return {node.built->left, node.built->right};
+  const PageEntry& entry = node.page->entries[node.entry];
+  return {FromChild(node.page, entry.left), FromChild(node.page, entry.right)};
+}
 
 // Index of the first op whose path has bit `depth` set (ops share their first `depth` bits).
 size_t SplitPoint(OpSpan ops, size_t depth) {
@@ -210,17 +328,18 @@ size_t SplitPoint(OpSpan ops, size_t depth) {
   return static_cast<size_t>(it - ops.begin());
 }
 
-// Rebuilds subtrees bottom-up along the paths of a sorted batch. Invariants: every node it
-// appends to writes_ is reachable from the subtree it returns; every node it appends to
-// stale_ was reachable from the subtree it was given and is not reachable from the one it
-// returns.
+// Rebuilds subtrees bottom-up along the paths of a sorted batch, and stores the internal nodes
+// it builds in pages. Invariants: every node it appends to writes_ is reachable from the
+// subtree it returns; every node it appends to stale_ was reachable from the subtree it was
+// given and is not reachable from the one it returns.
 //
 // Why stale_ is exactly "old tree minus new tree": an old subtree that no op reaches is kept
 // whole (a lone leaf may move up, keeping its hash), so only nodes Update reads can leave the
 // tree. An internal node's content fixes its position (its children's leaves first differ at
-// its depth), so one that Update rebuilds into another hash is gone from the new tree. A leaf's
-// hash fixes its key and value, so an old leaf is gone exactly when an op deletes its key or
-// sets another value; otherwise it is kept, perhaps at another depth.
+// its depth), so a page root that Update rebuilds into another hash is gone from the new tree,
+// and with it its page (whose content its hash fixes). A leaf's hash fixes its key and value,
+// so an old leaf is gone exactly when an op deletes its key or sets another value; otherwise it
+// is kept, perhaps at another depth. Internal nodes inside a page are not stored on their own.
 class Updater {
  public:
   explicit Updater(const NodeReader& reader) : reader_(reader) {}
@@ -229,30 +348,38 @@ class Updater {
   std::vector<Hash32>& stale() { return stale_; }
 
   // The subtree at `depth` rooted at `node` with `ops` applied; `ops` all lie under it.
-  Result<Subtree> Update(const Subtree& node, size_t depth, OpSpan ops) {
+  Result<Subtree> Update(Subtree node, size_t depth, OpSpan ops) {
     if (ops.empty()) return node;
     if (node.kind == Subtree::Kind::kEmpty) return BuildFromOps(depth, ops, nullptr, kEmptyHash);
-    TL_ASSIGN_OR_RETURN(TreeNode decoded, ReadNode(reader_, node.hash));
-    if (const auto* leaf = std::get_if<LeafNode>(&decoded)) {
-      return BuildFromOps(depth, ops, leaf, node.hash);
+    if (!node.HasContent()) {
+      // Kept in its Result (not moved out) to spare GCC 12 a false -Wmaybe-uninitialized.
+      Result<TreeNode> read = ReadNode(reader_, node.hash);
+      if (!read) return Fail(std::move(read).error());
+      if (const auto* leaf = std::get_if<LeafNode>(&*read)) {
+        if (node.kind == Subtree::Kind::kInternal) return WrongKind(node.hash);
+        return BuildFromOps(depth, ops, leaf, node.hash);
+      }
+      if (node.kind == Subtree::Kind::kLeaf) return WrongKind(node.hash);
+      pages_.push_back(std::move(std::get<PageNode>(*read)));
+      node = Subtree{node.hash, Subtree::Kind::kInternal, &pages_.back(), 0};
     }
     if (depth >= kPathBits) {
       return Fail("STATE_NODE_CORRUPT", "internal node below depth 256 at " + node.hash.hex());
     }
-    const auto& internal = std::get<InternalNode>(decoded);
+    auto [old_left, old_right] = ChildrenOf(node);
     size_t split = SplitPoint(ops, depth);
-    TL_ASSIGN_OR_RETURN(Subtree left,
-                        Update(Subtree::Of(internal.left), depth + 1, ops.first(split)));
-    TL_ASSIGN_OR_RETURN(Subtree right,
-                        Update(Subtree::Of(internal.right), depth + 1, ops.subspan(split)));
-    if (left.hash == internal.left && right.hash == internal.right) {
-      return Subtree{node.hash, Subtree::Kind::kInternal};
-    }
-    stale_.push_back(node.hash);
-    return Combine(left, right);
+    TL_ASSIGN_OR_RETURN(Subtree left, Update(old_left, depth + 1, ops.first(split)));
+    TL_ASSIGN_OR_RETURN(Subtree right, Update(old_right, depth + 1, ops.subspan(split)));
+    if (left.hash == old_left.hash && right.hash == old_right.hash) return node;
+    if (depth % kPageLevels == 0) stale_.push_back(node.hash);  // its page is gone
+    return Combine(left, right, depth);
   }
 
  private:
+  static Result<Subtree> WrongKind(const Hash32& hash) {
+    return Fail("STATE_NODE_CORRUPT", "node " + hash.hex() + " is not of the kind its parent says");
+  }
+
   // Builds the subtree at `depth` holding `old_leaf` (if any, stored as `old_leaf_hash`)
   // merged with `ops`.
   Result<Subtree> BuildFromOps(size_t depth, OpSpan ops, const LeafNode* old_leaf,
@@ -293,35 +420,56 @@ class Updater {
     size_t split = SplitPoint(entries, depth);
     TL_ASSIGN_OR_RETURN(Subtree left, Build(depth + 1, entries.first(split)));
     TL_ASSIGN_OR_RETURN(Subtree right, Build(depth + 1, entries.subspan(split)));
-    return Combine(left, right);
+    return Combine(left, right, depth);
   }
 
-  // The subtree whose children are `left` and `right`, compacted: an empty pair is empty and
-  // a lone leaf moves up to replace its parent.
-  Result<Subtree> Combine(Subtree left, Subtree right) {
+  // The subtree at `depth` whose children are `left` and `right`, compacted: an empty pair is
+  // empty and a lone leaf moves up to replace its parent. A new internal node at a page root's
+  // depth is written as a page, with the nodes below it down to the next page roots.
+  Subtree Combine(const Subtree& left, const Subtree& right, size_t depth) {
     using Kind = Subtree::Kind;
     if (left.kind == Kind::kEmpty && right.kind == Kind::kEmpty) return left;
-    if (left.kind == Kind::kEmpty || right.kind == Kind::kEmpty) {
-      Subtree& only = left.kind == Kind::kEmpty ? right : left;
-      TL_RETURN_IF_ERROR(Resolve(&only));
-      if (only.kind == Kind::kLeaf) return only;
+    if (left.kind == Kind::kEmpty && right.kind == Kind::kLeaf) return right;
+    if (right.kind == Kind::kEmpty && left.kind == Kind::kLeaf) return left;
+    built_.push_back(Built{left, right});
+    Subtree node{InternalHash(left.hash, right.hash), Kind::kInternal, nullptr, 0, &built_.back()};
+    if (depth % kPageLevels == 0) {
+      core::Encoder enc(kMaxPageBytes);
+      enc.PutU8(kNodeVersion).PutU8(kPageKind);
+      PutEntry(enc, node, 0);
+      writes_.push_back(NodeWrite{node.hash, std::move(enc).Take()});
     }
-    writes_.push_back(EncodeInternalNode(left.hash, right.hash));
-    return Subtree{writes_.back().hash, Kind::kInternal};
+    return node;
   }
 
-  // Reads an untouched subtree's root to learn whether it is a leaf.
-  core::Status Resolve(Subtree* subtree) {
-    if (subtree->kind != Subtree::Kind::kUnknown) return core::Ok();
-    TL_ASSIGN_OR_RETURN(TreeNode node, ReadNode(reader_, subtree->hash));
-    subtree->kind =
-        std::holds_alternative<LeafNode>(node) ? Subtree::Kind::kLeaf : Subtree::Kind::kInternal;
-    return core::Ok();
+  // Appends the page entry of `node`, at `relative_depth` in its page (doc/state-tree.md).
+  static void PutEntry(core::Encoder& enc, const Subtree& node, size_t relative_depth) {
+    auto [left, right] = ChildrenOf(node);
+    bool inner = relative_depth + 1 < kPageLevels;
+    auto kind_of = [inner](const Subtree& child) {
+      switch (child.kind) {
+        case Subtree::Kind::kEmpty:
+          return ChildKind::kEmpty;
+        case Subtree::Kind::kLeaf:
+          return ChildKind::kLeaf;
+        default:
+          return inner ? ChildKind::kInline : ChildKind::kPage;
+      }
+    };
+    ChildKind left_kind = kind_of(left), right_kind = kind_of(right);
+    enc.PutU8(static_cast<uint8_t>(static_cast<uint8_t>(left_kind) << 4 |
+                                   static_cast<uint8_t>(right_kind)));
+    if (left_kind != ChildKind::kEmpty) enc.Put(left.hash);
+    if (right_kind != ChildKind::kEmpty) enc.Put(right.hash);
+    if (left_kind == ChildKind::kInline) PutEntry(enc, left, relative_depth + 1);
+    if (right_kind == ChildKind::kInline) PutEntry(enc, right, relative_depth + 1);
   }
 
   const NodeReader& reader_;
   std::vector<NodeWrite> writes_;
   std::vector<Hash32> stale_;
+  std::deque<PageNode> pages_;  // the pages read, which subtrees point into
+  std::deque<Built> built_;     // the internal nodes built, which subtrees point to
 };
 
 }  // namespace

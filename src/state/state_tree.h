@@ -20,12 +20,20 @@
 // Bit i of a path (i = 0 is the most significant bit of byte 0) chooses the child at depth i:
 // 0 = left, 1 = right. The root is at depth 0.
 //
-// Nodes are content-addressed by their hash and immutable. An update writes new nodes and
+// Storage (doc/state-tree.md, ADR 0031): the binary nodes are hashed one by one but stored in
+// pages. A page holds the internal nodes of four consecutive levels under an internal node at a
+// depth that is a multiple of 4 (its root), and is stored under its root's hash; a leaf is
+// stored on its own under its hash. So a changed key rewrites one page per four levels of its
+// path and its leaf, not one node per level. A page's content is a function of its root's hash
+// (an internal node's content fixes its depth), and the stored objects of a tree are its pages
+// and leaves; "node" below means such a stored object.
+//
+// Stored objects are content-addressed by hash and immutable. An update writes new ones and
 // never deletes old ones, so every historical root remains readable and provable as long as
-// the store keeps its nodes. An update also reports the nodes it made stale (in the old tree,
+// the store keeps them. An update also reports the objects it made stale (in the old tree,
 // not in the new one); deleting them is the business of a higher layer (node/state_pruning.h,
-// ADR 0019), which must allow for a stale node becoming live again: the same content gives the
-// same hash, so a later update may re-create a node an earlier one made stale.
+// ADR 0019), which must allow for a stale object becoming live again: the same content gives
+// the same hash, so a later update may re-create one an earlier update made stale.
 //
 // Thread safety: the free functions hold no state; they may run concurrently on one
 // NodeReader if its Get is safe to call concurrently. MemoryNodeStore is not synchronised:
@@ -68,9 +76,14 @@ bool SharesPrefix(const core::Hash32& a, const core::Hash32& b, size_t bits);
 // ---- Nodes ---------------------------------------------------------------------------------
 //
 // Stored encoding of a node (the bytes a NodeReader returns; keyed by the node's hash):
-//   u8 version (= 1) || u8 kind
-//   kind 0, leaf:     path[32] || u32 length || value      (length <= kMaxValueSize)
-//   kind 1, internal: left[32] || right[32]                 (not both kEmptyHash)
+//   u8 version (= 2) || u8 kind
+//   kind 0, leaf: path[32] || u32 length || value      (length <= kMaxValueSize)
+//   kind 2, page: entry(root), where, for the internal node at relative depth r (0..3):
+//     entry := u8 (left kind << 4 | right kind) || hash[32] of each non-empty child, left
+//              first || entry of the left child if inline || entry of the right child if inline
+//     child kinds: 0 empty, 1 leaf, 2 inline internal node (only at r < 3: the child is in this
+//     page), 3 page (only at r = 3: the child is the root of another page, at relative depth 4).
+//     An entry has at least one non-empty child, and an empty child's sibling is not a leaf.
 // The hash is computed from the content (LeafHash / InternalHash), not from these bytes.
 
 struct LeafNode {
@@ -78,11 +91,31 @@ struct LeafNode {
   core::Hash32 value_hash;  // ValueHash(value)
   core::Bytes value;
 };
-struct InternalNode {
-  core::Hash32 left;
-  core::Hash32 right;
+
+inline constexpr size_t kPageLevels = 4;  // a page root sits at a depth that is a multiple of 4
+
+enum class ChildKind : uint8_t { kEmpty = 0, kLeaf = 1, kInline = 2, kPage = 3 };
+// A child of an internal node of a page. `hash` is kEmptyHash for kEmpty; `index` is the
+// child's entry in the page for kInline, 0 otherwise.
+struct PageChild {
+  ChildKind kind = ChildKind::kEmpty;
+  core::Hash32 hash;
+  uint8_t index = 0;
 };
-using TreeNode = std::variant<LeafNode, InternalNode>;
+// An internal node of a page: `hash` = InternalHash(left.hash, right.hash).
+struct PageEntry {
+  core::Hash32 hash;
+  PageChild left;
+  PageChild right;
+};
+// A decoded page: its internal nodes in preorder (at most 15); entries[0] is its root.
+struct PageNode {
+  std::vector<PageEntry> entries;
+};
+using TreeNode = std::variant<LeafNode, PageNode>;
+
+// The most bytes a page's encoding takes (15 entries with two hashes each).
+inline constexpr size_t kMaxPageBytes = 2 + 15 * (1 + 64);
 
 // A node to persist: `encoded` is stored under key `hash`.
 struct NodeWrite {
@@ -91,14 +124,19 @@ struct NodeWrite {
 };
 
 NodeWrite EncodeLeafNode(const core::Hash32& path, core::ByteSpan value);
-NodeWrite EncodeInternalNode(const core::Hash32& left, const core::Hash32& right);
-// Strict decode of a stored node that must hash to `expected_hash`. Fails with
-// STATE_NODE_CORRUPT on bad bytes or a hash mismatch.
+// Strict decode of a stored node that must hash to `expected_hash` (for a page: every entry's
+// hash is recomputed and checked against the one its parent holds, and the root's against
+// `expected_hash`). Fails with STATE_NODE_CORRUPT on bad bytes or a hash mismatch.
 core::Result<TreeNode> DecodeNode(const core::Hash32& expected_hash, core::ByteSpan encoded);
 // The same decode without hashing the content again, for bytes already known to hash to
-// `node_hash`: those DecodeNode accepted, or those an Encode*Node call produced with that hash.
+// `node_hash`: those DecodeNode accepted, or those ApplyUpdates or EncodeLeafNode produced with
+// that hash. A page's entries take the hashes their parents hold (the root takes `node_hash`).
 // Fails with STATE_NODE_CORRUPT on bytes that do not decode.
 core::Result<TreeNode> DecodeVerifiedNode(const core::Hash32& node_hash, core::ByteSpan encoded);
+
+// The stored nodes `node` refers to: a page's leaf and page children, in entry order; none for
+// a leaf. Walking these from a root visits every stored node of its tree once.
+std::vector<core::Hash32> StoredChildren(const TreeNode& node);
 
 // Read access to stored nodes. Implementations backed by RocksDB live in a higher layer.
 class NodeReader {
@@ -158,7 +196,8 @@ struct StateUpdate {
 //    tree that the new tree lacks (each once). A node of a tree appears in it once, so these
 //    are the nodes that only older trees need; the same hash may be in *new_nodes of a later
 //    update that re-creates the content. On error *stale_nodes is left unchanged.
-//  - Reads O(k log n) nodes for k updates in a tree of n keys.
+//  - Reads O(k log n) nodes for k updates in a tree of n keys (one page per four levels of
+//    each changed key's path, and the leaves it meets).
 //  - STATE_NODE_MISSING / STATE_NODE_CORRUPT if the store lacks or garbles a node on the way.
 core::Result<core::Hash32> ApplyUpdates(const NodeReader& reader, const core::Hash32& root,
                                         std::vector<StateUpdate> updates,

@@ -251,10 +251,7 @@ std::set<Hash32> NodesOf(const NodeReader& store, const Hash32& root) {
     auto node = ReadNode(store, h);
     EXPECT_TRUE(node.has_value());
     if (!node) continue;
-    if (const auto* internal = std::get_if<InternalNode>(&*node)) {
-      if (!internal->left.IsZero()) todo.push_back(internal->left);
-      if (!internal->right.IsZero()) todo.push_back(internal->right);
-    }
+    for (const Hash32& child : StoredChildren(*node)) todo.push_back(child);
   }
   return out;
 }
@@ -405,15 +402,111 @@ TEST(StateTree, ReadsLogarithmicallyManyNodes) {
   FilteringReader counting(store);
   std::vector<NodeWrite> writes;
   ASSERT_TRUE(ApplyUpdates(counting, root, {{Key(3), std::nullopt}}, &writes).has_value());
-  // log2(20000) ~ 14.3; expected depth ~ 16, plus one sibling read when the leaf's
-  // neighbour moves up.
-  EXPECT_LE(counting.reads(), 40u);
+  // log2(20000) ~ 14.3; expected leaf depth ~ 16, so about 4 pages and the leaf. A page records
+  // whether each child is a leaf, so a neighbour moving up needs no read.
+  EXPECT_LE(counting.reads(), 8u);
   counting.ResetReads();
   std::vector<StateUpdate> batch;
   for (int i = 0; i < 100; ++i) batch.push_back({Key(100000 + i), ToBytes("w")});
   ASSERT_TRUE(ApplyUpdates(counting, root, batch, &writes).has_value());
-  EXPECT_LE(counting.reads(), 100u * 40u);
+  EXPECT_LE(counting.reads(), 100u * 8u);
   EXPECT_GE(counting.reads(), 100u);
+}
+
+// Changing one key's value rewrites its leaf and the pages on its path, one per four levels,
+// and reads exactly those pages and the old leaf.
+TEST(StateTree, AnUpdateWritesItsLeafAndOnePagePerFourLevels) {
+  MemoryNodeStore store;
+  std::vector<StateUpdate> base;
+  for (int i = 0; i < 20000; ++i) base.push_back({Key(i), ToBytes("v")});
+  Hash32 root = Apply(store, kEmptyRoot, base);
+  std::set<size_t> depths;
+  for (int i = 0; i < 40; ++i) {
+    std::vector<Hash32> siblings;
+    auto end = WalkPath(store, root, KeyPath(Key(i)), &siblings);
+    ASSERT_TRUE(end.has_value() && end->leaf.has_value());
+    size_t depth = end->depth;
+    depths.insert(depth);
+    size_t pages = (depth - 1) / kPageLevels + 1;  // page roots at depths 0, 4, ... below depth
+    FilteringReader counting(store);
+    std::vector<NodeWrite> writes;
+    std::vector<Hash32> stale;
+    ASSERT_TRUE(ApplyUpdates(counting, root, {{Key(i), ToBytes("w")}}, &writes, &stale));
+    EXPECT_EQ(writes.size(), pages + 1) << "leaf depth " << depth;
+    EXPECT_EQ(stale.size(), pages + 1) << "leaf depth " << depth;
+    EXPECT_EQ(counting.reads(), pages + 1) << "leaf depth " << depth;
+    size_t leaves = 0;
+    for (const NodeWrite& w : writes) {
+      auto node = DecodeNode(w.hash, w.encoded);
+      ASSERT_TRUE(node.has_value()) << node.error().ToString();
+      leaves += std::holds_alternative<LeafNode>(*node) ? 1 : 0;
+      EXPECT_LE(w.encoded.size(), kMaxPageBytes);
+    }
+    EXPECT_EQ(leaves, 1u);
+  }
+  EXPECT_GT(depths.size(), 2u);  // the keys sit at several depths
+}
+
+// Page bytes: version 2, kind 2, then the entries (doc/state-tree.md).
+Bytes Page(std::initializer_list<Bytes> parts) {
+  Bytes out = {2, 2};
+  for (const Bytes& part : parts) out.insert(out.end(), part.begin(), part.end());
+  return out;
+}
+Bytes Of(const Hash32& h) { return Bytes(h.data.begin(), h.data.end()); }
+
+TEST(StateTree, PagesDecodeOnlyInTheirCanonicalForm) {
+  Hash32 a = EncodeLeafNode(KeyPath(AsBytes("a")), AsBytes("1")).hash;
+  Hash32 b = EncodeLeafNode(KeyPath(AsBytes("b")), AsBytes("2")).hash;
+  Hash32 x = crypto::Sha256Of(AsBytes("x"));
+  Hash32 pair = InternalHash(a, b);
+  Bytes good = Page({{0x11}, Of(a), Of(b)});
+  auto decoded = DecodeNode(pair, good);
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().ToString();
+  const auto& entries = std::get<PageNode>(*decoded).entries;
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].left.kind, ChildKind::kLeaf);
+  EXPECT_EQ(entries[0].right.hash, b);
+  EXPECT_EQ(StoredChildren(*decoded), (std::vector<Hash32>{a, b}));
+
+  // Four levels of inline nodes end in a page child at relative depth 4, never a fifth inline.
+  auto chain = [&](uint8_t last_kind) {
+    return Page({{0x20}, Of(x), {0x20}, Of(x), {0x20}, Of(x), {last_kind}, Of(x)});
+  };
+  EXPECT_TRUE(DecodeVerifiedNode(x, chain(0x30)).has_value());
+  const std::vector<std::pair<std::string, Bytes>> bad = {
+      {"two empty children", Page({{0x00}})},
+      {"a lone leaf", Page({{0x10}, Of(a)})},
+      {"a lone leaf on the right", Page({{0x01}, Of(a)})},
+      {"a page child above relative depth 4", Page({{0x31}, Of(x), Of(b)})},
+      {"an inline node at relative depth 4", chain(0x20)},
+      {"an unknown child kind", Page({{0x41}, Of(a), Of(b)})},
+      {"a zero hash for a leaf", Page({{0x11}, Of(Hash32{}), Of(b)})},
+      {"trailing bytes", Page({{0x11}, Of(a), Of(b), {0}})},
+      {"a truncated hash", Page({{0x11}, Of(a), Bytes(31, 7)})},
+      {"an inline child with no entry", Page({{0x21}, Of(x), Of(b)})},
+      {"version 1's internal node",
+       [&] {
+         Bytes old = Page({Of(a), Of(b)});
+         old[0] = 1;
+         old[1] = 1;
+         return old;
+       }()},
+  };
+  for (const auto& [what, bytes] : bad) {
+    auto got = DecodeVerifiedNode(pair, bytes);
+    ASSERT_FALSE(got.has_value()) << what;
+    EXPECT_EQ(got.error().code, "STATE_NODE_CORRUPT") << what;
+  }
+
+  // Well-formed, but an inline child's recorded hash is not its content's: only the strict
+  // decode sees it.
+  Hash32 forged = crypto::Sha256Of(AsBytes("forged"));
+  Bytes lying = Page({{0x21}, Of(forged), Of(x), {0x11}, Of(a), Of(b)});
+  EXPECT_TRUE(DecodeVerifiedNode(InternalHash(forged, x), lying).has_value());
+  auto strict = DecodeNode(InternalHash(forged, x), lying);
+  ASSERT_FALSE(strict.has_value());
+  EXPECT_EQ(strict.error().code, "STATE_NODE_CORRUPT");
 }
 
 TEST(StateTree, MissingNodeYieldsStateNodeMissing) {
