@@ -44,9 +44,11 @@ void EncodeEntry(const tradeledger::state::PageNode& page, size_t index,
   out.push_back(static_cast<uint8_t>(static_cast<uint8_t>(entry.left.kind) << 4 |
                                      static_cast<uint8_t>(entry.right.kind)));
   for (const auto* child : {&entry.left, &entry.right}) {
-    if (child->kind != ChildKind::kEmpty) {
-      out.insert(out.end(), child->hash.data.begin(), child->hash.data.end());
-    }
+    if (child->kind == ChildKind::kEmpty) continue;
+    out.insert(out.end(), child->hash.data.begin(), child->hash.data.end());
+    if (child->kind != ChildKind::kLeaf) continue;
+    out.insert(out.end(), child->path.data.begin(), child->path.data.end());
+    out.insert(out.end(), child->value_hash.data.begin(), child->value_hash.data.end());
   }
   for (const auto* child : {&entry.left, &entry.right}) {
     if (child->kind == ChildKind::kInline) EncodeEntry(page, child->index, out);

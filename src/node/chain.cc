@@ -205,7 +205,7 @@ core::Result<std::vector<TxIndexEntry>> Chain::Commit(const ledger::StoredBlock&
   write.state_writes = std::move(state).TakeWrites();
   write.encoded_block = block.Encode();
   TL_RETURN_IF_ERROR(store_.WriteBlock(h.height, write));
-  node_cache_.Add(write.state_nodes);
+  node_cache_.AddPages(write.state_nodes);
   NoteCommittedBlock(recent_writes_, h.height, write, options_.recent_writes_limit);
 
   log_ = std::move(log);

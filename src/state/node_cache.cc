@@ -75,6 +75,12 @@ void NodeCache::Add(const std::vector<NodeWrite>& writes) {
   for (const NodeWrite& w : writes) Insert(w.hash, w.encoded);
 }
 
+void NodeCache::AddPages(const std::vector<NodeWrite>& writes) {
+  for (const NodeWrite& w : writes) {
+    if (IsPageEncoding(w.encoded)) Insert(w.hash, w.encoded);
+  }
+}
+
 void NodeCache::Insert(const core::Hash32& hash, const core::Bytes& encoded) const {
   const size_t cost = encoded.size() + kEntryOverhead;
   if (capacity_ == 0 || encoded.size() > kMaxCachedNode || cost > capacity_) return;

@@ -52,6 +52,10 @@ class NodeCache : public NodeReader {
   // Remembers nodes written to the base, as referenced. Each write's hash must be the one
   // ApplyUpdates or EncodeLeafNode gave.
   void Add(const std::vector<NodeWrite>& writes);
+  // Add for the pages among `writes` only: an update reads the pages on its paths and no leaf
+  // (a page records its leaves' paths and value hashes, ADR 0031), so a just-written leaf would
+  // only take the room of a page.
+  void AddPages(const std::vector<NodeWrite>& writes);
 
   size_t bytes() const { return bytes_; }
   size_t size() const { return live_; }

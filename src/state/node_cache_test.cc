@@ -95,6 +95,36 @@ TEST(NodeCache, AbsentNodesAndStoreErrorsAreNotRemembered) {
   EXPECT_EQ(cache.size(), 1u);
 }
 
+// A block's writes go in through AddPages: its pages are found without a store read, its leaves
+// are not kept (no update reads a leaf), and the next update needs no store read at all.
+TEST(NodeCache, AddPagesKeepsThePagesAndNotTheLeaves) {
+  MemoryNodeStore store;
+  std::vector<NodeWrite> writes;
+  auto root = ApplyUpdates(store, kEmptyRoot, Updates(0, 200), &writes);
+  ASSERT_TRUE(root);
+  store.PutAll(writes);
+  CountingReader reader(store);
+  NodeCache cache(reader, 1 << 20);
+  cache.AddPages(writes);
+  size_t pages = 0;
+  for (const NodeWrite& w : writes) {
+    int before = reader.reads;
+    ASSERT_TRUE(cache.Get(w.hash));
+    bool page = IsPageEncoding(w.encoded);
+    pages += page ? 1 : 0;
+    EXPECT_EQ(reader.reads - before, page ? 0 : 1) << (page ? "page" : "leaf");
+  }
+  EXPECT_GT(pages, 10u);
+  EXPECT_LT(pages, writes.size());
+
+  NodeCache fresh(reader, 1 << 20);
+  fresh.AddPages(writes);
+  reader.reads = 0;
+  std::vector<NodeWrite> next;
+  ASSERT_TRUE(ApplyUpdates(fresh, *root, Updates(100, 300), &next));
+  EXPECT_EQ(reader.reads, 0);
+}
+
 TEST(NodeCache, ReadDecodesAHitAsTheStoreWould) {
   MemoryNodeStore store;
   std::vector<NodeWrite> writes;

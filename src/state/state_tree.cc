@@ -62,6 +62,10 @@ NodeWrite EncodeLeafNode(const Hash32& path, ByteSpan value) {
   return NodeWrite{LeafHash(path, ValueHash(value)), std::move(enc).Take()};
 }
 
+bool IsPageEncoding(ByteSpan encoded) {
+  return encoded.size() >= 2 && encoded[0] == kNodeVersion && encoded[1] == kPageKind;
+}
+
 namespace {
 
 Result<TreeNode> Corrupt(const std::string& why) { return Fail("STATE_NODE_CORRUPT", why); }
@@ -99,6 +103,9 @@ Result<uint8_t> ParseEntry(core::Decoder& dec, const Hash32& hash, size_t relati
     if (child.kind == ChildKind::kEmpty) continue;
     TL_ASSIGN_OR_RETURN(child.hash, dec.Get<32>());
     if (child.hash.IsZero()) return Fail("STATE_NODE_CORRUPT", "a non-empty child hashes to 0");
+    if (child.kind != ChildKind::kLeaf) continue;
+    TL_ASSIGN_OR_RETURN(child.path, dec.Get<32>());
+    TL_ASSIGN_OR_RETURN(child.value_hash, dec.Get<32>());
   }
   for (PageChild& child : children) {
     if (child.kind != ChildKind::kInline) continue;
@@ -150,6 +157,10 @@ Result<TreeNode> DecodeNode(const Hash32& expected_hash, ByteSpan encoded) {
     // checking every entry against its children checks the page from its root down.
     for (const PageEntry& entry : std::get<PageNode>(*node).entries) {
       matches = matches && InternalHash(entry.left.hash, entry.right.hash) == entry.hash;
+      for (const PageChild* child : {&entry.left, &entry.right}) {
+        matches = matches && (child->kind != ChildKind::kLeaf ||
+                              LeafHash(child->path, child->value_hash) == child->hash);
+      }
     }
   }
   if (!matches) return Corrupt("node " + expected_hash.hex() + " hashes differently");
@@ -272,15 +283,17 @@ struct Op {
   Hash32 path;
   const Bytes* value;  // nullptr: delete
   Hash32 value_hash;
-  bool persisted;  // the leaf (path, value_hash) is already a stored node
+  bool persisted;    // the leaf (path, value_hash) is already a stored node ...
+  Hash32 leaf_hash;  // ... with this hash
 };
 using OpSpan = std::span<const Op>;
 
 struct Built;
 
-// A subtree produced while rebuilding. kUnknown: the root, not read yet. The content (children)
-// of a kInternal subtree is known when it lies in a page read by this update (`page`, `entry`)
-// or was built by it (`built`); otherwise it is the root of a page not read yet.
+// A subtree produced while rebuilding. kUnknown: the root, not read yet. A kLeaf subtree
+// carries its leaf's path and value hash. The content (children) of a kInternal subtree is
+// known when it lies in a page read by this update (`page`, `entry`) or was built by it
+// (`built`); otherwise it is the root of a page not read yet.
 struct Subtree {
   enum class Kind { kEmpty, kLeaf, kInternal, kUnknown };
   Hash32 hash;
@@ -288,6 +301,8 @@ struct Subtree {
   const PageNode* page = nullptr;
   uint8_t entry = 0;
   const Built* built = nullptr;
+  Hash32 path{};        // kLeaf
+  Hash32 value_hash{};  // kLeaf
 
   bool HasContent() const { return page != nullptr || built != nullptr; }
   static Subtree Of(const Hash32& h) { return {h, h.IsZero() ? Kind::kEmpty : Kind::kUnknown}; }
@@ -304,7 +319,7 @@ Subtree FromChild(const PageNode* page, const PageChild& child) {
     case ChildKind::kEmpty:
       return Subtree{kEmptyHash, Kind::kEmpty};
     case ChildKind::kLeaf:
-      return Subtree{child.hash, Kind::kLeaf};
+      return Subtree{child.hash, Kind::kLeaf, nullptr, 0, nullptr, child.path, child.value_hash};
     case ChildKind::kInline:
       return Subtree{child.hash, Kind::kInternal, page, child.index};
     case ChildKind::kPage:
@@ -350,16 +365,18 @@ class Updater {
   // The subtree at `depth` rooted at `node` with `ops` applied; `ops` all lie under it.
   Result<Subtree> Update(Subtree node, size_t depth, OpSpan ops) {
     if (ops.empty()) return node;
-    if (node.kind == Subtree::Kind::kEmpty) return BuildFromOps(depth, ops, nullptr, kEmptyHash);
+    if (node.kind == Subtree::Kind::kEmpty) return BuildFromOps(depth, ops, nullptr);
+    if (node.kind == Subtree::Kind::kLeaf) return BuildFromOps(depth, ops, &node);
     if (!node.HasContent()) {
       // Kept in its Result (not moved out) to spare GCC 12 a false -Wmaybe-uninitialized.
       Result<TreeNode> read = ReadNode(reader_, node.hash);
       if (!read) return Fail(std::move(read).error());
       if (const auto* leaf = std::get_if<LeafNode>(&*read)) {
         if (node.kind == Subtree::Kind::kInternal) return WrongKind(node.hash);
-        return BuildFromOps(depth, ops, leaf, node.hash);
+        Subtree root_leaf{node.hash, Subtree::Kind::kLeaf, nullptr,         0,
+                          nullptr,   leaf->path,           leaf->value_hash};
+        return BuildFromOps(depth, ops, &root_leaf);
       }
-      if (node.kind == Subtree::Kind::kLeaf) return WrongKind(node.hash);
       pages_.push_back(std::move(std::get<PageNode>(*read)));
       node = Subtree{node.hash, Subtree::Kind::kInternal, &pages_.back(), 0};
     }
@@ -380,10 +397,9 @@ class Updater {
     return Fail("STATE_NODE_CORRUPT", "node " + hash.hex() + " is not of the kind its parent says");
   }
 
-  // Builds the subtree at `depth` holding `old_leaf` (if any, stored as `old_leaf_hash`)
-  // merged with `ops`.
-  Result<Subtree> BuildFromOps(size_t depth, OpSpan ops, const LeafNode* old_leaf,
-                               const Hash32& old_leaf_hash) {
+  // Builds the subtree at `depth` holding the leaf `old_leaf` (if any) merged with `ops`. The
+  // old leaf is not read: its parent's page records its path and value hash.
+  Result<Subtree> BuildFromOps(size_t depth, OpSpan ops, const Subtree* old_leaf) {
     std::vector<Op> entries;
     entries.reserve(ops.size() + 1);
     bool old_leaf_touched = false;
@@ -392,14 +408,15 @@ class Updater {
       old_leaf_touched = old_leaf_touched || on_old_leaf;
       bool keeps_old_leaf =
           on_old_leaf && op.value != nullptr && op.value_hash == old_leaf->value_hash;
-      if (on_old_leaf && !keeps_old_leaf) stale_.push_back(old_leaf_hash);
+      if (on_old_leaf && !keeps_old_leaf) stale_.push_back(old_leaf->hash);
       if (op.value == nullptr) continue;  // a delete: the key is simply not in `entries`
       Op entry = op;
       entry.persisted = keeps_old_leaf;
+      if (keeps_old_leaf) entry.leaf_hash = old_leaf->hash;
       entries.push_back(entry);
     }
     if (old_leaf != nullptr && !old_leaf_touched) {
-      Op kept{old_leaf->path, &old_leaf->value, old_leaf->value_hash, true};
+      Op kept{old_leaf->path, nullptr, old_leaf->value_hash, true, old_leaf->hash};
       auto pos = std::lower_bound(entries.begin(), entries.end(), kept,
                                   [](const Op& a, const Op& b) { return a.path < b.path; });
       entries.insert(pos, kept);
@@ -412,9 +429,12 @@ class Updater {
     if (entries.empty()) return Subtree{kEmptyHash, Subtree::Kind::kEmpty};
     if (entries.size() == 1) {
       const Op& e = entries.front();
-      if (e.persisted) return Subtree{LeafHash(e.path, e.value_hash), Subtree::Kind::kLeaf};
-      writes_.push_back(EncodeLeafNode(e.path, *e.value));
-      return Subtree{writes_.back().hash, Subtree::Kind::kLeaf};
+      Hash32 hash = e.leaf_hash;
+      if (!e.persisted) {
+        writes_.push_back(EncodeLeafNode(e.path, *e.value));
+        hash = writes_.back().hash;
+      }
+      return Subtree{hash, Subtree::Kind::kLeaf, nullptr, 0, nullptr, e.path, e.value_hash};
     }
     TL_CHECK(depth < kPathBits);  // distinct paths differ at some bit < 256
     size_t split = SplitPoint(entries, depth);
@@ -459,8 +479,11 @@ class Updater {
     ChildKind left_kind = kind_of(left), right_kind = kind_of(right);
     enc.PutU8(static_cast<uint8_t>(static_cast<uint8_t>(left_kind) << 4 |
                                    static_cast<uint8_t>(right_kind)));
-    if (left_kind != ChildKind::kEmpty) enc.Put(left.hash);
-    if (right_kind != ChildKind::kEmpty) enc.Put(right.hash);
+    for (const Subtree* child : {&left, &right}) {
+      if (child->kind == Subtree::Kind::kEmpty) continue;
+      enc.Put(child->hash);
+      if (child->kind == Subtree::Kind::kLeaf) enc.Put(child->path).Put(child->value_hash);
+    }
     if (left_kind == ChildKind::kInline) PutEntry(enc, left, relative_depth + 1);
     if (right_kind == ChildKind::kInline) PutEntry(enc, right, relative_depth + 1);
   }
@@ -488,7 +511,7 @@ Result<Hash32> ApplyUpdates(const NodeReader& reader, const Hash32& root,
       return Fail("STATE_UPDATE_INVALID", "value of " + std::to_string(u.value->size()) + " bytes");
     }
     ops.push_back(Op{KeyPath(u.key), u.value ? &*u.value : nullptr,
-                     u.value ? ValueHash(*u.value) : kEmptyHash, false});
+                     u.value ? ValueHash(*u.value) : kEmptyHash, false, kEmptyHash});
   }
   std::sort(ops.begin(), ops.end(), [](const Op& a, const Op& b) { return a.path < b.path; });
   auto dup = std::adjacent_find(ops.begin(), ops.end(),

@@ -79,11 +79,15 @@ bool SharesPrefix(const core::Hash32& a, const core::Hash32& b, size_t bits);
 //   u8 version (= 2) || u8 kind
 //   kind 0, leaf: path[32] || u32 length || value      (length <= kMaxValueSize)
 //   kind 2, page: entry(root), where, for the internal node at relative depth r (0..3):
-//     entry := u8 (left kind << 4 | right kind) || hash[32] of each non-empty child, left
-//              first || entry of the left child if inline || entry of the right child if inline
+//     entry := u8 (left kind << 4 | right kind) || child(left) || child(right)
+//              || entry of the left child if inline || entry of the right child if inline
+//     child  := nothing if empty; hash[32] || path[32] || value_hash[32] if a leaf; hash[32]
+//              otherwise
 //     child kinds: 0 empty, 1 leaf, 2 inline internal node (only at r < 3: the child is in this
 //     page), 3 page (only at r = 3: the child is the root of another page, at relative depth 4).
 //     An entry has at least one non-empty child, and an empty child's sibling is not a leaf.
+//     A page records its leaf children's paths and value hashes, so that an update learns where
+//     a leaf goes, and whether a write changes it, without reading the leaf.
 // The hash is computed from the content (LeafHash / InternalHash), not from these bytes.
 
 struct LeafNode {
@@ -96,11 +100,14 @@ inline constexpr size_t kPageLevels = 4;  // a page root sits at a depth that is
 
 enum class ChildKind : uint8_t { kEmpty = 0, kLeaf = 1, kInline = 2, kPage = 3 };
 // A child of an internal node of a page. `hash` is kEmptyHash for kEmpty; `index` is the
-// child's entry in the page for kInline, 0 otherwise.
+// child's entry in the page for kInline, 0 otherwise; `path` and `value_hash` are the leaf's
+// for kLeaf (hash = LeafHash(path, value_hash)), zero otherwise.
 struct PageChild {
   ChildKind kind = ChildKind::kEmpty;
   core::Hash32 hash;
   uint8_t index = 0;
+  core::Hash32 path;
+  core::Hash32 value_hash;
 };
 // An internal node of a page: `hash` = InternalHash(left.hash, right.hash).
 struct PageEntry {
@@ -114,8 +121,9 @@ struct PageNode {
 };
 using TreeNode = std::variant<LeafNode, PageNode>;
 
-// The most bytes a page's encoding takes (15 entries with two hashes each).
-inline constexpr size_t kMaxPageBytes = 2 + 15 * (1 + 64);
+// The most bytes a page's encoding takes: 15 entries, so 14 inline children (32 bytes each)
+// and 16 other child slots, at most 96 bytes each (a leaf).
+inline constexpr size_t kMaxPageBytes = 2 + 15 + 14 * 32 + 16 * 96;
 
 // A node to persist: `encoded` is stored under key `hash`.
 struct NodeWrite {
@@ -124,9 +132,12 @@ struct NodeWrite {
 };
 
 NodeWrite EncodeLeafNode(const core::Hash32& path, core::ByteSpan value);
+// True if `encoded` is a page's encoding, by its version and kind bytes alone (no validation).
+bool IsPageEncoding(core::ByteSpan encoded);
 // Strict decode of a stored node that must hash to `expected_hash` (for a page: every entry's
 // hash is recomputed and checked against the one its parent holds, and the root's against
-// `expected_hash`). Fails with STATE_NODE_CORRUPT on bad bytes or a hash mismatch.
+// `expected_hash`; every leaf child's hash against its path and value hash). Fails with
+// STATE_NODE_CORRUPT on bad bytes or a hash mismatch.
 core::Result<TreeNode> DecodeNode(const core::Hash32& expected_hash, core::ByteSpan encoded);
 // The same decode without hashing the content again, for bytes already known to hash to
 // `node_hash`: those DecodeNode accepted, or those ApplyUpdates or EncodeLeafNode produced with
