@@ -64,6 +64,13 @@ Hash32 Apply(MemoryNodeStore& store, const Hash32& root, std::vector<StateUpdate
   return result.value_or(Hash32{});
 }
 
+// Stores the tree of keys Key(0) to Key(n - 1), each set to "v", and returns its root.
+Hash32 TreeOf(MemoryNodeStore& store, int n) {
+  std::vector<StateUpdate> base;
+  for (int i = 0; i < n; ++i) base.push_back({Key(i), ToBytes("v")});
+  return Apply(store, kEmptyRoot, std::move(base));
+}
+
 // A reader that forwards to another but hides some nodes and counts reads.
 class FilteringReader : public NodeReader {
  public:
@@ -359,9 +366,7 @@ TEST(StateTree, OldRootsStillReadOldValues) {
 
 TEST(StateTree, NoOpUpdatesWriteNothing) {
   MemoryNodeStore store;
-  std::vector<StateUpdate> base;
-  for (int i = 0; i < 100; ++i) base.push_back({Key(i), ToBytes("v")});
-  Hash32 root = Apply(store, kEmptyRoot, base);
+  Hash32 root = TreeOf(store, 100);
   std::vector<NodeWrite> writes;
   auto same = ApplyUpdates(
       store, root, {{Key(5), ToBytes("v")}, {Key(77), ToBytes("v")}, {Key(999), {}}}, &writes);
@@ -372,9 +377,7 @@ TEST(StateTree, NoOpUpdatesWriteNothing) {
 
 TEST(StateTree, WritesAreValidNodesAndSufficeToReadTheNewTree) {
   MemoryNodeStore old_store;
-  std::vector<StateUpdate> base;
-  for (int i = 0; i < 200; ++i) base.push_back({Key(i), ToBytes("v")});
-  Hash32 root = Apply(old_store, kEmptyRoot, base);
+  Hash32 root = TreeOf(old_store, 200);
   std::vector<NodeWrite> writes;
   std::vector<StateUpdate> batch;
   for (int i = 150; i < 260; ++i) batch.push_back({Key(i), ToBytes("w")});
@@ -396,9 +399,7 @@ TEST(StateTree, WritesAreValidNodesAndSufficeToReadTheNewTree) {
 
 TEST(StateTree, ReadsLogarithmicallyManyNodes) {
   MemoryNodeStore store;
-  std::vector<StateUpdate> base;
-  for (int i = 0; i < 20000; ++i) base.push_back({Key(i), ToBytes("v")});
-  Hash32 root = Apply(store, kEmptyRoot, base);
+  Hash32 root = TreeOf(store, 20000);
   FilteringReader counting(store);
   std::vector<NodeWrite> writes;
   ASSERT_TRUE(ApplyUpdates(counting, root, {{Key(3), std::nullopt}}, &writes).has_value());
@@ -418,9 +419,7 @@ TEST(StateTree, ReadsLogarithmicallyManyNodes) {
 // and reads exactly those pages: the last one records the old leaf's path and value hash.
 TEST(StateTree, AnUpdateWritesItsLeafAndOnePagePerFourLevels) {
   MemoryNodeStore store;
-  std::vector<StateUpdate> base;
-  for (int i = 0; i < 20000; ++i) base.push_back({Key(i), ToBytes("v")});
-  Hash32 root = Apply(store, kEmptyRoot, base);
+  Hash32 root = TreeOf(store, 20000);
   std::set<size_t> depths;
   for (int i = 0; i < 40; ++i) {
     std::vector<Hash32> siblings;
@@ -528,9 +527,7 @@ TEST(StateTree, PagesDecodeOnlyInTheirCanonicalForm) {
 
 TEST(StateTree, MissingNodeYieldsStateNodeMissing) {
   MemoryNodeStore store;
-  std::vector<StateUpdate> base;
-  for (int i = 0; i < 50; ++i) base.push_back({Key(i), ToBytes("v")});
-  Hash32 root = Apply(store, kEmptyRoot, base);
+  Hash32 root = TreeOf(store, 50);
 
   FilteringReader no_root(store);
   no_root.Hide(root);
