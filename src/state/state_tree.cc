@@ -55,11 +55,20 @@ bool SharesPrefix(const Hash32& a, const Hash32& b, size_t bits) {
 
 // ---- Nodes ---------------------------------------------------------------------------------
 
-NodeWrite EncodeLeafNode(const Hash32& path, ByteSpan value) {
+namespace {
+
+// EncodeLeafNode for a caller that has already hashed the value.
+NodeWrite EncodeLeaf(const Hash32& path, ByteSpan value, const Hash32& value_hash) {
   TL_CHECK(value.size() <= kMaxValueSize);
   core::Encoder enc(2 + 32 + 4 + value.size());
   enc.PutU8(kNodeVersion).PutU8(kLeafKind).Put(path).PutBytes(value);
-  return NodeWrite{LeafHash(path, ValueHash(value)), std::move(enc).Take()};
+  return NodeWrite{LeafHash(path, value_hash), std::move(enc).Take()};
+}
+
+}  // namespace
+
+NodeWrite EncodeLeafNode(const Hash32& path, ByteSpan value) {
+  return EncodeLeaf(path, value, ValueHash(value));
 }
 
 bool IsPageEncoding(ByteSpan encoded) {
@@ -283,8 +292,7 @@ struct Op {
   Hash32 path;
   const Bytes* value;  // nullptr: delete
   Hash32 value_hash;
-  bool persisted;    // the leaf (path, value_hash) is already a stored node ...
-  Hash32 leaf_hash;  // ... with this hash
+  Hash32 stored_leaf;  // the hash of the leaf (path, value_hash) if it is already stored, else 0
 };
 using OpSpan = std::span<const Op>;
 
@@ -411,12 +419,11 @@ class Updater {
       if (on_old_leaf && !keeps_old_leaf) stale_.push_back(old_leaf->hash);
       if (op.value == nullptr) continue;  // a delete: the key is simply not in `entries`
       Op entry = op;
-      entry.persisted = keeps_old_leaf;
-      if (keeps_old_leaf) entry.leaf_hash = old_leaf->hash;
+      if (keeps_old_leaf) entry.stored_leaf = old_leaf->hash;
       entries.push_back(entry);
     }
     if (old_leaf != nullptr && !old_leaf_touched) {
-      Op kept{old_leaf->path, nullptr, old_leaf->value_hash, true, old_leaf->hash};
+      Op kept{old_leaf->path, nullptr, old_leaf->value_hash, old_leaf->hash};
       auto pos = std::lower_bound(entries.begin(), entries.end(), kept,
                                   [](const Op& a, const Op& b) { return a.path < b.path; });
       entries.insert(pos, kept);
@@ -429,9 +436,9 @@ class Updater {
     if (entries.empty()) return Subtree{kEmptyHash, Subtree::Kind::kEmpty};
     if (entries.size() == 1) {
       const Op& e = entries.front();
-      Hash32 hash = e.leaf_hash;
-      if (!e.persisted) {
-        writes_.push_back(EncodeLeafNode(e.path, *e.value));
+      Hash32 hash = e.stored_leaf;
+      if (hash.IsZero()) {
+        writes_.push_back(EncodeLeaf(e.path, *e.value, e.value_hash));
         hash = writes_.back().hash;
       }
       return Subtree{hash, Subtree::Kind::kLeaf, nullptr, 0, nullptr, e.path, e.value_hash};
@@ -511,7 +518,7 @@ Result<Hash32> ApplyUpdates(const NodeReader& reader, const Hash32& root,
       return Fail("STATE_UPDATE_INVALID", "value of " + std::to_string(u.value->size()) + " bytes");
     }
     ops.push_back(Op{KeyPath(u.key), u.value ? &*u.value : nullptr,
-                     u.value ? ValueHash(*u.value) : kEmptyHash, false, kEmptyHash});
+                     u.value ? ValueHash(*u.value) : kEmptyHash, kEmptyHash});
   }
   std::sort(ops.begin(), ops.end(), [](const Op& a, const Op& b) { return a.path < b.path; });
   auto dup = std::adjacent_find(ops.begin(), ops.end(),
