@@ -140,6 +140,7 @@ void BM_CommitMix(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(total));
 }
 BENCHMARK(BM_CommitMix)
+    ->Args({25, 30'000, 1})
     ->Args({200, 30'000, 1})
     ->Args({2'000, 30'000, 1})
     ->Args({200, 60'000, 1})

@@ -45,9 +45,9 @@ core::Result<bool> HasActiveDelegation(const StateReader& state, std::string_vie
                                        int64_t time) {
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(PairKey(principal, agent)));
   if (!raw) return false;
-  TL_ASSIGN_OR_RETURN(Json ids, FromStateValue(*raw));
-  if (!ids.is_array()) return core::Fail("STATE_CORRUPT", "delegation pair index");
-  for (const Json& id : ids) {
+  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> ids, ReadStateValue(*raw));
+  if (!ids->is_array()) return core::Fail("STATE_CORRUPT", "delegation pair index");
+  for (const Json& id : *ids) {
     if (!id.is_string()) return core::Fail("STATE_CORRUPT", "delegation pair index");
     TL_ASSIGN_OR_RETURN(std::optional<Json> d, LoadDelegation(state, id.get<std::string>()));
     if (d && Covers(*d, scope, time)) return true;

@@ -191,12 +191,24 @@ core::Result<TxOutcome> ExecuteEntryFile(WorkingState& state, const TxContext& t
       low_value[AgreementOfSpi(l["spi"].get<std::string>())] += l["valueCents"].get<uint64_t>();
     }
   }
+  // The certifications the lines cite, each loaded once: the lines of an entry mostly cite
+  // one blanket certification, and RecordCitation updates the loaded record in place (saving
+  // it when it changes), so the next line sees what loading it again from `state` would give.
+  std::map<std::string, std::optional<Json>, std::less<>> certs;
   for (Json& line : entry["lines"]) {
     if (!line.contains("spi")) continue;
-    std::optional<Json> cert;
+    std::optional<Json>* cited = nullptr;
     if (line.contains("certRef")) {
-      TL_ASSIGN_OR_RETURN(cert, LoadCertification(state, line["certRef"].get<std::string>()));
+      const std::string& ref = line["certRef"].get_ref<const std::string&>();
+      auto it = certs.find(ref);
+      if (it == certs.end()) {
+        TL_ASSIGN_OR_RETURN(std::optional<Json> loaded, LoadCertification(state, ref));
+        it = certs.emplace(ref, std::move(loaded)).first;
+      }
+      cited = &it->second;
     }
+    static const std::optional<Json> kNone;
+    const std::optional<Json>& cert = cited != nullptr ? *cited : kNone;
     ClaimDecision d =
         DecideClaim(entry, line, cert, low_value[AgreementOfSpi(line["spi"].get<std::string>())]);
     std::string claim_id = ClaimId(canonical, line["lineNo"].get<uint64_t>());
@@ -208,7 +220,7 @@ core::Result<TxOutcome> ExecuteEntryFile(WorkingState& state, const TxContext& t
                   {"agreement", d.agreement},
                   {"spi", line["spi"]},
                   {"certRef", line.value("certRef", Json())},
-                  {"certifierOrg", cert ? (*cert)["certifierOrg"] : Json()},
+                  {"certifierOrg", cert ? cert->value("certifierOrg", Json()) : Json()},
                   {"basis", d.basis},
                   {"reasonCodes", d.codes},
                   {"history", Json::array()},
@@ -219,8 +231,8 @@ core::Result<TxOutcome> ExecuteEntryFile(WorkingState& state, const TxContext& t
     SaveClaim(state, claim);
     line["claimId"] = claim_id;
     entry["claimIds"].push_back(claim_id);
-    if (cert) {
-      TL_RETURN_IF_ERROR(RecordCitation(state, *cert, claim_id, entry, accepted));
+    if (cited != nullptr && cited->has_value()) {
+      TL_RETURN_IF_ERROR(RecordCitation(state, **cited, claim_id, entry, accepted));
     }
   }
   SaveEntry(state, entry);

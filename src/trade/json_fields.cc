@@ -141,11 +141,16 @@ core::Result<const Json*> GetArray(const Json& j, const char* field, size_t max_
 
 core::Bytes ToStateValue(const Json& j) { return core::ToBytes(j.dump()); }
 
-core::Result<Json> FromStateValue(core::ByteSpan bytes) {
+core::Result<std::shared_ptr<const Json>> ReadStateValue(core::ByteSpan bytes) {
   thread_local ParsedValueMemo memo;
-  std::optional<Json> j = memo.Parse(core::AsStringView(bytes));
-  if (!j) return core::Fail("STATE_CORRUPT", "state value is not JSON");
-  return std::move(*j);
+  std::shared_ptr<const Json> j = memo.Share(core::AsStringView(bytes));
+  if (j == nullptr) return core::Fail("STATE_CORRUPT", "state value is not JSON");
+  return j;
+}
+
+core::Result<Json> FromStateValue(core::ByteSpan bytes) {
+  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> j, ReadStateValue(bytes));
+  return Json(*j);
 }
 
 }  // namespace tradeledger::trade

@@ -5,6 +5,7 @@
 // entry numbers, HTS codes, ...) give their own reason codes in the rule modules.
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -47,5 +48,8 @@ core::Bytes ToStateValue(const Json& j);
 // remembered per thread, keyed by the exact bytes (parsed_value_memo.h): a value read again
 // costs a copy of its parse, and the result is the same as parsing.
 core::Result<Json> FromStateValue(core::ByteSpan bytes);
+// The same parse, shared with the memo instead of copied: for a reader that only looks at the
+// value (an organisation or member key turned into its struct, an id list). Never null.
+core::Result<std::shared_ptr<const Json>> ReadStateValue(core::ByteSpan bytes);
 
 }  // namespace tradeledger::trade

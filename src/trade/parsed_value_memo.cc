@@ -11,7 +11,7 @@ ParsedValueMemo::ParsedValueMemo(size_t slots, size_t max_bytes)
   TL_CHECK(slots > 0);
 }
 
-std::optional<Json> ParsedValueMemo::Parse(std::string_view text) {
+std::shared_ptr<const Json> ParsedValueMemo::Share(std::string_view text) {
   const size_t hash = std::hash<std::string_view>{}(text);
   Slot& slot = slots_[hash % slots_.size()];
   if (slot.used && slot.hash == hash && slot.text == text) {
@@ -19,8 +19,8 @@ std::optional<Json> ParsedValueMemo::Parse(std::string_view text) {
     return slot.value;
   }
   ++misses_;
-  Json value = Json::parse(text, nullptr, false);
-  if (value.is_discarded()) return std::nullopt;
+  auto value = std::make_shared<Json>(Json::parse(text, nullptr, false));
+  if (value->is_discarded()) return nullptr;
   if (text.size() <= max_bytes_) {
     slot.used = true;
     slot.hash = hash;
@@ -28,6 +28,12 @@ std::optional<Json> ParsedValueMemo::Parse(std::string_view text) {
     slot.value = value;
   }
   return value;
+}
+
+std::optional<Json> ParsedValueMemo::Parse(std::string_view text) {
+  std::shared_ptr<const Json> shared = Share(text);
+  if (shared == nullptr) return std::nullopt;
+  return *shared;
 }
 
 }  // namespace tradeledger::trade

@@ -43,6 +43,19 @@ TEST(ParsedValueMemo, DoesNotRememberValuesOverItsSizeLimitOrNotJson) {
   EXPECT_EQ(memo.misses(), 5u);
 }
 
+TEST(ParsedValueMemo, ASharedParseOutlivesItsEvictionAndIsNotCopied) {
+  ParsedValueMemo memo(/*slots=*/1);
+  std::shared_ptr<const Json> first = memo.Share(R"({"a":[1,2]})");
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(memo.Share(R"({"a":[1,2]})").get(), first.get());  // a hit shares, not copies
+  std::shared_ptr<const Json> second = memo.Share("[3]");      // evicts the first
+  EXPECT_EQ(*first, Json::parse(R"({"a":[1,2]})"));
+  EXPECT_EQ(*second, Json::parse("[3]"));
+  EXPECT_EQ(memo.Share("{"), nullptr);
+  EXPECT_EQ(memo.hits(), 1u);
+  EXPECT_EQ(memo.misses(), 3u);
+}
+
 // FromStateValue through its per-thread memo gives what parsing gives, for more values than
 // the memo has slots (so many collide and evict), read twice each, interleaved with values
 // that are not JSON.
@@ -53,6 +66,9 @@ TEST(ParsedValueMemo, FromStateValueAgreesWithParsingUnderChurn) {
       auto parsed = FromStateValue(core::AsBytes(text));
       ASSERT_TRUE(parsed) << text;
       EXPECT_EQ(*parsed, Json::parse(text)) << text;
+      auto shared = ReadStateValue(core::AsBytes(text));
+      ASSERT_TRUE(shared) << text;
+      EXPECT_EQ(**shared, Json::parse(text)) << text;
       auto bad = FromStateValue(core::AsBytes(text.substr(0, text.size() - 1)));
       ASSERT_FALSE(bad);
       EXPECT_EQ(bad.error().code, "STATE_CORRUPT");

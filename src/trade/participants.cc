@@ -136,8 +136,8 @@ core::Result<std::optional<Organisation>> LoadOrganisation(const StateReader& st
                                                            std::string_view org_id) {
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(OrgKey(org_id)));
   if (!raw) return std::optional<Organisation>();
-  TL_ASSIGN_OR_RETURN(Json j, FromStateValue(*raw));
-  auto org = Organisation::FromJson(j);
+  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> j, ReadStateValue(*raw));
+  auto org = Organisation::FromJson(*j);
   if (!org) return core::Fail("STATE_CORRUPT", "organisation record: " + org.error().ToString());
   return std::optional<Organisation>(std::move(*org));
 }
@@ -146,8 +146,8 @@ core::Result<std::optional<MemberKey>> LoadMemberKey(const StateReader& state,
                                                      std::string_view public_key_hex) {
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(MemberKeyKey(public_key_hex)));
   if (!raw) return std::optional<MemberKey>();
-  TL_ASSIGN_OR_RETURN(Json j, FromStateValue(*raw));
-  auto key = MemberKey::FromJson(j);
+  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> j, ReadStateValue(*raw));
+  auto key = MemberKey::FromJson(*j);
   if (!key) return core::Fail("STATE_CORRUPT", "member key record: " + key.error().ToString());
   return std::optional<MemberKey>(std::move(*key));
 }
@@ -169,9 +169,9 @@ core::Result<std::set<int64_t>> Holidays(const StateReader& state) {
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(kHolidaysKey));
   std::set<int64_t> days;
   if (!raw) return days;
-  TL_ASSIGN_OR_RETURN(Json j, FromStateValue(*raw));
-  if (!j.is_array()) return core::Fail("STATE_CORRUPT", "holidays");
-  for (const Json& d : j) {
+  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> j, ReadStateValue(*raw));
+  if (!j->is_array()) return core::Fail("STATE_CORRUPT", "holidays");
+  for (const Json& d : *j) {
     if (!d.is_number_integer()) return core::Fail("STATE_CORRUPT", "holidays");
     days.insert(d.get<int64_t>());
   }
