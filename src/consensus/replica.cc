@@ -202,7 +202,7 @@ std::vector<Action> Replica::Step(const Input& input) {
 
 void Replica::SyncWithLedger() {
   core::Height executed = ledger_.ExecutedHeight();
-  if (executed < emitted_height_) {
+  if (ledger_.CommitTakenHeight() < emitted_height_) {
     // The driver did not carry out a Commit (it failed or crashed part-way): offer it again.
     emitted_height_ = executed;
     emitted_hash_ = executed == tree_.root().header.height

@@ -16,8 +16,10 @@
 //   SetTimer  arm the single pacemaker timer (replacing any earlier one);
 //   Decide    informational: this replica's commit rule fired for a block;
 //   Commit    execute and store the block with its certificate (node::Chain::Commit), in
-//             height order, before the next Step (the core then reads the result back through
-//             LedgerView).
+//             height order: before the next Step, or queued for another thread, after the
+//             blocks queued before it (LedgerView::CommitTakenHeight). The core reads the
+//             result back through LedgerView once it is executed, and until then orders
+//             further blocks on the last executed state (ADR 0007, ADR 0032).
 //
 // Header building: the core builds and checks headers itself (prev hash, height, tx root and
 // the transaction log from the MerkleLog frontier it keeps per block), and reads executed
@@ -66,6 +68,11 @@ class LedgerView {
   virtual std::optional<ledger::StoredBlock> CommittedBlock(core::Height height) const = 0;
   // The transaction log after ExecutedHeight().
   virtual ledger::MerkleLog CommittedLog() const = 0;
+  // The height up to which the driver has taken the core's Commit actions: ExecutedHeight()
+  // for a driver that executes each before the next Step, and beyond it, by the blocks still
+  // queued, for one that executes them on another thread (node/commit_pipeline.h). Below it,
+  // the core offers its Commit actions again from the executed height.
+  virtual core::Height CommitTakenHeight() const { return ExecutedHeight(); }
 };
 
 struct ReplicaConfig {

@@ -3,7 +3,8 @@
 // SafetyStore (the node's SafetyFile). The node and the simulator both use it; the simulator
 // over a storage::MemoryStore.
 //
-// Thread safety: as Chain: one writer (the driver's thread); view() is safe to read from it.
+// Thread safety: as Chain: one writer (the driver's thread, or the CommitQueue's thread that
+// calls Commit); view() is safe to read from the driver's thread.
 #pragma once
 
 #include "node/chain.h"
@@ -38,6 +39,7 @@ class ChainStorage final : public DriverStorage {
                                   const std::vector<ledger::BlockHash>& remove) override {
     return store_.UpdateLockedBlocks(add, remove);
   }
+  void PinView() override { view_.Pin(); }
 
  private:
   LedgerStore& store_;

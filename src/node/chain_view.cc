@@ -2,7 +2,7 @@
 
 namespace tradeledger::node {
 
-core::Height ChainView::ExecutedHeight() const { return chain_.tip().height; }
+core::Height ChainView::ExecutedHeight() const { return Tip().height; }
 
 std::optional<core::Hash32> ChainView::StateRoot(core::Height height) const {
   if (height > ExecutedHeight()) return std::nullopt;
@@ -25,7 +25,7 @@ std::optional<ledger::StoredBlock> ChainView::CommittedBlock(core::Height height
 }
 
 ledger::MerkleLog ChainView::CommittedLog() const {
-  auto log = ledger::MerkleLog::Restore(chain_.tip().log_size, store_.log_nodes());
+  auto log = ledger::MerkleLog::Restore(Tip().log_size, store_.log_nodes());
   TL_CHECK(log.has_value());
   return std::move(*log);
 }

@@ -4,8 +4,15 @@
 // A read that fails in storage aborts the process (TL_CHECK): the core cannot go on without
 // its own committed chain, and a node whose disk fails must stop rather than guess.
 //
-// Thread safety: as LedgerStore and Chain; the consensus thread is its only user.
+// Pinned (Pin), the view reports the chain as it was at the pin, though blocks go on committing
+// on another thread (node/commit_pipeline.h): the executed height, its log and everything below
+// it, which never changes once committed. Unpinned, every call reads the chain's tip afresh.
+//
+// Thread safety: as LedgerStore and Chain; the consensus thread is its only user (Chain::Commit
+// may run on another).
 #pragma once
+
+#include <optional>
 
 #include "consensus/replica.h"
 #include "node/chain.h"
@@ -24,9 +31,15 @@ class ChainView final : public consensus::LedgerView {
   std::optional<ledger::StoredBlock> CommittedBlock(core::Height height) const override;
   ledger::MerkleLog CommittedLog() const override;
 
+  // Fixes the view to the chain's tip now, until the next Pin.
+  void Pin() { pinned_ = chain_.tip(); }
+
  private:
+  ChainTip Tip() const { return pinned_ ? *pinned_ : chain_.tip(); }
+
   const LedgerStore& store_;
   const Chain& chain_;
+  std::optional<ChainTip> pinned_;
 };
 
 }  // namespace tradeledger::node

@@ -2,7 +2,27 @@
 
 #include <algorithm>
 
+#include "trade/validator_set.h"
+
 namespace tradeledger::node {
+
+namespace {
+
+// Whether executing `block` may change the validator set: only a validator.set transaction
+// does (trade/validator_set.h).
+bool MayChangeValidatorSet(const ledger::StoredBlock& block) {
+  return std::any_of(block.transactions.begin(), block.transactions.end(),
+                     [](const ledger::SignedTransaction& tx) {
+                       return tx.payload().type == trade::kValidatorSetTxType;
+                     });
+}
+
+}  // namespace
+
+core::Height Driver::CoreView::CommitTakenHeight() const {
+  if (queue_ == nullptr) return base_.CommitTakenHeight();
+  return std::max(base_.ExecutedHeight(), queue_->queued_height());
+}
 
 core::Result<std::unique_ptr<Driver>> Driver::Create(DriverStorage& storage, crypto::KeyPair key,
                                                      DriverOptions options,
@@ -20,7 +40,11 @@ core::Result<std::unique_ptr<Driver>> Driver::Create(DriverStorage& storage, cry
 
 Driver::Driver(DriverStorage& storage, crypto::KeyPair key, DriverOptions options,
                DriverEffects& effects)
-    : storage_(storage), key_(std::move(key)), options_(std::move(options)), effects_(effects) {}
+    : storage_(storage),
+      core_view_(storage.view(), options.commit_queue),
+      key_(std::move(key)),
+      options_(std::move(options)),
+      effects_(effects) {}
 
 core::Status Driver::EnterEpoch(Chain::Validators validators) {
   TL_ASSIGN_OR_RETURN(core::Bytes persisted, storage_.ReadSafetyState());
@@ -43,8 +67,9 @@ core::Status Driver::EnterEpoch(Chain::Validators validators) {
   config.propose_when_idle = options_.propose_when_idle;
   config.heartbeat_ms = validators.set.size() > 1 ? options_.heartbeat_ms : 0;
   config.admissible = options_.admissible;
-  TL_ASSIGN_OR_RETURN(core_, consensus::Replica::Create(std::move(config), key_, storage_.view(),
-                                                        persisted, locked));
+  if (options_.commit_queue != nullptr) storage_.PinView();
+  TL_ASSIGN_OR_RETURN(
+      core_, consensus::Replica::Create(std::move(config), key_, core_view_, persisted, locked));
   epoch_ = validators.epoch;
   timer_.reset();
   effects_.EpochEntered(validators);
@@ -53,6 +78,8 @@ core::Status Driver::EnterEpoch(Chain::Validators validators) {
 
 Driver::State Driver::Step(consensus::Input input) {
   if (state_ != State::kRunning) return state_;
+  if (!CheckQueue()) return state_;
+  if (options_.commit_queue != nullptr) storage_.PinView();
   const core::TimestampMs now = input.now;
   std::vector<consensus::Action> actions = core_->Step(input);
   for (consensus::Action& action : actions) {
@@ -116,13 +143,21 @@ bool Driver::Persist(const consensus::Persist& p) {
 
 bool Driver::CommitBlock(const ledger::StoredBlock& block) {
   ++writes_;
-  auto started = std::chrono::steady_clock::now();
-  auto entries = storage_.Commit(block);
-  if (!entries) {
-    Fail("commit of block " + block.header.height.ToString(), entries.error());
-    return false;
+  if (CommitQueue* queue = options_.commit_queue; queue != nullptr) {
+    const bool may_change_set = MayChangeValidatorSet(block);
+    queue->Enqueue(block);
+    if (!may_change_set) return CheckQueue();
+    queue->Drain();
+    if (!CheckQueue()) return false;
+  } else {
+    auto started = std::chrono::steady_clock::now();
+    auto entries = storage_.Commit(block);
+    if (!entries) {
+      Fail("commit of block " + block.header.height.ToString(), entries.error());
+      return false;
+    }
+    effects_.Committed(block, *entries, std::chrono::steady_clock::now() - started);
   }
-  effects_.Committed(block, *entries, std::chrono::steady_clock::now() - started);
   auto next = storage_.NextValidators();
   if (!next) {
     Fail("reading the validator set", next.error());
@@ -155,6 +190,14 @@ bool Driver::Reconfigure(core::TimestampMs now) {
   if (Step({now, consensus::Start{}}) != State::kRunning) return false;
   if (!pending.empty()) Step({now, consensus::ClientBatch{std::move(pending), true}});
   return state_ == State::kRunning;
+}
+
+bool Driver::CheckQueue() {
+  if (options_.commit_queue == nullptr) return true;
+  std::optional<CommitQueue::Failure> failed = options_.commit_queue->failure();
+  if (!failed) return true;
+  Fail(std::move(failed->what), std::move(failed->error));
+  return false;
 }
 
 void Driver::Fail(std::string what, core::Error error) {

@@ -16,7 +16,14 @@
 //    names a new epoch), what the old core still asked for is void: a new core is created for
 //    the new set from the persisted state, started, and handed the transactions the old core
 //    held for proposing.
-// A storage failure stops the step at the failing write; nothing after it is carried out and
+//    With a CommitQueue (the node: node/commit_pipeline.h, ADR 0032), the block is queued
+//    instead, to be executed on the queue's thread while the core goes on ordering; only a
+//    block with a validator.set transaction is waited for (the queue drained) before the next
+//    action, so that a set change is seen exactly where it is without a queue. The core reads
+//    a view pinned at the start of each Step (DriverStorage::PinView), so that blocks executed
+//    beside a Step do not change what it reads within it.
+// A storage failure stops the step at the failing write (with a CommitQueue, a queued commit
+// that failed stops the next Step before it starts); nothing after it is carried out and
 // the driver stays failed (the node stops; the simulator treats it as a crash and restarts a
 // new driver from what was stored).
 //
@@ -57,9 +64,35 @@ class DriverStorage {
   virtual core::Status UpdateLockedBlocks(
       const std::vector<std::pair<ledger::BlockHash, core::Bytes>>& add,
       const std::vector<ledger::BlockHash>& remove) = 0;
+  // Fixes what view() reports as executed to what is executed now, until the next call (a
+  // driver with a CommitQueue calls it before each Step). Never called: view() follows every
+  // Commit as it happens.
+  virtual void PinView() {}
 };
 
-// Where the driver's output goes. Called on the driver's thread, during Step().
+// Where a driver's Commit actions go to be executed on another thread (node/commit_pipeline.h):
+// each queued block is passed to DriverStorage::Commit in the order queued, and then to
+// DriverEffects::Committed, on that thread.
+class CommitQueue {
+ public:
+  struct Failure {
+    std::string what;  // "commit of block <height>"
+    core::Error error;
+  };
+  virtual ~CommitQueue() = default;
+  // Queues `block` after those queued before it; waits while the queue is full. Ignored once a
+  // commit has failed.
+  virtual void Enqueue(ledger::StoredBlock block) = 0;
+  // Waits until every queued block is committed, or a commit failed.
+  virtual void Drain() = 0;
+  // The first failed commit; nothing queued after it is committed.
+  virtual std::optional<Failure> failure() const = 0;
+  // The height of the last block queued (0 if none was).
+  virtual core::Height queued_height() const = 0;
+};
+
+// Where the driver's output goes. Called on the driver's thread, during Step(); Committed, with
+// a CommitQueue, on the queue's thread.
 class DriverEffects {
  public:
   virtual ~DriverEffects() = default;
@@ -94,6 +127,9 @@ struct DriverOptions {
   uint64_t heartbeat_ms = 0;
   // consensus::ReplicaConfig::admissible (node: trade::CheckAdmission).
   std::function<core::Status(const ledger::SignedTransaction&)> admissible;
+  // Where Commit actions go (borrowed; must outlive the driver). Null: each is executed before
+  // the next action (the simulator and the consensus benchmark, which are single-threaded).
+  CommitQueue* commit_queue = nullptr;
 };
 
 class Driver {
@@ -140,11 +176,35 @@ class Driver {
   bool Apply(consensus::Action& action);
   bool Persist(const consensus::Persist& persist);
   bool CommitBlock(const ledger::StoredBlock& block);
+  // With a CommitQueue: false (and failed) if a queued commit failed.
+  bool CheckQueue();
   // After a block changed the validator set: a new core, started; false if the node stops.
   bool Reconfigure(core::TimestampMs now);
   void Fail(std::string what, core::Error error);
 
+  // The view the core reads: the storage's, and with a CommitQueue the height queued up to.
+  class CoreView final : public consensus::LedgerView {
+   public:
+    CoreView(const consensus::LedgerView& base, const CommitQueue* queue)
+        : base_(base), queue_(queue) {}
+    core::Height ExecutedHeight() const override { return base_.ExecutedHeight(); }
+    std::optional<core::Hash32> StateRoot(core::Height height) const override {
+      return base_.StateRoot(height);
+    }
+    bool IsCommitted(const ledger::TxId& id) const override { return base_.IsCommitted(id); }
+    std::optional<ledger::StoredBlock> CommittedBlock(core::Height height) const override {
+      return base_.CommittedBlock(height);
+    }
+    ledger::MerkleLog CommittedLog() const override { return base_.CommittedLog(); }
+    core::Height CommitTakenHeight() const override;
+
+   private:
+    const consensus::LedgerView& base_;
+    const CommitQueue* const queue_;
+  };
+
   DriverStorage& storage_;
+  CoreView core_view_;
   const crypto::KeyPair key_;
   const DriverOptions options_;
   DriverEffects& effects_;

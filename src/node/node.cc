@@ -44,6 +44,9 @@ core::Result<std::unique_ptr<Node>> Node::Create(LedgerStore& store, Chain& chai
   d.admissible = [](const ledger::SignedTransaction& tx) {
     return trade::CheckAdmission(tx.payload().type, tx.payload().body);
   };
+  DriverEffects& effects = *node;
+  node->pipeline_ = std::make_unique<CommitPipeline>(node->storage_, effects);
+  d.commit_queue = node->pipeline_.get();
   TL_ASSIGN_OR_RETURN(node->driver_,
                       Driver::Create(node->storage_, std::move(key), std::move(d), *node));
   return node;
@@ -101,6 +104,7 @@ void Node::Stop() {
   running_ = false;
   inbox_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (pipeline_ != nullptr) pipeline_->Drain();
   ExpireWaiters(/*all=*/true);
 }
 
@@ -379,6 +383,10 @@ void Node::Committed(const ledger::StoredBlock& block, const std::vector<TxIndex
   }
   for (auto& [waiter, entry] : ready) waiter.done(entry);
   if (listener_) listener_(block);
+  // The core may be holding a proposal, or a proposal of its own, until this state is executed.
+  std::lock_guard lock(inbox_mu_);
+  wake_ = true;
+  inbox_cv_.notify_one();
 }
 
 void Node::LogProgress(const ledger::StoredBlock& block, size_t transactions,
@@ -389,7 +397,7 @@ void Node::LogProgress(const ledger::StoredBlock& block, size_t transactions,
     spdlog::warn("slow commit: block {} with {} transaction(s) took {} ms", height, transactions,
                  ms);
   }
-  const uint64_t seen = driver_->core().max_seen_height().value;
+  const uint64_t seen = seen_height_.load();
   if (seen > height + kReadyLag) {
     if (!catching_up_ || height % 100 == 0) {
       spdlog::info("catching up: at height {}, the network is at {}", height, seen);

@@ -35,6 +35,7 @@
 #include "node/chain.h"
 #include "node/chain_storage.h"
 #include "node/clock.h"
+#include "node/commit_pipeline.h"
 #include "node/driver.h"
 #include "node/mempool.h"
 #include "node/metrics.h"
@@ -97,7 +98,8 @@ class Node final : private DriverEffects {
   Node& operator=(const Node&) = delete;
 
   void Start();
-  // Stops the consensus thread after the step in progress; wakes every waiter with nullopt.
+  // Stops the consensus thread after the step in progress, lets the blocks it queued for
+  // execution commit, then wakes every waiter still waiting with nullopt.
   void Stop();
 
   // Admits a transaction. Checks its chain id (WRONG_CHAIN) and signature (BAD_SIGNATURE);
@@ -122,7 +124,8 @@ class Node final : private DriverEffects {
   // rejections and dropped. Cheap for consensus frames (queued); gossip is verified here.
   void OnPeerFrame(const crypto::PublicKey& from, core::Bytes frame);
 
-  // Called on the consensus thread after each block is durably committed. Set before Start().
+  // Called on the commit pipeline's thread (node/commit_pipeline.h) after each block is durably
+  // committed, one block at a time. Set before Start().
   void SetCommitListener(std::function<void(const ledger::StoredBlock&)> listener) {
     listener_ = std::move(listener);
   }
@@ -214,8 +217,8 @@ class Node final : private DriverEffects {
   std::atomic<bool> healthy_{true};
   std::atomic<uint64_t> view_{0};
   std::atomic<uint64_t> seen_height_{0};
-  bool catching_up_ = false;                  // consensus thread only
-  int64_t calendar_warned_day_ = INT64_MIN;   // consensus thread only
+  bool catching_up_ = false;                  // commit pipeline thread only
+  int64_t calendar_warned_day_ = INT64_MIN;   // commit pipeline thread only
   std::atomic<bool> heard_from_peer_{false};  // set after a peer's message has been stepped
   std::atomic<bool> removed_{false};          // a validator set change left this node out
   std::thread thread_;
@@ -225,11 +228,14 @@ class Node final : private DriverEffects {
   std::condition_variable inbox_cv_;
   std::deque<Inbound> inbox_;  // guarded by inbox_mu_
   size_t inbox_bytes_ = 0;     // guarded by inbox_mu_
-  bool wake_ = false;          // guarded by inbox_mu_: local transactions are waiting
+  bool wake_ = false;  // guarded by inbox_mu_: local transactions wait, or a block committed
 
   mutable std::mutex mu_;
   std::unordered_map<ledger::TxId, std::vector<Waiter>> waiters_;                  // guarded
   std::unordered_map<ledger::TxId, std::chrono::steady_clock::time_point> since_;  // guarded
+
+  // Last: its thread calls Committed, which uses the members above, so it stops first.
+  std::unique_ptr<CommitPipeline> pipeline_;
 };
 
 }  // namespace tradeledger::node

@@ -26,7 +26,7 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
         {"member.revoke", ExecuteMemberRevoke},
         {"clock.advance", ExecuteClockAdvance},
         {"calendar.amend", ExecuteCalendarAmend},
-        {"validator.set", ExecuteValidatorSet},
+        {std::string(kValidatorSetTxType), ExecuteValidatorSet},
         {"delegation.grant", ExecuteDelegationGrant},
         {"delegation.revoke", ExecuteDelegationRevoke},
     };

@@ -18,12 +18,16 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "trade/executor.h"
 #include "trade/json_fields.h"
 
 namespace tradeledger::trade {
+
+// The type of the transaction above: the only one that changes the validator set.
+inline constexpr std::string_view kValidatorSetTxType = "validator.set";
 
 struct ValidatorEntry {
   std::string name;

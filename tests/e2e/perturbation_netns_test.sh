@@ -595,7 +595,7 @@ scenario_sigstop() {
   [ -n "$l" ] || fail "no leader in node 1's /health"
   begin "2 SIGSTOP of the leader (node $l) for ${d}s"
   local o1 until seen=" " x
-  o1=$(others "$l" | head -1)
+  o1=$(others "$l" | sed -n 1p)  # sed reads all: head could end the pipe early (SIGPIPE)
   h0=$(height "$o1")
   c0=$(committed)
   kill -STOP "${pid[$l]}"
