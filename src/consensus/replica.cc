@@ -844,10 +844,11 @@ void Replica::TryPropose() {
     if (tree_.OnBranch(parent->hash, tx.id())) continue;
     txs.push_back(tx);
   }
-  core::Height executed = ledger_.ExecutedHeight();
-  std::optional<core::Hash32> executed_root = ledger_.StateRoot(executed);
-  TL_CHECK(executed_root.has_value());
-  StateClaim state = ChooseStateClaim(*parent, executed, *executed_root);
+  const uint64_t latest = ledger_.ExecutedHeight().value;
+  const core::Height claimable(latest - std::min(latest, config_.state_claim_lag));
+  std::optional<core::Hash32> claimable_root = ledger_.StateRoot(claimable);
+  TL_CHECK(claimable_root.has_value());
+  StateClaim state = ChooseStateClaim(*parent, claimable, *claimable_root);
   if (txs.empty() && !config_.propose_when_idle && !Eventful(*parent) &&
       parent->header.state_root == state.root &&
       (config_.heartbeat_ms == 0 ||

@@ -93,6 +93,12 @@ struct ReplicaConfig {
   size_t max_mempool = 20000;
   // Most proposals buffered while their parent is fetched or their state root is executed.
   size_t max_buffered_proposals = 256;
+  // How many executed blocks a proposal's state claim stays behind the proposer's latest
+  // executed one (never below its parent's claim). 0: the latest. A driver that executes beside
+  // ordering (ADR 0032) uses 1: the replicas execute the same blocks at about the same time, so
+  // the proposer's latest is often one they are still executing, and each would hold its vote
+  // until it has; the one before it they have.
+  uint64_t state_claim_lag = 0;
   // Votes and timeouts for views further ahead than this are rejected. Default 1000.
   uint64_t view_window = 1000;
   // True: a leader always proposes, empty blocks included (the simulator). False: a leader

@@ -67,6 +67,7 @@ core::Status Driver::EnterEpoch(Chain::Validators validators) {
   config.propose_when_idle = options_.propose_when_idle;
   config.heartbeat_ms = validators.set.size() > 1 ? options_.heartbeat_ms : 0;
   config.admissible = options_.admissible;
+  config.state_claim_lag = options_.commit_queue != nullptr ? 1 : 0;
   if (options_.commit_queue != nullptr) storage_.PinView();
   TL_ASSIGN_OR_RETURN(
       core_, consensus::Replica::Create(std::move(config), key_, core_view_, persisted, locked));

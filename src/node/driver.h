@@ -129,6 +129,8 @@ struct DriverOptions {
   std::function<core::Status(const ledger::SignedTransaction&)> admissible;
   // Where Commit actions go (borrowed; must outlive the driver). Null: each is executed before
   // the next action (the simulator and the consensus benchmark, which are single-threaded).
+  // With a queue, proposals claim the state one executed block back
+  // (consensus::ReplicaConfig::state_claim_lag).
   CommitQueue* commit_queue = nullptr;
 };
 
