@@ -5,6 +5,7 @@
 #include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/iterator.h>
+#include <rocksdb/memtablerep.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
 #include <rocksdb/slice_transform.h>
@@ -16,6 +17,8 @@
 #include <cstdarg>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
+#include <shared_mutex>
 #include <system_error>
 #include <utility>
 
@@ -244,10 +247,15 @@ std::optional<std::string> NamespacesOfFamily(std::string_view name) {
 
 RocksDbStore::RocksDbStore(std::string path, std::unique_ptr<rocksdb::DB> db,
                            std::vector<rocksdb::ColumnFamilyHandle*> families,
-                           const std::string& uncompressed_namespaces)
-    : path_(std::move(path)), db_(std::move(db)), families_(std::move(families)) {
+                           const std::string& uncompressed_namespaces,
+                           size_t uncompressed_memtable_bytes)
+    : path_(std::move(path)),
+      db_(std::move(db)),
+      families_(std::move(families)),
+      uncompressed_memtable_bytes_(uncompressed_memtable_bytes) {
   family_of_byte_.fill(families_.front());
   for (unsigned char c : uncompressed_namespaces) family_of_byte_[c] = families_.back();
+  if (families_.size() > 1) uncompressed_ = families_.back();
 }
 
 core::Result<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::string& path,
@@ -275,6 +283,10 @@ core::Result<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::string
     rocksdb::ColumnFamilyOptions uncompressed(db_options);
     uncompressed.compression = rocksdb::kNoCompression;
     uncompressed.bottommost_compression = rocksdb::kNoCompression;
+    // Appends instead of skip-list inserts (see the header); a vector takes no concurrent
+    // inserts, which only matter to a database with several concurrent writers.
+    uncompressed.memtable_factory = std::make_shared<rocksdb::VectorRepFactory>();
+    db_options.allow_concurrent_memtable_write = false;
     descriptors.push_back({UncompressedFamilyName(namespaces), uncompressed});
     db_options.create_missing_column_families = existing.empty();
   }
@@ -296,8 +308,8 @@ core::Result<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::string
     return core::Fail(ToError(s, "open " + path));
   }
   TL_CHECK(db != nullptr && handles.size() == descriptors.size());
-  return std::unique_ptr<RocksDbStore>(
-      new RocksDbStore(path, std::move(db), std::move(handles), namespaces));
+  return std::unique_ptr<RocksDbStore>(new RocksDbStore(
+      path, std::move(db), std::move(handles), namespaces, options.uncompressed_memtable_bytes));
 }
 
 RocksDbStore::~RocksDbStore() {
@@ -315,7 +327,19 @@ rocksdb::ColumnFamilyHandle* RocksDbStore::FamilyOf(core::ByteSpan key) const {
   return key.empty() ? families_.front() : family_of_byte_[key[0]];
 }
 
+bool RocksDbStore::InUncompressedFamily(core::ByteSpan key) const {
+  return uncompressed_ != nullptr && FamilyOf(key) == uncompressed_;
+}
+
 core::Result<std::optional<core::Bytes>> RocksDbStore::Get(core::ByteSpan key) const {
+  if (InUncompressedFamily(key)) {
+    std::shared_lock lock(recent_mu_);
+    RecentWrites::Found found = recent_.Find(key);
+    if (found.written) {
+      if (!found.value) return std::optional<core::Bytes>();
+      return std::optional<core::Bytes>(core::Bytes(found.value->begin(), found.value->end()));
+    }
+  }
   rocksdb::PinnableSlice value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), FamilyOf(key), ToSlice(key), &value);
   if (s.IsNotFound()) return std::optional<core::Bytes>();
@@ -332,7 +356,11 @@ core::Status RocksDbStore::Write(const WriteBatch& batch, WriteOptions options) 
   // applied atomically, so the order of distinct keys within it is not observable.
   std::vector<const WriteBatch::Op*> sorted;
   sorted.reserve(batch.ops().size());
-  for (const WriteBatch::Op& op : batch.ops()) sorted.push_back(&op);
+  bool uncompressed = false;
+  for (const WriteBatch::Op& op : batch.ops()) {
+    sorted.push_back(&op);
+    uncompressed = uncompressed || InUncompressedFamily(op.key);
+  }
   std::stable_sort(
       sorted.begin(), sorted.end(),
       [](const WriteBatch::Op* a, const WriteBatch::Op* b) { return a->key < b->key; });
@@ -357,9 +385,37 @@ core::Status RocksDbStore::Write(const WriteBatch& batch, WriteOptions options) 
   rocksdb::WriteOptions write;
   write.sync = options.sync;
   write.disableWAL = false;  // the log is what makes a batch atomic and durable
+  std::unique_lock<std::mutex> serial;
+  if (uncompressed) serial = std::unique_lock(write_mu_);
   rocksdb::Status s = db_->Write(write, &rocks_batch);
   if (!s.ok()) return core::Fail(ToError(s, "write"));
+  // Copied after the write: a reader never sees a value the database may not hold. Until the
+  // copy is made, a reader of one of these keys reads the memtable itself (slower, the same).
+  if (uncompressed) NoteUncompressedWrites(sorted);
   return core::Ok();
+}
+
+void RocksDbStore::NoteUncompressedWrites(const std::vector<const WriteBatch::Op*>& ops) {
+  {
+    std::unique_lock lock(recent_mu_);
+    for (const WriteBatch::Op* op : ops) {
+      if (!InUncompressedFamily(op->key)) continue;
+      std::optional<core::ByteSpan> value;
+      if (op->type == WriteBatch::OpType::kPut) value = op->value;
+      recent_.Put(op->key, value);
+    }
+  }
+  if (recent_.bytes() >= uncompressed_memtable_bytes_) SwitchUncompressedMemtable();
+}
+
+void RocksDbStore::SwitchUncompressedMemtable() {
+  rocksdb::FlushOptions flush;
+  flush.wait = false;
+  // The switch itself is synchronous; do not also wait for earlier flushes to make room.
+  flush.allow_write_stall = true;
+  if (!db_->Flush(flush, uncompressed_).ok()) return;  // retried after the next write
+  std::unique_lock lock(recent_mu_);
+  recent_.Clear();
 }
 
 std::unique_ptr<Iterator> RocksDbStore::Scan(core::ByteSpan prefix) const {
@@ -381,10 +437,13 @@ core::Result<std::optional<core::Bytes>> RocksDbStore::Last(core::ByteSpan prefi
 }
 
 core::Status RocksDbStore::Flush() {
+  std::lock_guard serial(write_mu_);
   rocksdb::FlushOptions flush;
   flush.wait = true;
   rocksdb::Status s = db_->Flush(flush, families_);
   if (!s.ok()) return core::Fail(ToError(s, "flush"));
+  std::unique_lock lock(recent_mu_);
+  recent_.Clear();
   return core::Ok();
 }
 

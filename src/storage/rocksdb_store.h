@@ -9,6 +9,19 @@
 // existing database keeps the families it was created with whatever the options say, so every
 // opener routes keys as its creator did.
 //
+// The uncompressed family is for keys that come at a high rate in random order and are read
+// back rarely, soon after they are written (state tree nodes: hundreds per block, written once
+// and deleted once). Its memtable is an unsorted vector (RocksDB's VectorRep), so an insert
+// is an append instead of a skip-list walk that misses the CPU cache at every level
+// (doc/performance.md, "Appends instead of skip-list inserts"); the vector is sorted once, when
+// the memtable is switched for a new one. A point read that reached the current vector would
+// have to copy and sort it, so the store keeps a copy of every write made to the family since
+// its memtable was last switched and answers Get from the copy; a key the copy lacks is not in
+// the current memtable, whose Bloom filter then skips it. The store switches that memtable
+// itself (a flush it does not wait for) once uncompressed_memtable_bytes of keys and values
+// have gone into it, and then drops the copy. A Scan is not served from the copy: it sorts a
+// copy of the current vector, once per scan (audits and tools, not the commit path).
+//
 // Every Write is one RocksDB WriteBatch, so it is atomic across a crash; with sync=true the
 // write-ahead log is fsynced before Write returns. On restart RocksDB replays the log up to
 // the last complete batch (point-in-time recovery), so a node killed at any instant reopens
@@ -28,10 +41,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
+#include "storage/recent_writes.h"
 #include "storage/store.h"
 
 namespace rocksdb {
@@ -84,6 +100,12 @@ struct RocksDbOptions {
   // First key bytes whose keys go to the uncompressed column family (see the top of this
   // file), for a database this Open creates; an existing one keeps its own.
   std::string uncompressed_namespaces;
+
+  // Bytes of keys and values written to the uncompressed family after which the store switches
+  // its memtable (see the top of this file). Below write_buffer_bytes, so that the switch is
+  // normally the store's; the store's copy of the family's latest writes is at most this large
+  // (plus one batch).
+  size_t uncompressed_memtable_bytes = 48u << 20;
 };
 
 class RocksDbStore final : public Store {
@@ -117,15 +139,32 @@ class RocksDbStore final : public Store {
  private:
   RocksDbStore(std::string path, std::unique_ptr<rocksdb::DB> db,
                std::vector<rocksdb::ColumnFamilyHandle*> families,
-               const std::string& uncompressed_namespaces);
+               const std::string& uncompressed_namespaces, size_t uncompressed_memtable_bytes);
   // The family that holds `key` (or every key with that prefix); the default for an empty one.
   rocksdb::ColumnFamilyHandle* FamilyOf(core::ByteSpan key) const;
+  bool InUncompressedFamily(core::ByteSpan key) const;
+  // Copies the batch's operations on the uncompressed family, just written, into recent_, and
+  // switches that family's memtable once recent_ has reached its bound. Holds write_mu_.
+  void NoteUncompressedWrites(const std::vector<const WriteBatch::Op*>& ops);
+  // Switches the uncompressed family's memtable (its flush runs in the background) and drops
+  // the copy of its writes. Holds write_mu_. Keeps the copy if RocksDB refuses the switch.
+  void SwitchUncompressedMemtable();
 
   std::string path_;
   std::unique_ptr<rocksdb::DB> db_;
   // The open families, default first; owned (destroyed before the database is closed).
   std::vector<rocksdb::ColumnFamilyHandle*> families_;
   std::array<rocksdb::ColumnFamilyHandle*, 256> family_of_byte_{};
+  // The uncompressed family, nullptr if the database has none.
+  rocksdb::ColumnFamilyHandle* uncompressed_ = nullptr;
+  const size_t uncompressed_memtable_bytes_;
+  // Serialises writers that touch the uncompressed family, so that recent_ takes their
+  // operations in the order RocksDB applied them.
+  std::mutex write_mu_;
+  // The uncompressed family's writes since its memtable was last switched: each key's latest
+  // value, nullopt for a deletion (see the top of this file).
+  mutable std::shared_mutex recent_mu_;
+  RecentWrites recent_;
   // Iterators alive, so that destroying the store under one is caught.
   mutable std::atomic<int> live_iterators_{0};
 };

@@ -31,6 +31,7 @@
 //   supersedes?, supersededBy?, withdrawnAt?, withdrawReason?, retainUntil?, openCases[].
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,11 @@ core::Result<CertValidation> ValidateCertification(const Json& body, int64_t now
 
 core::Result<std::optional<Json>> LoadCertification(const StateReader& state,
                                                     std::string_view cert_id);
+// The same record, read-only and shared with every other reader of the same stored value (it
+// is parsed once per value, json_fields.h ReadStateValue); nullptr if there is none. For a
+// caller that changes the record seldom: it copies only when it does.
+core::Result<std::shared_ptr<const Json>> ShareCertification(const StateReader& state,
+                                                             std::string_view cert_id);
 void SaveCertification(WorkingState& state, const Json& cert);
 
 // ISSUED, SUPERSEDED, WITHDRAWN, or EXPIRED when ISSUED but past signedAt + 4 years or past

@@ -100,7 +100,7 @@ std::vector<std::string> CertificationCoversLine(const Json& cert, const Json& e
   return codes;
 }
 
-ClaimDecision DecideClaim(const Json& entry, const Json& line, const std::optional<Json>& cert,
+ClaimDecision DecideClaim(const Json& entry, const Json& line, const Json* cert,
                           uint64_t low_value_cents) {
   ClaimDecision d;
   std::string spi = line.value("spi", "");
@@ -119,7 +119,7 @@ ClaimDecision DecideClaim(const Json& entry, const Json& line, const std::option
   bool has_ref = line.contains("certRef");
   if (has_ref) {
     d.basis = "CERTIFICATION";
-    if (!cert) {
+    if (cert == nullptr) {
       d.codes.push_back("CERT_NOT_FOUND");
     } else {
       auto more = CertificationCoversLine(*cert, entry, line, d.agreement,

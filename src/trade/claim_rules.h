@@ -47,7 +47,7 @@ std::vector<std::string> CertificationCoversLine(const Json& cert, const Json& e
                                                  int64_t possession_limit);
 
 // Decides the claim of one line (rules 6, 12-20). `cert` is the certification named by the
-// line's certRef, nullopt if it has none or it is not on the ledger. `low_value_cents` is the
+// line's certRef, nullptr if it has none or it is not on the ledger. `low_value_cents` is the
 // originating value of the importation under the line's agreement (sum of the entry's lines
 // claiming that agreement without a certification).
 struct ClaimDecision {
@@ -55,7 +55,7 @@ struct ClaimDecision {
   std::string basis;
   std::vector<std::string> codes;  // empty = ACCEPTED
 };
-ClaimDecision DecideClaim(const Json& entry, const Json& line, const std::optional<Json>& cert,
+ClaimDecision DecideClaim(const Json& entry, const Json& line, const Json* cert,
                           uint64_t low_value_cents);
 
 std::string ClaimId(std::string_view entry_number, uint64_t line_no);

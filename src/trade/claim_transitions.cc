@@ -59,25 +59,25 @@ TxOutcome StateInvalid(const Json& claim, std::string_view action) {
 
 core::Status RecordCitation(WorkingState& state, std::string_view cert_id,
                             std::string_view claim_id, const Json& entry, bool accepted) {
-  TL_ASSIGN_OR_RETURN(std::optional<Json> cert, LoadCertification(state, cert_id));
+  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> cert, ShareCertification(state, cert_id));
   if (!cert) return core::Fail("STATE_CORRUPT", "cited certification missing");
-  return RecordCitation(state, *cert, claim_id, entry, accepted);
+  return RecordCitation(state, cert, claim_id, entry, accepted);
 }
 
-core::Status RecordCitation(WorkingState& state, Json& cert, std::string_view claim_id,
-                            const Json& entry, bool accepted) {
-  TL_RETURN_IF_ERROR(AppendIdIndex(state, CertClaimsKey(Str(cert["certId"])), claim_id));
+core::Status RecordCitation(WorkingState& state, std::shared_ptr<const Json>& cert,
+                            std::string_view claim_id, const Json& entry, bool accepted) {
+  TL_RETURN_IF_ERROR(AppendIdIndex(state, CertClaimsKey(Str((*cert)["certId"])), claim_id));
   if (!accepted) return core::Ok();
-  bool changed = false;
-  if (cert.value("singleShipment", true) && !cert.contains("shipmentRef")) {
-    cert["shipmentRef"] = entry["shipmentRef"];
-    changed = true;
-  }
-  Json retain_before = cert.value("retainUntil", Json());
-  ExtendRetention(cert, entry["importDate"].get<int64_t>());
-  changed |= cert.value("retainUntil", Json()) != retain_before;
-  // A blanket certification is cited by many entries; most citations change nothing in it.
-  if (changed) SaveCertification(state, cert);
+  const int64_t import_date = entry["importDate"].get<int64_t>();
+  const bool bind = cert->value("singleShipment", true) && !cert->contains("shipmentRef");
+  // A blanket certification is cited by many entries; most citations change nothing in it,
+  // and then it is neither copied nor saved.
+  if (!bind && !RetentionExtends(*cert, import_date)) return core::Ok();
+  auto changed = std::make_shared<Json>(*cert);
+  if (bind) (*changed)["shipmentRef"] = entry["shipmentRef"];
+  ExtendRetention(*changed, import_date);
+  SaveCertification(state, *changed);
+  cert = std::move(changed);
   return core::Ok();
 }
 

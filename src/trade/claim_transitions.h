@@ -22,6 +22,7 @@
 // new certification (ApplySupersedingCertification).
 #pragma once
 
+#include <memory>
 #include <string_view>
 
 #include "core/result.h"
@@ -35,10 +36,11 @@ namespace tradeledger::trade {
 // certification's retention to the entry's importDate + 5 years (rule 32).
 core::Status RecordCitation(WorkingState& state, std::string_view cert_id,
                             std::string_view claim_id, const Json& entry, bool accepted);
-// The same, for a certification the caller has just loaded from `state` (it is updated in
-// place and saved if it changes).
-core::Status RecordCitation(WorkingState& state, Json& cert, std::string_view claim_id,
-                            const Json& entry, bool accepted);
+// The same, for a certification the caller has just read from `state` (ShareCertification):
+// if the citation changes it, the changed copy is saved and replaces `cert`, so that `cert`
+// stays what reading it again from `state` would give.
+core::Status RecordCitation(WorkingState& state, std::shared_ptr<const Json>& cert,
+                            std::string_view claim_id, const Json& entry, bool accepted);
 
 // Rule 22: re-evaluates the claims awaiting a correction of `old_cert` against `new_cert`.
 core::Status ApplySupersedingCertification(WorkingState& state, const Json& old_cert,

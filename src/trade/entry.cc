@@ -191,24 +191,23 @@ core::Result<TxOutcome> ExecuteEntryFile(WorkingState& state, const TxContext& t
       low_value[AgreementOfSpi(l["spi"].get<std::string>())] += l["valueCents"].get<uint64_t>();
     }
   }
-  // The certifications the lines cite, each loaded once: the lines of an entry mostly cite
-  // one blanket certification, and RecordCitation updates the loaded record in place (saving
-  // it when it changes), so the next line sees what loading it again from `state` would give.
-  std::map<std::string, std::optional<Json>, std::less<>> certs;
+  // The certifications the lines cite, each read once and shared, not copied: the lines of an
+  // entry mostly cite one blanket certification, and RecordCitation replaces the record it
+  // changes (and saves), so the next line sees what reading it again from `state` would give.
+  std::map<std::string, std::shared_ptr<const Json>, std::less<>> certs;
   for (Json& line : entry["lines"]) {
     if (!line.contains("spi")) continue;
-    std::optional<Json>* cited = nullptr;
+    std::shared_ptr<const Json>* cited = nullptr;
     if (line.contains("certRef")) {
       const std::string& ref = line["certRef"].get_ref<const std::string&>();
       auto it = certs.find(ref);
       if (it == certs.end()) {
-        TL_ASSIGN_OR_RETURN(std::optional<Json> loaded, LoadCertification(state, ref));
-        it = certs.emplace(ref, std::move(loaded)).first;
+        TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> read, ShareCertification(state, ref));
+        it = certs.emplace(ref, std::move(read)).first;
       }
       cited = &it->second;
     }
-    static const std::optional<Json> kNone;
-    const std::optional<Json>& cert = cited != nullptr ? *cited : kNone;
+    const Json* cert = cited != nullptr ? cited->get() : nullptr;
     ClaimDecision d =
         DecideClaim(entry, line, cert, low_value[AgreementOfSpi(line["spi"].get<std::string>())]);
     std::string claim_id = ClaimId(canonical, line["lineNo"].get<uint64_t>());
@@ -231,8 +230,8 @@ core::Result<TxOutcome> ExecuteEntryFile(WorkingState& state, const TxContext& t
     SaveClaim(state, claim);
     line["claimId"] = claim_id;
     entry["claimIds"].push_back(claim_id);
-    if (cited != nullptr && cited->has_value()) {
-      TL_RETURN_IF_ERROR(RecordCitation(state, **cited, claim_id, entry, accepted));
+    if (cited != nullptr && *cited != nullptr) {
+      TL_RETURN_IF_ERROR(RecordCitation(state, *cited, claim_id, entry, accepted));
     }
   }
   SaveEntry(state, entry);

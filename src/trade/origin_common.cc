@@ -81,10 +81,14 @@ core::Result<int64_t> ResponseWindowMs(const StateReader& state) {
   return static_cast<int64_t>(j->get<uint64_t>()) * kMsPerDay;
 }
 
-void ExtendRetention(Json& record, int64_t import_date) {
+bool RetentionExtends(const Json& record, int64_t import_date) {
   int64_t until = AddMonths(import_date, 12 * kRetentionYears);
-  if (!record.contains("retainUntil") || record["retainUntil"].get<int64_t>() < until) {
-    record["retainUntil"] = until;
+  return !record.contains("retainUntil") || record["retainUntil"].get<int64_t>() < until;
+}
+
+void ExtendRetention(Json& record, int64_t import_date) {
+  if (RetentionExtends(record, import_date)) {
+    record["retainUntil"] = AddMonths(import_date, 12 * kRetentionYears);
   }
 }
 

@@ -62,6 +62,8 @@ inline constexpr int kCertValidityYears = 4;
 
 // Rule 32: raises record["retainUntil"] to importDate + 5 years if that is later.
 void ExtendRetention(Json& record, int64_t import_date);
+// Whether ExtendRetention(record, import_date) would change `record`.
+bool RetentionExtends(const Json& record, int64_t import_date);
 // Rule 32: the off-chain payload of `record` may be purged at `now`: past retainUntil and no
 // verification case open on it (record["openCases"] empty).
 bool RetentionExpired(const Json& record, int64_t now);
