@@ -415,7 +415,8 @@ core::Result<Replica::Check> Replica::ValidateBlock(const Proposal& p, const Blo
         ledger_.IsCommitted(tx.id())) {
       return core::Fail("PROPOSAL_TX_DUPLICATE");
     }
-    if (config_.admissible && !config_.admissible(tx)) {
+    // One in the mempool passed the rule when it entered (HandleClientBatch).
+    if (config_.admissible && !mempool_ids_.contains(tx.id()) && !config_.admissible(tx)) {
       return core::Fail("PROPOSAL_TX_INADMISSIBLE");
     }
   }
@@ -780,8 +781,12 @@ void Replica::HandleClientBatch(const ClientBatch& batch) {
       continue;
     }
     if (mempool_ids_.contains(tx.id()) || ledger_.IsCommitted(tx.id())) continue;
-    if (!batch.signatures_verified && !tx.VerifySignature()) {
+    if (!batch.admitted && !tx.VerifySignature()) {
       Reject("TX_BAD_SIGNATURE");
+      continue;
+    }
+    if (!batch.admitted && config_.admissible && !config_.admissible(tx)) {
+      Reject("TX_INADMISSIBLE");
       continue;
     }
     if (mempool_.size() >= config_.max_mempool) {

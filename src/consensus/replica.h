@@ -122,11 +122,13 @@ struct PeerMessage {
 struct TimerFired {
   core::View view;
 };
-// Transactions for the mempool; empty, a tick. With `signatures_verified` the driver vouches
-// that it checked every signature (as a node does on admission) and the core skips the check.
+// Transactions for the mempool; empty, a tick. With `admitted` the driver vouches that it
+// checked every signature and ReplicaConfig::admissible (as a node does on admission), and
+// the core skips both checks; otherwise it makes them. Either way a transaction in the mempool
+// has passed them, and a proposal that carries it is not checked for it again.
 struct ClientBatch {
   std::vector<ledger::SignedTransaction> transactions;
-  bool signatures_verified = false;
+  bool admitted = false;
 };
 // The first input after Create: enters the first view and arms the timer.
 struct Start {};

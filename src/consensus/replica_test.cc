@@ -222,6 +222,54 @@ TEST_F(ReplicaTest, AProposalWithAnInadmissibleTransactionGetsNoVote) {
   EXPECT_EQ(follower->rejections().at("PROPOSAL_TX_INADMISSIBLE"), 1u);
 }
 
+// The content rule runs once per transaction and replica: when it enters the mempool (or the
+// driver vouches that it ran), and in a proposal only for one the replica has not admitted.
+TEST_F(ReplicaTest, AProposalIsCheckedOnlyForTransactionsTheReplicaHasNotAdmitted) {
+  config_.propose_when_idle = false;
+  auto leader = Make(1);
+  auto checked = std::make_shared<std::vector<std::string>>();
+  config_.admissible = [checked](const ledger::SignedTransaction& tx) -> core::Status {
+    checked->push_back(std::string(core::AsStringView(tx.payload().body)));
+    if (core::AsStringView(tx.payload().body).find("forbidden") != std::string_view::npos) {
+      return core::Fail("IOR_CLEARTEXT");
+    }
+    return core::Ok();
+  };
+  auto follower = Make(3);
+  follower->Step(At(2000, Start{}));
+  auto make_tx = [&](uint64_t nonce, std::string_view body) {
+    ledger::TxPayload payload;
+    payload.chain_id = config_.chain_id;
+    payload.type = "document.anchor";
+    payload.nonce = nonce;
+    payload.body = core::ToBytes(body);
+    return ledger::SignedTransaction::Sign(payload, crypto::KeyPair::Generate());
+  };
+  auto vouched = make_tx(1, R"({"note": "vouched"})");
+  auto unvouched = make_tx(2, R"({"note": "unvouched"})");
+  auto unseen = make_tx(3, R"({"note": "unseen"})");
+  auto refused = make_tx(4, R"({"note": "forbidden"})");
+  follower->Step(At(2000, ClientBatch{{vouched}, true}));
+  EXPECT_TRUE(checked->empty());  // the driver vouched for it
+  follower->Step(At(2000, ClientBatch{{unvouched, refused}, false}));
+  EXPECT_EQ(*checked,
+            (std::vector<std::string>{R"({"note": "unvouched"})", R"({"note": "forbidden"})"}));
+  EXPECT_EQ(follower->rejections().at("TX_INADMISSIBLE"), 1u);
+  EXPECT_EQ(follower->mempool_size(), 2u);
+
+  checked->clear();
+  EXPECT_FALSE(ProposalIn(leader->Step(At(2000, Start{}))));
+  auto proposal = ProposalIn(leader->Step(At(2001, ClientBatch{{vouched, unvouched, unseen}})));
+  ASSERT_TRUE(proposal);
+  ASSERT_EQ(proposal->header.tx_count, 3u);
+  auto actions = follower->Step(At(2010, PeerMessage{ReplicaId(1), EncodeMessage(*proposal)}));
+  EXPECT_EQ(*checked, (std::vector<std::string>{R"({"note": "unseen"})"}));
+  EXPECT_FALSE(follower->rejections().contains("PROPOSAL_TX_INADMISSIBLE"));
+  bool voted = false;
+  for (const auto& a : actions) voted = voted || std::holds_alternative<Send>(a);
+  EXPECT_TRUE(voted);
+}
+
 TEST_F(ReplicaTest, ANewEpochStartsAtItsFirstViewFromTheEpochRootQc) {
   config_.first_view = core::View(uint64_t{3} << 32);
   uint32_t leader_id = static_cast<uint32_t>(config_.first_view.value % 4);
