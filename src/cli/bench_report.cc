@@ -55,11 +55,12 @@ Figures ComputeFigures(const BenchRun& b, std::span<const MeasuredTx> load) {
   const RunResult& r = b.run;
   std::vector<double> latency, lag;
   std::map<std::string, std::vector<double>> by_kind;
-  std::vector<int64_t> commits;
+  std::vector<int64_t> commits, starts;
   for (size_t i = 0; i < r.tx.size(); ++i) {
     const TxTiming& t = r.tx[i];
     if (t.sent_ns < 0) continue;
     ++f.attempted;
+    starts.push_back(t.intended_ns);
     if (b.driver.rate > 0) lag.push_back(Ms(t.sent_ns - t.intended_ns));
     if (t.commit_ns < 0) {
       latency.push_back(std::numeric_limits<double>::infinity());
@@ -75,6 +76,7 @@ Figures ComputeFigures(const BenchRun& b, std::span<const MeasuredTx> load) {
   if (r.elapsed_s > 0) f.tx_per_s = static_cast<double>(f.committed) / r.elapsed_s;
   f.bound_tx_per_s = b.limits.verify_all_cores_per_s / static_cast<double>(b.validator_count);
   if (f.bound_tx_per_s > 0) f.fraction_of_bound = f.tx_per_s / f.bound_tx_per_s;
+  f.latency_by_second = LatencyBySecond(starts, latency);
   f.latency = Summarize(std::move(latency));
   f.lag = Summarize(std::move(lag));
   for (auto& [kind, values] : by_kind) f.latency_by_kind[kind] = Summarize(std::move(values));
@@ -111,6 +113,12 @@ ordered_json ReportJson(const BenchRun& b, const Figures& f) {
   }
   ordered_json by_kind = ordered_json::object();
   for (const auto& [kind, s] : f.latency_by_kind) by_kind[kind] = LatencyJson(s);
+  ordered_json by_second = ordered_json::array();
+  for (size_t i = 0; i < f.latency_by_second.size(); ++i) {
+    ordered_json second = {{"second", i}};
+    second.update(LatencyJson(f.latency_by_second[i]));
+    by_second.push_back(std::move(second));
+  }
   return {{"label", b.label},
           {"mode", b.driver.rate > 0 ? "open" : "closed"},
           {"nodes", b.driver.nodes},
@@ -147,6 +155,7 @@ ordered_json ReportJson(const BenchRun& b, const Figures& f) {
             {"fraction_of_bound", f.fraction_of_bound},
             {"latency", LatencyJson(f.latency)},
             {"latency_by_kind", by_kind},
+            {"latency_by_second", by_second},
             {"send_lag", LatencyJson(f.lag)},
             {"result_codes", r.codes},
             {"result_codes_checked", r.codes_checked},
@@ -190,6 +199,22 @@ std::string Summary(const BenchRun& b, const Figures& f) {
   if (f.latency.not_committed > 0) {
     out += Format("            %zu transactions never committed: counted as infinite latency\n",
                   f.latency.not_committed);
+  }
+  // The second whose starters waited longest: a tail spread over the run is load, one
+  // concentrated in a few seconds is an event (a flush, a view change, a restart).
+  const LatencySummary* worst = nullptr;
+  size_t worst_second = 0;
+  for (size_t i = 0; i < f.latency_by_second.size(); ++i) {
+    const LatencySummary& s = f.latency_by_second[i];
+    if (s.count + s.not_committed > 0 && (worst == nullptr || s.p99 > worst->p99)) {
+      worst = &s;
+      worst_second = i;
+    }
+  }
+  if (worst != nullptr && f.latency_by_second.size() > 1) {
+    out += Format("  slowest   second %zu (by start): p50 %s ms, p99 %s, of %zu started\n",
+                  worst_second, Latency(worst->p50).c_str(), Latency(worst->p99).c_str(),
+                  worst->count + worst->not_committed);
   }
   if (b.driver.rate > 0) {
     out += Format("  sender    lag behind schedule p50 %.1f ms, p99 %.1f, max %.1f\n", f.lag.p50,

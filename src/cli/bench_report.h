@@ -44,6 +44,8 @@ struct Figures {
   std::map<std::string, LatencySummary> latency_by_kind;
   std::vector<Window> windows;  // split at the hooks' times
   std::vector<size_t> per_second;
+  // By the second each transaction started in (open loop: its intended send time).
+  std::vector<LatencySummary> latency_by_second;
 };
 
 Figures ComputeFigures(const BenchRun& run, std::span<const MeasuredTx> load);

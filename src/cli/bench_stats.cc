@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "core/result.h"
+
 namespace tradeledger::cli::bench {
 
 double Percentile(std::span<const double> sorted, double p) {
@@ -56,6 +58,22 @@ std::vector<Window> Windows(std::span<const int64_t> commit_ns,
     if (w.to_s > w.from_s) w.tx_per_s = static_cast<double>(w.committed) / (w.to_s - w.from_s);
     out.push_back(w);
   }
+  return out;
+}
+
+std::vector<LatencySummary> LatencyBySecond(std::span<const int64_t> start_ns,
+                                            std::span<const double> latency_ms) {
+  TL_CHECK(start_ns.size() == latency_ms.size());
+  std::vector<std::vector<double>> seconds;
+  for (size_t i = 0; i < start_ns.size(); ++i) {
+    if (start_ns[i] < 0) continue;
+    auto second = static_cast<size_t>(start_ns[i] / 1'000'000'000);
+    if (second >= seconds.size()) seconds.resize(second + 1);
+    seconds[second].push_back(latency_ms[i]);
+  }
+  std::vector<LatencySummary> out;
+  out.reserve(seconds.size());
+  for (std::vector<double>& values : seconds) out.push_back(Summarize(std::move(values)));
   return out;
 }
 

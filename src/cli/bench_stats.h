@@ -59,4 +59,11 @@ std::vector<Window> Windows(std::span<const int64_t> commit_ns,
 // Commits in each whole second of the run, [0, 1), [1, 2), ... up to the last commit.
 std::vector<size_t> CommitsPerSecond(std::span<const int64_t> commit_ns);
 
+// The latencies of the transactions that started in each whole second of the run, [0, 1),
+// [1, 2), ... up to the last start: where in a run the slow ones were. `start_ns[i]` is
+// transaction i's start (-1: never sent, skipped) and `latency_ms[i]` its latency (+infinity:
+// never committed). The spans have the same size.
+std::vector<LatencySummary> LatencyBySecond(std::span<const int64_t> start_ns,
+                                            std::span<const double> latency_ms);
+
 }  // namespace tradeledger::cli::bench

@@ -95,6 +95,24 @@ TEST(BenchStats, WindowsAndSecondsCountCommits) {
   EXPECT_EQ(CommitsPerSecond(commits), (std::vector<size_t>{2, 1, 1}));
 }
 
+TEST(BenchStats, LatencyBySecondGroupsByStartTime) {
+  const double never = std::numeric_limits<double>::infinity();
+  std::vector<int64_t> starts = {0, 500'000'000, -1, 1'200'000'000, 2'999'999'999, 2'000'000'000};
+  std::vector<double> latency = {10, 30, 99, never, 7, 5};
+  auto s = LatencyBySecond(starts, latency);
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(s[0].count, 2u);  // the unsent one (start -1) is in no second
+  EXPECT_EQ(s[0].p50, 10);
+  EXPECT_EQ(s[0].max, 30);
+  EXPECT_EQ(s[1].count, 0u);
+  EXPECT_EQ(s[1].not_committed, 1u);
+  EXPECT_TRUE(std::isinf(s[1].p99));
+  EXPECT_EQ(s[2].count, 2u);
+  EXPECT_EQ(s[2].p50, 5);
+  EXPECT_EQ(s[2].p99, 7);
+  EXPECT_TRUE(LatencyBySecond({}, {}).empty());
+}
+
 TEST(BenchMix, ParsesKindsAndWeights) {
   auto equal = ParseMix("cert,entry,licence");
   ASSERT_TRUE(equal);
