@@ -256,6 +256,12 @@ RocksDbStore::RocksDbStore(std::string path, std::unique_ptr<rocksdb::DB> db,
   family_of_byte_.fill(families_.front());
   for (unsigned char c : uncompressed_namespaces) family_of_byte_[c] = families_.back();
   if (families_.size() > 1) uncompressed_ = families_.back();
+  switch_at_ = NextSwitchPoint();
+}
+
+size_t RocksDbStore::NextSwitchPoint() {
+  const size_t quarter = std::max<size_t>(uncompressed_memtable_bytes_ / 4, 1);
+  return 3 * quarter + switch_jitter_() % (2 * quarter);
 }
 
 core::Result<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::string& path,
@@ -405,7 +411,7 @@ void RocksDbStore::NoteUncompressedWrites(const std::vector<const WriteBatch::Op
       recent_.Put(op->key, value);
     }
   }
-  if (recent_.bytes() >= uncompressed_memtable_bytes_) SwitchUncompressedMemtable();
+  if (recent_.bytes() >= switch_at_) SwitchUncompressedMemtable();
 }
 
 void RocksDbStore::SwitchUncompressedMemtable() {
@@ -414,6 +420,7 @@ void RocksDbStore::SwitchUncompressedMemtable() {
   // The switch itself is synchronous; do not also wait for earlier flushes to make room.
   flush.allow_write_stall = true;
   if (!db_->Flush(flush, uncompressed_).ok()) return;  // retried after the next write
+  switch_at_ = NextSwitchPoint();
   std::unique_lock lock(recent_mu_);
   recent_.Clear();
 }

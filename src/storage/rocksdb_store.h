@@ -18,8 +18,11 @@
 // have to copy and sort it, so the store keeps a copy of every write made to the family since
 // its memtable was last switched and answers Get from the copy; a key the copy lacks is not in
 // the current memtable, whose Bloom filter then skips it. The store switches that memtable
-// itself (a flush it does not wait for) once uncompressed_memtable_bytes of keys and values
-// have gone into it, and then drops the copy. A Scan is not served from the copy: it sorts a
+// itself (a flush it does not wait for) once about uncompressed_memtable_bytes of keys and
+// values have gone into it, and then drops the copy. "About": each switch point is drawn
+// uniformly from 3/4 to 5/4 of it, so that validators, which write the same blocks, do not
+// all switch and flush at the same block (on shared CPUs their simultaneous flushes stalled
+// every one of them at once; doc/performance.md). A Scan is not served from the copy: it sorts a
 // copy of the current vector, once per scan (audits and tools, not the commit path).
 //
 // Every Write is one RocksDB WriteBatch, so it is atomic across a crash; with sync=true the
@@ -43,6 +46,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -102,9 +106,9 @@ struct RocksDbOptions {
   std::string uncompressed_namespaces;
 
   // Bytes of keys and values written to the uncompressed family after which the store switches
-  // its memtable (see the top of this file). Below write_buffer_bytes, so that the switch is
-  // normally the store's; the store's copy of the family's latest writes is at most this large
-  // (plus one batch).
+  // its memtable, on average (see the top of this file; each switch comes after 3/4 to 5/4 of
+  // it). 5/4 of it stays below write_buffer_bytes, so that the switch is normally the store's;
+  // the store's copy of the family's latest writes is at most that large (plus one batch).
   size_t uncompressed_memtable_bytes = 48u << 20;
 };
 
@@ -165,6 +169,10 @@ class RocksDbStore final : public Store {
   // value, nullopt for a deletion (see the top of this file).
   mutable std::shared_mutex recent_mu_;
   RecentWrites recent_;
+  // Where the next switch comes (bytes of recent_), and what draws it.
+  std::minstd_rand switch_jitter_{std::random_device{}()};
+  size_t switch_at_ = 0;
+  size_t NextSwitchPoint();
   // Iterators alive, so that destroying the store under one is caught.
   mutable std::atomic<int> live_iterators_{0};
 };
