@@ -148,10 +148,12 @@ class RocksDbStore final : public Store {
   rocksdb::ColumnFamilyHandle* FamilyOf(core::ByteSpan key) const;
   bool InUncompressedFamily(core::ByteSpan key) const;
   // Copies the batch's operations on the uncompressed family, just written, into recent_, and
-  // switches that family's memtable once recent_ has reached its bound. Holds write_mu_.
+  // switches that family's memtable once recent_ has reached switch_at_. The caller holds
+  // write_mu_.
   void NoteUncompressedWrites(const std::vector<const WriteBatch::Op*>& ops);
-  // Switches the uncompressed family's memtable (its flush runs in the background) and drops
-  // the copy of its writes. Holds write_mu_. Keeps the copy if RocksDB refuses the switch.
+  // Switches the uncompressed family's memtable (its flush runs in the background), draws the
+  // next switch point and drops the copy of its writes; keeps the copy if RocksDB refuses the
+  // switch. The caller holds write_mu_.
   void SwitchUncompressedMemtable();
 
   std::string path_;
@@ -169,10 +171,10 @@ class RocksDbStore final : public Store {
   // value, nullopt for a deletion (see the top of this file).
   mutable std::shared_mutex recent_mu_;
   RecentWrites recent_;
-  // Where the next switch comes (bytes of recent_), and what draws it.
+  // Where the next switch comes (recent_.bytes()), and what draws it; written under write_mu_.
   std::minstd_rand switch_jitter_{std::random_device{}()};
   size_t switch_at_ = 0;
-  size_t NextSwitchPoint();
+  size_t NextSwitchPoint();  // 3/4 to 5/4 of uncompressed_memtable_bytes_, uniformly
   // Iterators alive, so that destroying the store under one is caught.
   mutable std::atomic<int> live_iterators_{0};
 };

@@ -66,7 +66,8 @@ core::Status RecordCitation(WorkingState& state, std::string_view cert_id,
 
 core::Status RecordCitation(WorkingState& state, std::shared_ptr<const Json>& cert,
                             std::string_view claim_id, const Json& entry, bool accepted) {
-  TL_RETURN_IF_ERROR(AppendIdIndex(state, CertClaimsKey(Str((*cert)["certId"])), claim_id));
+  TL_RETURN_IF_ERROR(
+      AppendIdIndex(state, CertClaimsKey(Str(cert->value("certId", Json()))), claim_id));
   if (!accepted) return core::Ok();
   const int64_t import_date = entry["importDate"].get<int64_t>();
   const bool bind = cert->value("singleShipment", true) && !cert->contains("shipmentRef");
