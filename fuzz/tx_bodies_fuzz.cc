@@ -11,7 +11,9 @@
 // Oracles: Execute never throws through and never returns an error (the state is in memory,
 // so there is no storage failure to report); the outcome carries a code; a refused
 // transaction writes only its signer's nonce; and executing the same input again on another
-// fresh layer gives the same outcome and the same writes (replicas must agree).
+// fresh layer gives the same outcome and the same writes (replicas must agree). Admission's
+// cleartext-IOR check (trade/ior_number.h) gives the same answer with and without its
+// shortcut that skips the parse.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -170,6 +172,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       core::TimestampMs(static_cast<uint64_t>(*trade::ParseInstant("2025-03-10T12:00:00Z")));
   tx.height = core::Height(100);
 
+  if (trade::FindCleartextIor(tx.body) != trade::detail::FindCleartextIorByParsing(tx.body)) {
+    Fail("the cleartext-IOR shortcut changed the answer");
+  }
   Pass first = Once(tx);
   if (std::getenv("TL_FUZZ_VERBOSE")) {
     std::fprintf(stderr, "%s: %s %s\n", std::string(tx.type).c_str(), first.outcome.code.c_str(),

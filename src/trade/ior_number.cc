@@ -119,6 +119,21 @@ bool IsIorNumberHash(std::string_view value) {
 
 std::optional<std::string> FindCleartextIor(core::ByteSpan body) {
   std::string_view text = core::AsStringView(body);
+  // Without a backslash, every string the parse would see (member names and values) is a
+  // quote-delimited run of `text` itself, and a quote is not a token character: each token the
+  // parse would examine is a token of `text`, and a member named iorNumber is the text
+  // "iorNumber". So when neither is in `text`, the parse can find nothing the raw scan misses.
+  if (text.find('\\') == std::string_view::npos &&
+      text.find("iorNumber\"") == std::string_view::npos && !ContainsIorToken(text)) {
+    return std::nullopt;
+  }
+  return detail::FindCleartextIorByParsing(body);
+}
+
+namespace detail {
+
+std::optional<std::string> FindCleartextIorByParsing(core::ByteSpan body) {
+  std::string_view text = core::AsStringView(body);
   Json j = Json::parse(text, nullptr, false);
   if (!j.is_discarded()) {
     if (auto found = FindIn(j, "", 0)) return "body" + *found;
@@ -127,5 +142,7 @@ std::optional<std::string> FindCleartextIor(core::ByteSpan body) {
   if (ContainsIorToken(text)) return std::string("body text");
   return std::nullopt;
 }
+
+}  // namespace detail
 
 }  // namespace tradeledger::trade

@@ -41,6 +41,14 @@ bool IsIorNumberHash(std::string_view value);
 // "iorNumber", or a string (member name or value, after JSON unescaping) containing a token of
 // [A-Za-z0-9-] shaped as an IOR number (the dashed forms above, any suffix). Returns a
 // description of the place (a JSON pointer, never the value), or nullopt.
+// Admission calls it on every transaction, so a body that cannot hold one (no backslash, no
+// "iorNumber" member, no IOR-shaped token in its text) is accepted without parsing it.
 std::optional<std::string> FindCleartextIor(core::ByteSpan body);
+
+namespace detail {
+// The same answer, always by parsing the body (for tests and the fuzzer, which check that the
+// shortcut never changes it).
+std::optional<std::string> FindCleartextIorByParsing(core::ByteSpan body);
+}  // namespace detail
 
 }  // namespace tradeledger::trade

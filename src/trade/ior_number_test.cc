@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
 #include "trade/admission.h"
 #include "trade/registry.h"
 
@@ -65,6 +70,56 @@ TEST(IorNumber, OrdinaryTradeValuesAreNotMistakenForIorNumbers) {
     EXPECT_EQ(FindCleartextIor(AsBytes(body)), std::nullopt) << body;
     EXPECT_TRUE(CheckAdmission("entry.file", AsBytes(body))) << body;
   }
+}
+
+// FindCleartextIor skips the parse when the text cannot hide a finding from the raw scan. Over
+// bodies built from the pieces that matter (escapes, member names, IOR-shaped tokens split and
+// joined by escapes, invalid JSON), it answers exactly as the parse does.
+TEST(IorNumber, TheShortcutAnswersAsTheParseDoes) {
+  const std::vector<std::string> pieces = {"{",           "}",
+                                           "[",           "]",
+                                           "\"",          ":",
+                                           ",",           " ",
+                                           "\\",          "\\n",
+                                           "\\u0031",     "\\u002d",
+                                           "1",           "12",
+                                           "-",           "3456789AB",
+                                           "123-45-6789", "250512-00001",
+                                           "a",           "n",
+                                           "iorNumber",   "iorNumberHash",
+                                           "\"note\":",   "\"iorNumber\":",
+                                           "0",           "oz",
+                                           "20229-0001",  "\"x\":\"12-3456789AB\"",
+                                           "\\\"",        "\"iorNum\\u0062er\":"};
+  std::mt19937 random(17);
+  int found = 0, skipped_parse = 0;
+  for (int i = 0; i < 40000; ++i) {
+    auto text = [&] {
+      std::string t;
+      int count = 1 + static_cast<int>(random() % 12);
+      for (int k = 0; k < count; ++k) t += pieces[random() % pieces.size()];
+      return t;
+    };
+    std::string body;
+    if (i % 3 == 2) {  // valid JSON, names and values from the pieces (escaped as needed)
+      nlohmann::json object = nlohmann::json::object();
+      for (int k = static_cast<int>(random() % 4); k >= 0; --k) {
+        object[random() % 4 == 0 ? "iorNumber" : text()] =
+            random() % 2 == 0 ? nlohmann::json(text()) : nlohmann::json::array({text(), 7});
+      }
+      body = object.dump();
+    } else {
+      body = i % 3 == 0 ? "{\"a\":\"" + text() + "\"}" : text();
+    }
+    auto fast = FindCleartextIor(AsBytes(body));
+    ASSERT_EQ(fast, detail::FindCleartextIorByParsing(AsBytes(body))) << body;
+    found += fast.has_value();
+    skipped_parse += body.find('\\') == std::string::npos && !fast.has_value() &&
+                     body.find("iorNumber\"") == std::string::npos;
+  }
+  // Both answers, and the shortcut's own path, were exercised.
+  EXPECT_GT(found, 1000);
+  EXPECT_GT(skipped_parse, 1000);
 }
 
 // Admission refuses a type no handler executes (issue 16: it used to commit as
