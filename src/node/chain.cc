@@ -172,7 +172,7 @@ core::Result<std::vector<TxIndexEntry>> Chain::Commit(const ledger::StoredBlock&
 
   BlockWrite write;
   ledger::MerkleLog log = log_;
-  trade::WorkingState state(store_.flat_state());
+  trade::WorkingState state(value_cache_);
   TL_ASSIGN_OR_RETURN(int64_t trade_time, trade::TradeTime(state, h.timestamp));
   std::vector<TxIndexEntry> entries;
   entries.reserve(block.transactions.size());
@@ -204,7 +204,11 @@ core::Result<std::vector<TxIndexEntry>> Chain::Commit(const ledger::StoredBlock&
                                                     write.state_nodes, &recent_writes_));
   write.state_writes = std::move(state).TakeWrites();
   write.encoded_block = block.Encode();
-  TL_RETURN_IF_ERROR(store_.WriteBlock(h.height, write));
+  if (auto written = store_.WriteBlock(h.height, write); !written) {
+    value_cache_.Clear();  // a failed synced write may still have landed
+    return std::unexpected(written.error());
+  }
+  value_cache_.Apply(write.state_writes);
   node_cache_.AddPages(write.state_nodes);
   NoteCommittedBlock(recent_writes_, h.height, write, options_.recent_writes_limit);
 

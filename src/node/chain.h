@@ -20,6 +20,7 @@
 #include "node/genesis.h"
 #include "node/ledger_store.h"
 #include "node/state_pruning.h"
+#include "node/state_value_cache.h"
 #include "state/node_cache.h"
 #include "trade/validator_set.h"
 
@@ -49,6 +50,9 @@ struct ChainOptions {
   // nodes back. The default holds 129 heights (the default retention and the next) of up to
   // 65,000 node writes each, e.g. blocks of 1,000 document anchors at a few million keys.
   size_t recent_writes_limit = size_t{8} << 20;
+  // Bounds the in-memory copy of the committed state values execution reads
+  // (node/state_value_cache.h); 0 reads every value from the store.
+  size_t state_value_cache_bytes = size_t{64} << 20;
 };
 
 class Chain {
@@ -90,7 +94,8 @@ class Chain {
       : store_(store),
         genesis_(std::move(genesis)),
         options_(options),
-        node_cache_(store.state_nodes(), options.state_cache_bytes) {}
+        node_cache_(store.state_nodes(), options.state_cache_bytes),
+        value_cache_(store.flat_state(), options.state_value_cache_bytes) {}
   core::Status CheckBlock(const ledger::StoredBlock& block, const ChainTip& tip,
                           bool verify_signatures) const;
 
@@ -99,6 +104,7 @@ class Chain {
   const ChainOptions options_;
   ledger::MerkleLog log_;           // writer thread only
   state::NodeCache node_cache_;     // writer thread only
+  StateValueCache value_cache_;     // writer thread only
   RecentNodeWrites recent_writes_;  // writer thread only
 
   mutable std::mutex mu_;
