@@ -261,6 +261,18 @@ void LedgerStore::AddPruning(storage::WriteBatch& batch, core::Height height,
 
 core::Status LedgerStore::WriteBlock(core::Height height, const BlockWrite& write) {
   storage::WriteBatch batch;
+  // Sized up front (a block's batch runs to megabytes): keys are at most 33 bytes but for
+  // state values, whose sizes are added exactly; index entries and log hashes under 64.
+  size_t ops = 3 + write.index.size() + write.log_nodes.size() + write.state_writes.size() +
+               write.state_nodes.size() + write.prune.delete_nodes.size() +
+               write.prune.heights.size();
+  size_t bytes = write.encoded_block.size() + 64 * (write.index.size() + write.log_nodes.size()) +
+                 33 * (write.stale_nodes.size() + write.prune.delete_nodes.size());
+  for (const auto& [key, value] : write.state_writes) {
+    bytes += 1 + key.size() + (value ? value->size() : 0);
+  }
+  for (const state::NodeWrite& n : write.state_nodes) bytes += 33 + n.encoded.size() + kBirthBytes;
+  batch.Reserve(ops, bytes + 256);
   batch.Put(BlockKey(height), write.encoded_block);
   for (const auto& [id, entry] : write.index) batch.Put(TxIndexKey(id), entry.Encode());
   for (const ledger::LogNode& n : write.log_nodes) {

@@ -37,7 +37,7 @@ core::Status FaultInjectionStore::Write(const WriteBatch& batch, WriteOptions op
   WriteBatch undo;
   std::set<core::Bytes> seen;
   for (const WriteBatch::Op& op : batch.ops()) {
-    if (!seen.insert(op.key).second) continue;
+    if (!seen.emplace(op.key.begin(), op.key.end()).second) continue;
     TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> before, base_.Get(op.key));
     if (before) {
       undo.Put(op.key, *before);

@@ -48,10 +48,11 @@ core::Status MemoryStore::Write(const WriteBatch& batch, WriteOptions /*options*
   for (const WriteBatch::Op& op : batch.ops()) {
     switch (op.type) {
       case WriteBatch::OpType::kPut:
-        entries_.insert_or_assign(op.key, op.value);
+        entries_.insert_or_assign(core::Bytes(op.key.begin(), op.key.end()),
+                                  core::Bytes(op.value.begin(), op.value.end()));
         break;
       case WriteBatch::OpType::kDelete:
-        entries_.erase(op.key);
+        entries_.erase(core::Bytes(op.key.begin(), op.key.end()));
         break;
     }
   }

@@ -360,23 +360,22 @@ core::Status RocksDbStore::Write(const WriteBatch& batch, WriteOptions options) 
   // position of each insert for the next, instead of searching from its top level for each of
   // a block's thousands of random state node keys (doc/performance.md, ADR 0028). A batch is
   // applied atomically, so the order of distinct keys within it is not observable.
-  std::vector<const WriteBatch::Op*> sorted;
-  sorted.reserve(batch.ops().size());
+  std::vector<WriteBatch::Op> sorted = batch.ops();
   bool uncompressed = false;
-  for (const WriteBatch::Op& op : batch.ops()) {
-    sorted.push_back(&op);
+  for (const WriteBatch::Op& op : sorted) {
     uncompressed = uncompressed || InUncompressedFamily(op.key);
   }
-  std::stable_sort(
-      sorted.begin(), sorted.end(),
-      [](const WriteBatch::Op* a, const WriteBatch::Op* b) { return a->key < b->key; });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const WriteBatch::Op& a, const WriteBatch::Op& b) {
+                     return std::lexicographical_compare(a.key.data(), a.key.data() + a.key.size(),
+                                                         b.key.data(), b.key.data() + b.key.size());
+                   });
   // Sized up front: the batch is one string, and a block's grows to megabytes, so appending
   // without a reservation copied it at every doubling and faulted in fresh pages each time.
   // Per operation RocksDB adds a tag, a family id and two lengths (at most 16 bytes), and a
   // 12-byte header to the batch.
   rocksdb::WriteBatch rocks_batch(12 + batch.size_bytes() + 16 * batch.count());
-  for (const WriteBatch::Op* op_ptr : sorted) {
-    const WriteBatch::Op& op = *op_ptr;
+  for (const WriteBatch::Op& op : sorted) {
     rocksdb::Status s;
     switch (op.type) {
       case WriteBatch::OpType::kPut:
@@ -401,14 +400,14 @@ core::Status RocksDbStore::Write(const WriteBatch& batch, WriteOptions options) 
   return core::Ok();
 }
 
-void RocksDbStore::NoteUncompressedWrites(const std::vector<const WriteBatch::Op*>& ops) {
+void RocksDbStore::NoteUncompressedWrites(const std::vector<WriteBatch::Op>& ops) {
   {
     std::unique_lock lock(recent_mu_);
-    for (const WriteBatch::Op* op : ops) {
-      if (!InUncompressedFamily(op->key)) continue;
+    for (const WriteBatch::Op& op : ops) {
+      if (!InUncompressedFamily(op.key)) continue;
       std::optional<core::ByteSpan> value;
-      if (op->type == WriteBatch::OpType::kPut) value = op->value;
-      recent_.Put(op->key, value);
+      if (op.type == WriteBatch::OpType::kPut) value = op.value;
+      recent_.Put(op.key, value);
     }
   }
   if (recent_.bytes() >= switch_at_) SwitchUncompressedMemtable();

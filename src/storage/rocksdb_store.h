@@ -150,7 +150,7 @@ class RocksDbStore final : public Store {
   // Copies the batch's operations on the uncompressed family, just written, into recent_, and
   // switches that family's memtable once recent_ has reached switch_at_. The caller holds
   // write_mu_.
-  void NoteUncompressedWrites(const std::vector<const WriteBatch::Op*>& ops);
+  void NoteUncompressedWrites(const std::vector<WriteBatch::Op>& ops);
   // Switches the uncompressed family's memtable (its flush runs in the background), draws the
   // next switch point and drops the copy of its writes; keeps the copy if RocksDB refuses the
   // switch. The caller holds write_mu_.

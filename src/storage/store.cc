@@ -4,20 +4,38 @@
 
 namespace tradeledger::storage {
 
-void WriteBatch::Put(core::ByteSpan key, core::ByteSpan value) {
-  ops_.push_back(Op{OpType::kPut, core::Bytes(key.begin(), key.end()),
-                    core::Bytes(value.begin(), value.end())});
-  size_bytes_ += key.size() + value.size();
+void WriteBatch::Append(OpType type, core::ByteSpan key, core::ByteSpan value) {
+  entries_.push_back(Entry{type, data_.size(), key.size(), value.size()});
+  data_.insert(data_.end(), key.begin(), key.end());
+  data_.insert(data_.end(), value.begin(), value.end());
 }
 
-void WriteBatch::Delete(core::ByteSpan key) {
-  ops_.push_back(Op{OpType::kDelete, core::Bytes(key.begin(), key.end()), {}});
-  size_bytes_ += key.size();
-}
+void WriteBatch::Put(core::ByteSpan key, core::ByteSpan value) { Append(OpType::kPut, key, value); }
+
+void WriteBatch::Delete(core::ByteSpan key) { Append(OpType::kDelete, key, {}); }
 
 void WriteBatch::Clear() {
-  ops_.clear();
-  size_bytes_ = 0;
+  entries_.clear();
+  data_.clear();
+}
+
+void WriteBatch::Reserve(size_t ops, size_t bytes) {
+  entries_.reserve(entries_.size() + ops);
+  data_.reserve(data_.size() + bytes);
+}
+
+WriteBatch::Op WriteBatch::op(size_t index) const {
+  const Entry& e = entries_[index];
+  core::ByteSpan all(data_);
+  return Op{e.type, all.subspan(e.offset, e.key_size),
+            all.subspan(e.offset + e.key_size, e.value_size)};
+}
+
+std::vector<WriteBatch::Op> WriteBatch::ops() const {
+  std::vector<Op> out;
+  out.reserve(entries_.size());
+  for (size_t i = 0; i < entries_.size(); ++i) out.push_back(op(i));
+  return out;
 }
 
 core::Status Store::Put(core::ByteSpan key, core::ByteSpan value, WriteOptions options) {

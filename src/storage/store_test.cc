@@ -20,6 +20,8 @@ namespace {
 using core::Bytes;
 using core::ToBytes;
 
+Bytes Owned(core::ByteSpan span) { return Bytes(span.begin(), span.end()); }
+
 TEST(WriteBatch, KeepsOperationsInOrderAndCountsBytes) {
   WriteBatch batch;
   EXPECT_TRUE(batch.empty());
@@ -29,10 +31,11 @@ TEST(WriteBatch, KeepsOperationsInOrderAndCountsBytes) {
   EXPECT_EQ(batch.size_bytes(), 3u + 5u + 4u);
   ASSERT_EQ(batch.ops().size(), 2u);
   EXPECT_EQ(batch.ops()[0].type, WriteBatch::OpType::kPut);
-  EXPECT_EQ(batch.ops()[0].key, ToBytes("key"));
-  EXPECT_EQ(batch.ops()[0].value, ToBytes("value"));
+  EXPECT_EQ(Owned(batch.ops()[0].key), ToBytes("key"));
+  EXPECT_EQ(Owned(batch.ops()[0].value), ToBytes("value"));
   EXPECT_EQ(batch.ops()[1].type, WriteBatch::OpType::kDelete);
-  EXPECT_EQ(batch.ops()[1].key, ToBytes("gone"));
+  EXPECT_EQ(Owned(batch.ops()[1].key), ToBytes("gone"));
+  EXPECT_TRUE(batch.ops()[1].value.empty());
   batch.Clear();
   EXPECT_EQ(batch.count(), 0u);
   EXPECT_EQ(batch.size_bytes(), 0u);
@@ -45,7 +48,33 @@ TEST(WriteBatch, OwnsItsBytes) {
     batch.Put(core::AsBytes(key), core::AsBytes(key));
     key.assign("XXXXXXXXX");
   }
-  EXPECT_EQ(batch.ops()[0].key, ToBytes("temporary"));
+  EXPECT_EQ(Owned(batch.op(0).key), ToBytes("temporary"));
+  EXPECT_EQ(Owned(batch.op(0).value), ToBytes("temporary"));
+}
+
+// Operations added after the buffer regrew, and after Reserve, still read back whole.
+TEST(WriteBatch, ManyOperationsReadBackAfterTheBufferGrows) {
+  WriteBatch batch;
+  batch.Reserve(4, 16);
+  for (int i = 0; i < 2000; ++i) {
+    std::string key = "k" + std::to_string(i);
+    if (i % 3 == 0) {
+      batch.Delete(core::AsBytes(key));
+    } else {
+      batch.Put(core::AsBytes(key), Bytes(static_cast<size_t>(i % 50), uint8_t(i)));
+    }
+  }
+  ASSERT_EQ(batch.count(), 2000u);
+  auto ops = batch.ops();
+  for (int i = 0; i < 2000; ++i) {
+    EXPECT_EQ(Owned(ops[i].key), ToBytes("k" + std::to_string(i)));
+    EXPECT_EQ(ops[i].type, i % 3 == 0 ? WriteBatch::OpType::kDelete : WriteBatch::OpType::kPut);
+    size_t size = i % 3 == 0 ? 0 : static_cast<size_t>(i % 50);
+    EXPECT_EQ(Owned(ops[i].value), Bytes(size, uint8_t(i)));
+  }
+  WriteBatch copy = batch;
+  batch.Clear();
+  EXPECT_EQ(Owned(copy.op(1999).key), ToBytes("k1999"));
 }
 
 TEST(PrefixUpperBound, IncrementsLastByteBelowFf) {
