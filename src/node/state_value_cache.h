@@ -21,6 +21,8 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +42,9 @@ class StateValueCache : public trade::StateReader {
 
   // The base's answer, from memory if cached. A base error is passed through, not cached.
   core::Result<std::optional<core::Bytes>> Get(core::ByteSpan key) const override;
+  // The parse of Get's answer, kept with the cached value once made (so the same key's record
+  // is parsed once, not once per transaction) and dropped when Apply changes the value.
+  core::Result<std::shared_ptr<const nlohmann::json>> GetJson(core::ByteSpan key) const override;
 
   // A block's writes, now durable in the base (nullopt = deleted).
   void Apply(const trade::WorkingState::Writes& writes);
@@ -54,15 +59,25 @@ class StateValueCache : public trade::StateReader {
 
   // Bookkeeping charged per entry on top of its key and value bytes.
   static constexpr size_t kEntryOverhead = 96;
+  // A kept parse is charged this many times its value's length (nlohmann's tree of maps and
+  // strings for a trade record measures 4-6 times its text).
+  static constexpr size_t kParseFactor = 6;
 
  private:
+  struct Entry {
+    std::optional<core::Bytes> value;              // nullopt: the key is absent
+    std::shared_ptr<const nlohmann::json> parsed;  // the parse of value, once made
+  };
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
-  using Map = std::unordered_map<std::string, std::optional<core::Bytes>, Hash, std::equal_to<>>;
+  using Map = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
 
-  static size_t Cost(std::string_view key, const std::optional<core::Bytes>& value);
+  static size_t Cost(std::string_view key, const Entry& entry);
+  // The entry for `key`, read from the base and cached (if it fits) on a miss; null if it
+  // did not fit, with the base's value in `*uncached`.
+  core::Result<Entry*> Find(core::ByteSpan key, std::optional<core::Bytes>* uncached) const;
 
   const trade::StateReader& base_;
   const size_t capacity_bytes_;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 
@@ -151,6 +152,56 @@ TEST(StateValueCacheTest, AlwaysAnswersWhatTheBaseHolds) {
     }
   }
   EXPECT_GT(cache.hits(), 1000u);
+}
+
+// A record is parsed once while its value stays; a committed change drops the parse.
+TEST(StateValueCacheTest, KeepsTheParseUntilTheValueChanges) {
+  MapState base;
+  base.values["key/a"] = ToBytes(R"({"status":"ACTIVE"})");
+  base.values["broken"] = ToBytes("not json");
+  StateValueCache cache(base, 1 << 20);
+  auto first = cache.GetJson(AsBytes("key/a"));
+  auto second = cache.GetJson(AsBytes("key/a"));
+  ASSERT_TRUE(first && *first && second);
+  EXPECT_EQ(first->get(), second->get());  // the same parse, shared
+  EXPECT_EQ((**first)["status"], "ACTIVE");
+  EXPECT_EQ(base.reads, 1);
+  size_t with_parse = cache.bytes();
+
+  trade::WorkingState::Writes block = {{ToBytes("key/a"), ToBytes(R"({"status":"REVOKED"})")}};
+  base.Commit(block);
+  cache.Apply(block);
+  EXPECT_LT(cache.bytes(), with_parse);  // the old parse is gone
+  auto after = cache.GetJson(AsBytes("key/a"));
+  ASSERT_TRUE(after && *after);
+  EXPECT_EQ((**after)["status"], "REVOKED");
+  EXPECT_EQ((**first)["status"], "ACTIVE");  // a holder's parse is untouched
+  EXPECT_EQ(base.reads, 1);
+
+  auto absent = cache.GetJson(AsBytes("key/none"));
+  ASSERT_TRUE(absent);
+  EXPECT_EQ(*absent, nullptr);
+  auto broken = cache.GetJson(AsBytes("broken"));
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().code, "STATE_CORRUPT");
+  EXPECT_EQ(Value(cache, "broken"), ToBytes("not json"));  // the text is still answered
+}
+
+// With room for the text but not for a parse, the parse is made, returned and not kept.
+TEST(StateValueCacheTest, AParseThatDoesNotFitIsNotKept) {
+  MapState base;
+  std::string record = R"({"note":")" + std::string(1000, 'x') + R"("})";
+  base.values["k"] = ToBytes(record);
+  StateValueCache cache(base, record.size() * 2 + 1 + StateValueCache::kEntryOverhead);
+  auto parsed = cache.GetJson(AsBytes("k"));
+  ASSERT_TRUE(parsed && *parsed);
+  EXPECT_EQ((**parsed)["note"].get<std::string>().size(), 1000u);
+  EXPECT_EQ(cache.entries(), 1u);
+  EXPECT_EQ(cache.bytes(), 1 + record.size() + StateValueCache::kEntryOverhead);  // text only
+  auto again = cache.GetJson(AsBytes("k"));
+  ASSERT_TRUE(again && *again);
+  EXPECT_EQ(**again, **parsed);
+  EXPECT_EQ(base.reads, 1);
 }
 
 }  // namespace

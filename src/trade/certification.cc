@@ -83,10 +83,7 @@ core::Result<std::optional<Json>> LoadCertification(const StateReader& state,
 
 core::Result<std::shared_ptr<const Json>> ShareCertification(const StateReader& state,
                                                              std::string_view cert_id) {
-  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw,
-                      state.Get(core::AsBytes(CertStateKey(cert_id))));
-  if (!raw) return std::shared_ptr<const Json>();
-  return ReadStateValue(*raw);
+  return state.GetJson(core::AsBytes(CertStateKey(cert_id)));
 }
 
 void SaveCertification(WorkingState& state, const Json& cert) {

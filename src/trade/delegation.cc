@@ -43,9 +43,8 @@ core::Result<std::optional<Json>> LoadDelegation(const StateReader& state,
 core::Result<bool> HasActiveDelegation(const StateReader& state, std::string_view principal,
                                        std::string_view agent, std::string_view scope,
                                        int64_t time) {
-  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(PairKey(principal, agent)));
-  if (!raw) return false;
-  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> ids, ReadStateValue(*raw));
+  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> ids, state.GetJson(PairKey(principal, agent)));
+  if (ids == nullptr) return false;
   if (!ids->is_array()) return core::Fail("STATE_CORRUPT", "delegation pair index");
   for (const Json& id : *ids) {
     if (!id.is_string()) return core::Fail("STATE_CORRUPT", "delegation pair index");

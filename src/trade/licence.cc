@@ -226,9 +226,8 @@ core::Bytes LicenceUsedKey(std::string_view id) {
 
 core::Result<std::optional<Licence>> LoadLicence(const StateReader& state,
                                                  std::string_view license_id) {
-  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(LicenceKey(license_id)));
-  if (!raw) return std::optional<Licence>();
-  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> j, ReadStateValue(*raw));
+  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> j, state.GetJson(LicenceKey(license_id)));
+  if (j == nullptr) return std::optional<Licence>();
   TL_ASSIGN_OR_RETURN(Licence l, Licence::FromJson(*j));
   return std::optional<Licence>(std::move(l));
 }
@@ -238,9 +237,8 @@ void SaveLicence(WorkingState& state, const Licence& l) {
 }
 
 core::Result<uint64_t> LoadQuantityUsed(const StateReader& state, std::string_view license_id) {
-  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(LicenceUsedKey(license_id)));
-  if (!raw) return uint64_t{0};
-  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> j, ReadStateValue(*raw));
+  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> j, state.GetJson(LicenceUsedKey(license_id)));
+  if (j == nullptr) return uint64_t{0};
   TL_ASSIGN_OR_RETURN(int64_t used, RecordInt(*j, "quantityUsed"));
   if (used < 0) return core::Fail("STATE_CORRUPT", "quantityUsed");
   return static_cast<uint64_t>(used);

@@ -134,9 +134,8 @@ core::Bytes MemberKeyKey(std::string_view public_key_hex) { return Key("key/", p
 
 core::Result<std::optional<Organisation>> LoadOrganisation(const StateReader& state,
                                                            std::string_view org_id) {
-  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(OrgKey(org_id)));
-  if (!raw) return std::optional<Organisation>();
-  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> j, ReadStateValue(*raw));
+  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> j, state.GetJson(OrgKey(org_id)));
+  if (j == nullptr) return std::optional<Organisation>();
   auto org = Organisation::FromJson(*j);
   if (!org) return core::Fail("STATE_CORRUPT", "organisation record: " + org.error().ToString());
   return std::optional<Organisation>(std::move(*org));
@@ -144,9 +143,8 @@ core::Result<std::optional<Organisation>> LoadOrganisation(const StateReader& st
 
 core::Result<std::optional<MemberKey>> LoadMemberKey(const StateReader& state,
                                                      std::string_view public_key_hex) {
-  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(MemberKeyKey(public_key_hex)));
-  if (!raw) return std::optional<MemberKey>();
-  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> j, ReadStateValue(*raw));
+  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> j, state.GetJson(MemberKeyKey(public_key_hex)));
+  if (j == nullptr) return std::optional<MemberKey>();
   auto key = MemberKey::FromJson(*j);
   if (!key) return core::Fail("STATE_CORRUPT", "member key record: " + key.error().ToString());
   return std::optional<MemberKey>(std::move(*key));
@@ -166,10 +164,9 @@ core::Result<std::string> CustomsOrgId(const StateReader& state) {
 }
 
 core::Result<std::set<int64_t>> Holidays(const StateReader& state) {
-  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(kHolidaysKey));
+  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> j, state.GetJson(kHolidaysKey));
   std::set<int64_t> days;
-  if (!raw) return days;
-  TL_ASSIGN_OR_RETURN(std::shared_ptr<const Json> j, ReadStateValue(*raw));
+  if (j == nullptr) return days;
   if (!j->is_array()) return core::Fail("STATE_CORRUPT", "holidays");
   for (const Json& d : *j) {
     if (!d.is_number_integer()) return core::Fail("STATE_CORRUPT", "holidays");

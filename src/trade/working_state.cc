@@ -1,11 +1,26 @@
 #include "trade/working_state.h"
 
+#include "trade/json_fields.h"
+
 namespace tradeledger::trade {
+
+core::Result<std::shared_ptr<const Json>> StateReader::GetJson(core::ByteSpan key) const {
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, Get(key));
+  if (!raw) return std::shared_ptr<const Json>();
+  return ReadStateValue(*raw);
+}
 
 core::Result<std::optional<core::Bytes>> WorkingState::Get(core::ByteSpan key) const {
   auto it = writes_.find(core::Bytes(key.begin(), key.end()));
   if (it != writes_.end()) return it->second;
   return base_.Get(key);
+}
+
+core::Result<std::shared_ptr<const Json>> WorkingState::GetJson(core::ByteSpan key) const {
+  auto it = writes_.find(core::Bytes(key.begin(), key.end()));
+  if (it == writes_.end()) return base_.GetJson(key);
+  if (!it->second) return std::shared_ptr<const Json>();
+  return ReadStateValue(*it->second);
 }
 
 void WorkingState::Put(core::ByteSpan key, core::Bytes value) {

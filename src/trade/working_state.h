@@ -9,6 +9,8 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <utility>
 
@@ -22,6 +24,11 @@ class StateReader {
   virtual ~StateReader() = default;
   // The value at `key`, nullopt if absent; STORAGE_ERROR if the backing store fails.
   virtual core::Result<std::optional<core::Bytes>> Get(core::ByteSpan key) const = 0;
+  // The value at `key` parsed as JSON, immutable and shared: null if absent, STATE_CORRUPT if
+  // it is not JSON, Get's errors passed through. The default parses what Get returns (through
+  // ReadStateValue's memo, json_fields.h); a reader that keeps parsed values answers from them
+  // (node/state_value_cache.h). Either way the result is exactly the parse of Get's bytes.
+  virtual core::Result<std::shared_ptr<const nlohmann::json>> GetJson(core::ByteSpan key) const;
 };
 
 class WorkingState : public StateReader {
@@ -34,6 +41,8 @@ class WorkingState : public StateReader {
   WorkingState& operator=(const WorkingState&) = delete;
 
   core::Result<std::optional<core::Bytes>> Get(core::ByteSpan key) const override;
+  // This layer's write if it has one (parsed), else the base's answer.
+  core::Result<std::shared_ptr<const nlohmann::json>> GetJson(core::ByteSpan key) const override;
   void Put(core::ByteSpan key, core::Bytes value);
   void Delete(core::ByteSpan key);
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace tradeledger::trade {
 namespace {
 
@@ -40,6 +42,34 @@ TEST(WorkingState, TakeWritesMovesThemOutAndLeavesTheLayerEmpty) {
   EXPECT_EQ(taken.at(B("k")), B("v"));
   EXPECT_TRUE(state.writes().empty());
   EXPECT_FALSE(state.Get(B("k"))->has_value());
+}
+
+// GetJson answers as parsing Get's bytes would, through every layer: a layer's own write,
+// its delete, and the base's value beneath.
+TEST(WorkingState, GetJsonParsesWhatGetWouldReturn) {
+  EmptyState empty;
+  WorkingState block(empty);
+  block.Put(B("org/A"), B(R"({"orgId":"A"})"));
+  block.Put(B("org/B"), B(R"({"orgId":"B"})"));
+  block.Put(B("broken"), B("not json"));
+  WorkingState tx(static_cast<const StateReader&>(block));
+  tx.Put(B("org/A"), B(R"({"orgId":"A","status":"SUSPENDED"})"));
+  tx.Delete(B("org/B"));
+  auto a = tx.GetJson(B("org/A"));
+  ASSERT_TRUE(a && *a);
+  EXPECT_EQ((**a)["status"], "SUSPENDED");
+  auto b = tx.GetJson(B("org/B"));
+  ASSERT_TRUE(b);
+  EXPECT_EQ(*b, nullptr);
+  auto from_block = block.GetJson(B("org/B"));
+  ASSERT_TRUE(from_block && *from_block);
+  EXPECT_EQ((**from_block)["orgId"], "B");
+  auto absent = tx.GetJson(B("org/C"));
+  ASSERT_TRUE(absent);
+  EXPECT_EQ(*absent, nullptr);
+  auto broken = tx.GetJson(B("broken"));
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().code, "STATE_CORRUPT");
 }
 
 }  // namespace
