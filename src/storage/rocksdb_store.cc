@@ -338,8 +338,15 @@ bool RocksDbStore::InUncompressedFamily(core::ByteSpan key) const {
 }
 
 core::Result<std::optional<core::Bytes>> RocksDbStore::Get(core::ByteSpan key) const {
+  // For the uncompressed family the lock is held through the database read as well. The
+  // database runs up to one batch ahead of the copy (a batch is copied after its write), so a
+  // reader that missed the copy, let go, and then read the database could see that batch, and
+  // on its next read find the copy's older value: a read going back in time. Under the lock
+  // the copy cannot change between the miss and the read, and each later copy is of a batch
+  // no older than what the database showed.
+  std::shared_lock<std::shared_mutex> lock;
   if (InUncompressedFamily(key)) {
-    std::shared_lock lock(recent_mu_);
+    lock = std::shared_lock(recent_mu_);
     RecentWrites::Found found = recent_.Find(key);
     if (found.written) {
       if (!found.value) return std::optional<core::Bytes>();
