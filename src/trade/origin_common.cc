@@ -81,15 +81,23 @@ core::Result<int64_t> ResponseWindowMs(const StateReader& state) {
   return static_cast<int64_t>(j->get<uint64_t>()) * kMsPerDay;
 }
 
-bool RetentionExtends(const Json& record, int64_t import_date) {
-  int64_t until = AddMonths(import_date, 12 * kRetentionYears);
+namespace {
+
+int64_t RetainUntil(int64_t import_date) { return AddMonths(import_date, 12 * kRetentionYears); }
+
+bool Extends(const Json& record, int64_t until) {
   return !record.contains("retainUntil") || record["retainUntil"].get<int64_t>() < until;
 }
 
+}  // namespace
+
+bool RetentionExtends(const Json& record, int64_t import_date) {
+  return Extends(record, RetainUntil(import_date));
+}
+
 void ExtendRetention(Json& record, int64_t import_date) {
-  if (RetentionExtends(record, import_date)) {
-    record["retainUntil"] = AddMonths(import_date, 12 * kRetentionYears);
-  }
+  int64_t until = RetainUntil(import_date);
+  if (Extends(record, until)) record["retainUntil"] = until;
 }
 
 bool RetentionExpired(const Json& record, int64_t now) {

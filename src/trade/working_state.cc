@@ -10,17 +10,21 @@ core::Result<std::shared_ptr<const Json>> StateReader::GetJson(core::ByteSpan ke
   return ReadStateValue(*raw);
 }
 
-core::Result<std::optional<core::Bytes>> WorkingState::Get(core::ByteSpan key) const {
+const std::optional<core::Bytes>* WorkingState::Written(core::ByteSpan key) const {
   auto it = writes_.find(core::Bytes(key.begin(), key.end()));
-  if (it != writes_.end()) return it->second;
+  return it != writes_.end() ? &it->second : nullptr;
+}
+
+core::Result<std::optional<core::Bytes>> WorkingState::Get(core::ByteSpan key) const {
+  if (const std::optional<core::Bytes>* written = Written(key)) return *written;
   return base_.Get(key);
 }
 
 core::Result<std::shared_ptr<const Json>> WorkingState::GetJson(core::ByteSpan key) const {
-  auto it = writes_.find(core::Bytes(key.begin(), key.end()));
-  if (it == writes_.end()) return base_.GetJson(key);
-  if (!it->second) return std::shared_ptr<const Json>();
-  return ReadStateValue(*it->second);
+  const std::optional<core::Bytes>* written = Written(key);
+  if (written == nullptr) return base_.GetJson(key);
+  if (!*written) return std::shared_ptr<const Json>();
+  return ReadStateValue(**written);
 }
 
 void WorkingState::Put(core::ByteSpan key, core::Bytes value) {

@@ -54,6 +54,9 @@ class WorkingState : public StateReader {
   Writes TakeWrites() && { return std::exchange(writes_, {}); }
 
  private:
+  // This layer's write of `key` (nullopt inside for a deletion), or null if it has none.
+  const std::optional<core::Bytes>* Written(core::ByteSpan key) const;
+
   const StateReader& base_;
   Writes writes_;
 };
