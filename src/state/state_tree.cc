@@ -139,7 +139,7 @@ Result<TreeNode> DecodeNodeBytes(const Hash32& node_hash, ByteSpan encoded) {
   }
   if (kind == kPageKind) {
     PageNode page;
-    page.entries.reserve(4);
+    page.entries.reserve(kMaxPageEntries);  // one allocation, however full the page
     TL_RETURN_IF_ERROR(ParseEntry(dec, node_hash, 0, page));
     TL_RETURN_IF_ERROR(dec.Finish());
     return page;
@@ -408,7 +408,9 @@ class Updater {
   // Builds the subtree at `depth` holding the leaf `old_leaf` (if any) merged with `ops`. The
   // old leaf is not read: its parent's page records its path and value hash.
   Result<Subtree> BuildFromOps(size_t depth, OpSpan ops, const Subtree* old_leaf) {
-    std::vector<Op> entries;
+    // Build does not come back here, so one buffer serves every call.
+    std::vector<Op>& entries = build_entries_;
+    entries.clear();
     entries.reserve(ops.size() + 1);
     bool old_leaf_touched = false;
     for (const Op& op : ops) {
@@ -498,8 +500,9 @@ class Updater {
   const NodeReader& reader_;
   std::vector<NodeWrite> writes_;
   std::vector<Hash32> stale_;
-  std::deque<PageNode> pages_;  // the pages read, which subtrees point into
-  std::deque<Built> built_;     // the internal nodes built, which subtrees point to
+  std::deque<PageNode> pages_;     // the pages read, which subtrees point into
+  std::deque<Built> built_;        // the internal nodes built, which subtrees point to
+  std::vector<Op> build_entries_;  // BuildFromOps's merged entries
 };
 
 }  // namespace

@@ -115,7 +115,10 @@ struct PageEntry {
   PageChild left;
   PageChild right;
 };
-// A decoded page: its internal nodes in preorder (at most 15); entries[0] is its root.
+// The most internal nodes a page holds: its four levels, full.
+inline constexpr size_t kMaxPageEntries = (size_t{1} << kPageLevels) - 1;
+// A decoded page: its internal nodes in preorder (at most kMaxPageEntries); entries[0] is its
+// root.
 struct PageNode {
   std::vector<PageEntry> entries;
 };

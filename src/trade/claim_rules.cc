@@ -84,9 +84,13 @@ std::vector<std::string> CertificationCoversLine(const Json& cert, const Json& e
   // Rule 16: some good's HS code is a prefix of the line's HTS number.
   std::string hts = line.value("hts10", "");
   bool covered = false;
-  for (const Json& g : cert.value("goods", Json::array())) {
-    std::string hs = g.value("hsCode", "");
-    if (hs.size() >= 6 && hts.starts_with(hs)) covered = true;
+  if (auto goods = cert.find("goods"); goods != cert.end() && goods->is_array()) {
+    for (const Json& g : *goods) {
+      auto hs = g.is_object() ? g.find("hsCode") : g.end();
+      if (hs == g.end() || !hs->is_string()) continue;
+      const std::string& code = hs->get_ref<const std::string&>();
+      if (code.size() >= 6 && hts.starts_with(code)) covered = true;
+    }
   }
   if (!covered) codes.push_back("HTS_NOT_COVERED");
   // Rule 17: a named importer must be the entry's importer.

@@ -176,7 +176,7 @@ core::Result<TxOutcome> ExecuteEntryFile(WorkingState& state, const TxContext& t
            {"summaryFiledAt", summary_filed_at},
            {"portCode", *port},
            {"commercial", commercial->value_or(true)},
-           {"lines", stored_lines},
+           {"lines", std::move(stored_lines)},
            {"claimIds", Json::array()},
            {"recordedAt", now},
            {"txId", tx.tx_id.hex()},
