@@ -175,10 +175,22 @@ int Bench(const BenchOptions& o) {
   }
   run.setup_s = SecondsSince(t);
 
+  // The first node's write volume over the load, if it serves its metrics on its API.
+  auto first = bench::ParseTargets({o.nodes.front()});
+  if (!first) return Fail(2, first.error().ToString());
+  bench::Connections metrics(*first);
+  auto writes_before = bench::ReadNodeWrites(metrics, 0);
   Progress("load: " + std::string(o.rate > 0 ? "open" : "closed") + " loop");
   auto result = bench::RunLoad(run.driver, workload.measured);
   if (!result) return Fail(2, result.error().ToString());
   run.run = std::move(*result);
+  auto writes_after = bench::ReadNodeWrites(metrics, 0);
+  if (writes_before && writes_after) {
+    run.writes = bench::WritesOver(*writes_before, *writes_after);
+  } else {
+    const core::Error& e = writes_before ? writes_after.error() : writes_before.error();
+    Progress("write volume not measured: " + e.ToString());
+  }
 
   bench::Figures figures = bench::ComputeFigures(run, workload.measured);
   std::string json = bench::ReportJson(run, figures).dump(2);

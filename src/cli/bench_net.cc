@@ -1,6 +1,7 @@
 #include "cli/bench_net.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
@@ -55,6 +56,53 @@ api::http::Headers ReadHeaders(const NodeTarget& target, const std::string& path
 core::Result<api::http::Response> Connections::Get(size_t i, const std::string& path) {
   return At(i).Send("GET", targets_[i].parsed.prefix + path, {}, "application/json",
                     std::chrono::seconds(10), ReadHeaders(targets_[i], path));
+}
+
+core::Result<NodeWrites> ParseNodeWrites(std::string_view metrics) {
+  constexpr std::string_view kCommitted = "tradeledger_transactions_committed_total ";
+  constexpr std::string_view kBytes = "tradeledger_block_write_bytes_total{part=\"";
+  NodeWrites out;
+  bool has_committed = false;
+  while (!metrics.empty()) {
+    size_t end = metrics.find('\n');
+    std::string_view line = metrics.substr(0, end);
+    metrics = end == std::string_view::npos ? std::string_view() : metrics.substr(end + 1);
+    std::string_view value;
+    std::string part;
+    if (line.starts_with(kCommitted)) {
+      value = line.substr(kCommitted.size());
+    } else if (line.starts_with(kBytes)) {
+      size_t close = line.find("\"} ", kBytes.size());
+      if (close == std::string_view::npos) continue;
+      part = std::string(line.substr(kBytes.size(), close - kBytes.size()));
+      value = line.substr(close + 3);
+    } else {
+      continue;
+    }
+    uint64_t n = 0;
+    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc() || ptr != value.data() + value.size()) {
+      return core::Fail("METRICS_UNAVAILABLE", "unreadable metric line: " + std::string(line));
+    }
+    if (part.empty()) {
+      out.transactions = n;
+      has_committed = true;
+    } else {
+      out.bytes[part] = n;
+    }
+  }
+  if (!has_committed || out.bytes.empty()) {
+    return core::Fail("METRICS_UNAVAILABLE", "no committed transactions or write volume");
+  }
+  return out;
+}
+
+core::Result<NodeWrites> ReadNodeWrites(Connections& connections, size_t i) {
+  TL_ASSIGN_OR_RETURN(api::http::Response r, connections.Get(i, "/metrics"));
+  if (r.status != 200) {
+    return core::Fail("METRICS_UNAVAILABLE", "GET /metrics: HTTP " + std::to_string(r.status));
+  }
+  return ParseNodeWrites(r.body);
 }
 
 std::string CodeOf(const api::http::Response& r) {

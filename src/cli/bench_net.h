@@ -9,9 +9,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -54,6 +56,18 @@ class Connections {
   const std::vector<NodeTarget>& targets_;
   std::vector<std::unique_ptr<api::http::Client>> clients_;
 };
+
+// What a node had written when asked (GET /metrics): its committed transactions and the
+// bytes of its blocks' synced batches, by part (node/write_volume.h).
+struct NodeWrites {
+  uint64_t transactions = 0;
+  std::map<std::string, uint64_t> bytes;  // part -> bytes
+};
+// Reads node `i`'s figures; METRICS_UNAVAILABLE if it does not serve them on its API (a node
+// configured with a separate metrics port) or they lack the write volume.
+core::Result<NodeWrites> ReadNodeWrites(Connections& connections, size_t i);
+// The same from the Prometheus text itself.
+core::Result<NodeWrites> ParseNodeWrites(std::string_view metrics);
 
 // The result code of a 200 answer about a committed transaction, else "HTTP <status> <CODE>".
 std::string CodeOf(const api::http::Response& r);

@@ -91,6 +91,33 @@ Figures ComputeFigures(const BenchRun& b, std::span<const MeasuredTx> load) {
   return f;
 }
 
+WritesPerTx WritesOver(const NodeWrites& before, const NodeWrites& after) {
+  WritesPerTx out;
+  out.transactions = after.transactions - std::min(before.transactions, after.transactions);
+  if (out.transactions == 0) return out;
+  for (const auto& [part, bytes] : after.bytes) {
+    auto was = before.bytes.find(part);
+    uint64_t grew = bytes - std::min(bytes, was == before.bytes.end() ? 0 : was->second);
+    double per_tx = static_cast<double>(grew) / static_cast<double>(out.transactions);
+    out.bytes[part] = per_tx;
+    out.total += per_tx;
+  }
+  return out;
+}
+
+namespace {
+
+ordered_json WritesJson(const std::optional<WritesPerTx>& w) {
+  if (!w) return nullptr;
+  ordered_json parts = ordered_json::object();
+  for (const auto& [part, bytes] : w->bytes) parts[part] = bytes;
+  return {{"transactions", w->transactions},
+          {"bytes_per_tx", w->total},
+          {"bytes_per_tx_by_part", parts}};
+}
+
+}  // namespace
+
 ordered_json ReportJson(const BenchRun& b, const Figures& f) {
   const RunResult& r = b.run;
   const MachineLimits& l = b.limits;
@@ -165,7 +192,8 @@ ordered_json ReportJson(const BenchRun& b, const Figures& f) {
             {"event_streams_open_at_start", r.events_connected},
             {"hooks", hooks},
             {"windows", windows},
-            {"commits_per_second", f.per_second}}}};
+            {"commits_per_second", f.per_second}}},
+          {"first_node_writes", WritesJson(b.writes)}};
 }
 
 std::string Summary(const BenchRun& b, const Figures& f) {
@@ -219,6 +247,14 @@ std::string Summary(const BenchRun& b, const Figures& f) {
   if (b.driver.rate > 0) {
     out += Format("  sender    lag behind schedule p50 %.1f ms, p99 %.1f, max %.1f\n", f.lag.p50,
                   f.lag.p99, f.lag.max);
+  }
+  if (b.writes && b.writes->transactions > 0) {
+    out +=
+        Format("  written   %.0f B per committed tx on the first node (of %llu):", b.writes->total,
+               static_cast<unsigned long long>(b.writes->transactions));
+    for (const auto& [part, bytes] : b.writes->bytes)
+      out += Format(" %s %.0f;", part.c_str(), bytes);
+    out += "\n";
   }
   std::string codes;
   for (const auto& [code, n] : b.run.codes) codes += " " + code + " " + std::to_string(n) + ";";

@@ -4,16 +4,28 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "cli/bench_driver.h"
 #include "cli/bench_limits.h"
+#include "cli/bench_net.h"
 #include "cli/bench_stats.h"
 #include "cli/bench_workload.h"
 
 namespace tradeledger::cli::bench {
+
+// What the first node wrote per transaction it committed during the load (GET /metrics before
+// and after): key and value bytes of its blocks' synced batches, by part and in all.
+struct WritesPerTx {
+  uint64_t transactions = 0;
+  std::map<std::string, double> bytes;  // part -> bytes per transaction
+  double total = 0;
+};
+// The difference of two readings of one node; no transactions if none committed between.
+WritesPerTx WritesOver(const NodeWrites& before, const NodeWrites& after);
 
 // Everything a run produced, as the report reads it.
 struct BenchRun {
@@ -27,6 +39,7 @@ struct BenchRun {
   double setup_s = 0;
   MachineLimits limits;
   RunResult run;
+  std::optional<WritesPerTx> writes;  // the first node's, over the load; none if unreadable
 };
 
 // The figures derived from a run.

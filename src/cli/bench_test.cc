@@ -13,6 +13,7 @@
 #include "cli/bench_stats.h"
 #include "cli/bench_workload.h"
 #include "node/chain.h"
+#include "node/metrics.h"
 #include "storage/memory_store.h"
 #include "trade/claim_rules.h"
 #include "trade/participants.h"
@@ -111,6 +112,50 @@ TEST(BenchStats, LatencyBySecondGroupsByStartTime) {
   EXPECT_EQ(s[2].p50, 5);
   EXPECT_EQ(s[2].p99, 7);
   EXPECT_TRUE(LatencyBySecond({}, {}).empty());
+}
+
+TEST(BenchWrites, ReadsWhatANodeRendersAndDividesTheGrowthByItsTransactions) {
+  node::Metrics metrics;
+  metrics.transactions_committed = 10;
+  node::WriteVolume volume;
+  volume.block = {2, 3'000};
+  volume.state_tree = {40, 50'000};
+  metrics.SetWriteVolume(volume);
+  auto before = ParseNodeWrites(metrics.Render());
+  ASSERT_TRUE(before) << before.error().ToString();
+  EXPECT_EQ(before->transactions, 10u);
+  EXPECT_EQ(before->bytes.size(), 5u);
+  EXPECT_EQ(before->bytes.at("block"), 3'000u);
+  EXPECT_EQ(before->bytes.at("state_tree"), 50'000u);
+  EXPECT_EQ(before->bytes.at("pruning"), 0u);
+
+  metrics.transactions_committed = 30;
+  volume.block.bytes += 2'000;
+  volume.state_tree.bytes += 30'000;
+  volume.pruning.bytes += 500;
+  metrics.SetWriteVolume(volume);
+  auto after = ParseNodeWrites(metrics.Render());
+  ASSERT_TRUE(after) << after.error().ToString();
+  WritesPerTx w = WritesOver(*before, *after);
+  EXPECT_EQ(w.transactions, 20u);
+  EXPECT_DOUBLE_EQ(w.bytes.at("block"), 100);
+  EXPECT_DOUBLE_EQ(w.bytes.at("state_tree"), 1'500);
+  EXPECT_DOUBLE_EQ(w.bytes.at("pruning"), 25);
+  EXPECT_DOUBLE_EQ(w.total, 1'625);
+  // No transaction in between: nothing to divide by.
+  EXPECT_EQ(WritesOver(*after, *after).transactions, 0u);
+  EXPECT_TRUE(WritesOver(*after, *after).bytes.empty());
+}
+
+TEST(BenchWrites, RefusesMetricsWithoutTheFigures) {
+  auto none = ParseNodeWrites("tradeledger_height 5\n");
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, "METRICS_UNAVAILABLE");
+  auto bad = ParseNodeWrites(
+      "tradeledger_transactions_committed_total 7\n"
+      "tradeledger_block_write_bytes_total{part=\"block\"} 12x\n");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "METRICS_UNAVAILABLE");
 }
 
 TEST(BenchMix, ParsesKindsAndWeights) {

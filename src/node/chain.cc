@@ -84,6 +84,11 @@ ChainTip Chain::tip() const {
   return tip_;
 }
 
+WriteVolume Chain::written() const {
+  std::lock_guard lock(mu_);
+  return written_;
+}
+
 ledger::BlockHeader Chain::BuildHeader(const std::vector<ledger::SignedTransaction>& transactions,
                                        core::TimestampMs time,
                                        const ledger::PublicKey& proposer) const {
@@ -204,7 +209,8 @@ core::Result<std::vector<TxIndexEntry>> Chain::Commit(const ledger::StoredBlock&
                                                     write.state_nodes, &recent_writes_));
   write.state_writes = std::move(state).TakeWrites();
   write.encoded_block = block.Encode();
-  if (auto written = store_.WriteBlock(h.height, write); !written) {
+  WriteVolume volume;
+  if (auto written = store_.WriteBlock(h.height, write, &volume); !written) {
     value_cache_.Clear();  // a failed synced write may still have landed
     return std::unexpected(written.error());
   }
@@ -216,6 +222,7 @@ core::Result<std::vector<TxIndexEntry>> Chain::Commit(const ledger::StoredBlock&
   std::lock_guard lock(mu_);
   tip_ = ChainTip{h.height,   h.Hash(),         h.timestamp,   h.log_size,
                   h.log_root, write.state_root, h.state_height};
+  written_ += volume;
   return entries;
 }
 

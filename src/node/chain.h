@@ -64,6 +64,8 @@ class Chain {
                                                    ChainOptions options = {});
 
   ChainTip tip() const;
+  // What the blocks this Chain committed wrote to the store, by part (since it was opened).
+  WriteVolume written() const;
   const Genesis& genesis() const { return genesis_; }
 
   // The header of the next block over `transactions`, stamped with `time` (raised to the
@@ -108,7 +110,8 @@ class Chain {
   RecentNodeWrites recent_writes_;  // writer thread only
 
   mutable std::mutex mu_;
-  ChainTip tip_;  // guarded by mu_
+  ChainTip tip_;         // guarded by mu_
+  WriteVolume written_;  // guarded by mu_
 };
 
 }  // namespace tradeledger::node

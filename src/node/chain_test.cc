@@ -80,6 +80,84 @@ TEST_F(ChainTest, CommitsBlocksAndIndexesTransactions) {
   ASSERT_TRUE(doc && *doc);
 }
 
+// Entries and key-and-value bytes of everything in `store`.
+std::pair<uint64_t, uint64_t> StoreSize(const storage::Store& store) {
+  std::pair<uint64_t, uint64_t> size;
+  for (auto it = store.Scan({}); it->Valid(); it->Next()) {
+    ++size.first;
+    size.second += it->key().size() + it->value().size();
+  }
+  return size;
+}
+
+TEST_F(ChainTest, WrittenIsWhatTheBlocksAddedToTheStore) {
+  EXPECT_EQ(chain_->written().block.ops, 0u);
+  auto before = StoreSize(store_);
+  ledger::StoredBlock block = Certify({Anchor("D1"), Anchor("D2")});
+  ASSERT_TRUE(chain_->Commit(block, true));
+  auto after = StoreSize(store_);
+  // A first block only adds keys (and prunes nothing), so its parts sum to the store's growth.
+  WriteVolume w = chain_->written();
+  uint64_t ops = 0, bytes = 0;
+  for (const WriteVolume::Part* p :
+       {&w.block, &w.index, &w.state_values, &w.state_tree, &w.pruning}) {
+    ops += p->ops;
+    bytes += p->bytes;
+  }
+  EXPECT_EQ(ops, after.first - before.first);
+  EXPECT_EQ(bytes, after.second - before.second);
+  EXPECT_EQ(w.block.ops, 1u);
+  EXPECT_EQ(w.block.bytes, LedgerStore::BlockKey(core::Height(1)).size() + block.Encode().size());
+  EXPECT_GE(w.index.ops, 2u);                       // two index entries, and the log's nodes
+  EXPECT_GE(w.state_values.ops, 3u);                // two documents and the signer's nonce
+  EXPECT_GT(w.state_tree.ops, w.state_values.ops);  // their leaves, a page, the root
+
+  ASSERT_TRUE(chain_->Commit(Certify({Anchor("D3")}), true));
+  WriteVolume both = chain_->written();
+  EXPECT_EQ(both.block.ops, 2u);
+  EXPECT_GT(both.state_values.bytes, w.state_values.bytes);
+  EXPECT_GT(both.state_tree.bytes, w.state_tree.bytes);
+  EXPECT_GT(both.pruning.ops, w.pruning.ops);  // the stale list of the nonce's old leaf
+}
+
+// Replicas size their committed-value cache as they like (ADR 0034): none, one that empties
+// itself every few reads, or the default must execute every block alike.
+TEST_F(ChainTest, TheValueCacheSizeChangesNoOutcomeAndNoRoot) {
+  std::vector<std::unique_ptr<storage::MemoryStore>> stores;
+  std::vector<std::unique_ptr<LedgerStore>> ledgers;
+  std::vector<std::unique_ptr<Chain>> others;
+  for (size_t bytes : {size_t{0}, size_t{300}}) {
+    stores.push_back(std::make_unique<storage::MemoryStore>());
+    ledgers.push_back(std::make_unique<LedgerStore>(*stores.back()));
+    auto c = Chain::Open(*ledgers.back(), genesis_, ChainOptions{.state_value_cache_bytes = bytes});
+    ASSERT_TRUE(c) << c.error().ToString();
+    others.push_back(std::move(*c));
+  }
+  // Documents anchored, anchored again (DOCUMENT_EXISTS, read from the cache or the store),
+  // within a block and across blocks, with the signer's nonce read and written each time.
+  std::vector<std::vector<std::string>> blocks = {
+      {"D1", "D2"}, {"D1", "D3", "D3"}, {"D2", "D4"}, {"D4", "D5", "D1"}};
+  size_t exists = 0;
+  for (const auto& docs : blocks) {
+    std::vector<ledger::SignedTransaction> txs;
+    for (const std::string& d : docs) txs.push_back(Anchor(d));
+    ledger::StoredBlock block = Certify(txs);
+    auto expected = chain_->Commit(block, true);
+    ASSERT_TRUE(expected) << expected.error().ToString();
+    for (const TxIndexEntry& e : *expected) exists += e.result_code == "DOCUMENT_EXISTS";
+    for (auto& other : others) {
+      auto got = other->Commit(block, true);
+      ASSERT_TRUE(got) << got.error().ToString();
+      ASSERT_EQ(got->size(), expected->size());
+      for (size_t i = 0; i < got->size(); ++i) {
+        EXPECT_EQ((*got)[i].result_code, (*expected)[i].result_code) << docs[i];
+      }
+      EXPECT_EQ(other->tip().state_root, chain_->tip().state_root);
+    }
+  }
+  EXPECT_EQ(exists, 5u);
+}
+
 TEST_F(ChainTest, NextHeaderCommitsPreviousStateRoot) {
   ASSERT_TRUE(chain_->Commit(Certify({Anchor("D1")}), true));
   ChainTip tip = chain_->tip();

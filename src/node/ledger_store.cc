@@ -222,9 +222,8 @@ core::Result<std::vector<std::string>> LedgerStore::ListStateKeys(std::string_vi
   return keys;
 }
 
-void LedgerStore::AddState(storage::WriteBatch& batch, const trade::WorkingState::Writes& writes,
-                           const std::vector<state::NodeWrite>& nodes, core::Height height,
-                           const core::Hash32& root) const {
+void LedgerStore::AddStateValues(storage::WriteBatch& batch,
+                                 const trade::WorkingState::Writes& writes) const {
   for (const auto& [key, value] : writes) {
     if (value) {
       batch.Put(StateValueKey(key), *value);
@@ -232,6 +231,11 @@ void LedgerStore::AddState(storage::WriteBatch& batch, const trade::WorkingState
       batch.Delete(StateValueKey(key));
     }
   }
+}
+
+void LedgerStore::AddStateTree(storage::WriteBatch& batch,
+                               const std::vector<state::NodeWrite>& nodes, core::Height height,
+                               const core::Hash32& root) const {
   for (const state::NodeWrite& n : nodes) {
     core::Encoder value(n.encoded.size() + kBirthBytes);
     value.PutFixed(n.encoded).PutU64(height.value);
@@ -259,7 +263,8 @@ void LedgerStore::AddPruning(storage::WriteBatch& batch, core::Height height,
   }
 }
 
-core::Status LedgerStore::WriteBlock(core::Height height, const BlockWrite& write) {
+core::Status LedgerStore::WriteBlock(core::Height height, const BlockWrite& write,
+                                     WriteVolume* volume) {
   storage::WriteBatch batch;
   // Sized up front (a block's batch runs to megabytes): keys are at most 33 bytes but for
   // state values, whose sizes are added exactly; index entries and log hashes under 64.
@@ -273,13 +278,26 @@ core::Status LedgerStore::WriteBlock(core::Height height, const BlockWrite& writ
   }
   for (const state::NodeWrite& n : write.state_nodes) bytes += 33 + n.encoded.size() + kBirthBytes;
   batch.Reserve(ops, bytes + 256);
-  batch.Put(BlockKey(height), write.encoded_block);
-  for (const auto& [id, entry] : write.index) batch.Put(TxIndexKey(id), entry.Encode());
-  for (const ledger::LogNode& n : write.log_nodes) {
-    batch.Put(LogNodeKey(n.level, n.index), n.hash.span());
-  }
-  AddState(batch, write.state_writes, write.state_nodes, height, write.state_root);
-  AddPruning(batch, height, write.stale_nodes, write.prune);
+  WriteVolume measured;
+  // Each part is what the batch grew by while it was added.
+  auto add = [&batch](WriteVolume::Part& part, auto&& add_part) {
+    const size_t ops_before = batch.count(), bytes_before = batch.size_bytes();
+    add_part();
+    part.ops += batch.count() - ops_before;
+    part.bytes += batch.size_bytes() - bytes_before;
+  };
+  add(measured.block, [&] { batch.Put(BlockKey(height), write.encoded_block); });
+  add(measured.index, [&] {
+    for (const auto& [id, entry] : write.index) batch.Put(TxIndexKey(id), entry.Encode());
+    for (const ledger::LogNode& n : write.log_nodes) {
+      batch.Put(LogNodeKey(n.level, n.index), n.hash.span());
+    }
+  });
+  add(measured.state_values, [&] { AddStateValues(batch, write.state_writes); });
+  add(measured.state_tree,
+      [&] { AddStateTree(batch, write.state_nodes, height, write.state_root); });
+  add(measured.pruning, [&] { AddPruning(batch, height, write.stale_nodes, write.prune); });
+  if (volume != nullptr) *volume = measured;
   return store_.Write(batch, storage::WriteOptions{.sync = true});
 }
 
@@ -325,7 +343,8 @@ core::Status LedgerStore::WriteGenesis(std::string_view genesis_file,
   core::Encoder layout(4);
   layout.PutU32(kLayoutVersion);
   batch.Put(layout_key, std::move(layout).Take());
-  AddState(batch, state_writes, state_nodes, core::Height(0), state_root);
+  AddStateValues(batch, state_writes);
+  AddStateTree(batch, state_nodes, core::Height(0), state_root);
   return store_.Write(batch, storage::WriteOptions{.sync = true});
 }
 

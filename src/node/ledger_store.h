@@ -35,6 +35,7 @@
 #include "core/strong_types.h"
 #include "ledger/block.h"
 #include "ledger/merkle_log.h"
+#include "node/write_volume.h"
 #include "state/state_tree.h"
 #include "storage/rocksdb_store.h"
 #include "storage/store.h"
@@ -138,8 +139,10 @@ class LedgerStore {
                                                        std::string_view after, size_t limit) const;
 
   // Writes a whole block, and the pruning it does, atomically and durably. `write.prune`
-  // must have been planned against the store as it is now (PlanStatePruning).
-  core::Status WriteBlock(core::Height height, const BlockWrite& write);
+  // must have been planned against the store as it is now (PlanStatePruning). With `volume`,
+  // sets it to what the batch held, by part, whether or not the write succeeds.
+  core::Status WriteBlock(core::Height height, const BlockWrite& write,
+                          WriteVolume* volume = nullptr);
   core::Result<std::optional<core::Bytes>> ReadGenesisFile() const;
   // The locked blocks kept for a restart (consensus/replica.h, Persist::locked_blocks).
   core::Result<std::vector<std::pair<ledger::BlockHash, core::Bytes>>> ReadLockedBlocks() const;
@@ -167,9 +170,9 @@ class LedgerStore {
   static core::Bytes StateHorizonKey();
 
  private:
-  void AddState(storage::WriteBatch& batch, const trade::WorkingState::Writes& writes,
-                const std::vector<state::NodeWrite>& nodes, core::Height height,
-                const core::Hash32& root) const;
+  void AddStateValues(storage::WriteBatch& batch, const trade::WorkingState::Writes& writes) const;
+  void AddStateTree(storage::WriteBatch& batch, const std::vector<state::NodeWrite>& nodes,
+                    core::Height height, const core::Hash32& root) const;
   void AddPruning(storage::WriteBatch& batch, core::Height height,
                   const std::vector<core::Hash32>& stale, const StatePrunePlan& prune) const;
 

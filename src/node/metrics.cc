@@ -71,6 +71,11 @@ void Metrics::SetPeerRejections(const std::string& source, std::map<std::string,
   peer_rejected_[source] = std::move(totals);
 }
 
+void Metrics::SetWriteVolume(const WriteVolume& volume) {
+  std::lock_guard lock(mu_);
+  written_ = volume;
+}
+
 std::string Metrics::Render() const {
   std::string out;
   Line(&out, "tradeledger_height", "gauge", "Height of the latest committed block.", height);
@@ -123,6 +128,26 @@ std::string Metrics::Render() const {
         out += "tradeledger_peer_messages_rejected_total{source=\"" + source + "\",reason=\"" +
                reason + "\"} " + std::to_string(n) + "\n";
       }
+    }
+    const std::pair<const char*, const WriteVolume::Part*> parts[] = {
+        {"block", &written_.block},
+        {"index", &written_.index},
+        {"state_values", &written_.state_values},
+        {"state_tree", &written_.state_tree},
+        {"pruning", &written_.pruning}};
+    out +=
+        "# HELP tradeledger_block_write_bytes_total Key and value bytes of the committed "
+        "blocks' synced batches, by part.\n# TYPE tradeledger_block_write_bytes_total counter\n";
+    for (const auto& [part, p] : parts) {
+      out += "tradeledger_block_write_bytes_total{part=\"" + std::string(part) + "\"} " +
+             std::to_string(p->bytes) + "\n";
+    }
+    out +=
+        "# HELP tradeledger_block_write_ops_total Puts and deletes in the committed blocks' "
+        "synced batches, by part.\n# TYPE tradeledger_block_write_ops_total counter\n";
+    for (const auto& [part, p] : parts) {
+      out += "tradeledger_block_write_ops_total{part=\"" + std::string(part) + "\"} " +
+             std::to_string(p->ops) + "\n";
     }
   }
   block_commit_seconds.Render("tradeledger_block_commit_seconds",

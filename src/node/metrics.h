@@ -13,6 +13,8 @@
 #include <mutex>
 #include <string>
 
+#include "node/write_volume.h"
+
 namespace tradeledger::node {
 
 // A cumulative histogram with fixed bucket bounds (seconds).
@@ -58,12 +60,15 @@ class Metrics {
   // Replaces the counters owned by another component (the consensus core, the transport),
   // which keeps its own running totals: `source` is a label ("consensus", "transport").
   void SetPeerRejections(const std::string& source, std::map<std::string, uint64_t> totals);
+  // Replaces the write volume, which the chain keeps as running totals (Chain::written).
+  void SetWriteVolume(const WriteVolume& volume);
   std::string Render() const;
 
  private:
   mutable std::mutex mu_;
   std::map<std::string, uint64_t> rejected_;                              // by reason code
   std::map<std::string, std::map<std::string, uint64_t>> peer_rejected_;  // source -> reason
+  WriteVolume written_;                                                   // guarded by mu_
 };
 
 }  // namespace tradeledger::node

@@ -362,6 +362,7 @@ void Node::Committed(const ledger::StoredBlock& block, const std::vector<TxIndex
   metrics_.height = block.header.height.value;
   ++metrics_.blocks_committed;
   metrics_.transactions_committed += entries.size();
+  metrics_.SetWriteVolume(chain_.written());
 
   std::vector<std::pair<Waiter, TxIndexEntry>> ready;
   {

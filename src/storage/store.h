@@ -36,7 +36,8 @@ class WriteBatch {
  public:
   enum class OpType { kPut, kDelete };
   // One operation, viewing the batch's own bytes: valid until the batch is next changed,
-  // moved from or destroyed.
+  // moved from or destroyed. So an Op's key or value must not be passed to Put or Delete of
+  // the same batch: the call may move the bytes it views.
   struct Op {
     OpType type;
     core::ByteSpan key;
