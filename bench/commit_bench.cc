@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "cli/bench_workload.h"
 #include "node/chain.h"
@@ -73,6 +74,8 @@ class MixChain {
   }
 
   // Commits `block`; false (with the reason in `error`) if it fails or a result is not OK.
+  node::WriteVolume written() const { return chain_->written(); }
+
   bool Commit(const ledger::StoredBlock& block, std::string& error) {
     auto r = chain_->Commit(block, /*verify_signatures=*/false);
     if (!r) {
@@ -105,6 +108,7 @@ void BM_CommitMix(benchmark::State& state) {
   node::ChainOptions options;
   if (state.range(2) == 0) options.recent_writes_limit = 0;
   std::unique_ptr<MixChain> owner;
+  node::WriteVolume measured;  // what the measured blocks wrote, in all iterations
   for (auto _ : state) {
     state.PauseTiming();
     owner = std::make_unique<MixChain>(
@@ -127,6 +131,7 @@ void BM_CommitMix(benchmark::State& state) {
       }
       blocks.push_back(std::move(txs));
     }
+    const node::WriteVolume setup = chain.written();
     state.ResumeTiming();
     for (auto& txs : blocks) {
       // Building the header is the proposer's work, not the commit's, but cheap (the log
@@ -136,8 +141,23 @@ void BM_CommitMix(benchmark::State& state) {
         return;
       }
     }
+    state.PauseTiming();
+    node::WriteVolume all = chain.written();
+    for (auto [to, end, start] :
+         {std::tuple{&measured.state_values, &all.state_values, &setup.state_values},
+          {&measured.state_tree, &all.state_tree, &setup.state_tree}}) {
+      to->ops += end->ops - start->ops;
+      to->bytes += end->bytes - start->bytes;
+    }
+    state.ResumeTiming();
   }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(total));
+  // What the node writes per transaction: deterministic for a given block size, unlike the
+  // time (doc/performance.md, "What a transaction costs the disk").
+  const double txs = static_cast<double>(state.iterations() * total);
+  state.counters["state_keys_per_tx"] = static_cast<double>(measured.state_values.ops) / txs;
+  state.counters["tree_objects_per_tx"] = static_cast<double>(measured.state_tree.ops) / txs;
+  state.counters["tree_bytes_per_tx"] = static_cast<double>(measured.state_tree.bytes) / txs;
 }
 BENCHMARK(BM_CommitMix)
     ->Args({25, 30'000, 1})
