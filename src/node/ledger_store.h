@@ -62,8 +62,9 @@ struct TxIndexEntry {
 // stored nodes without a birth height and kept every node; version 2 (before ADR 0030) kept
 // the state's id indexes one key per member, so its state roots are not the ones this build
 // computes; version 3 (before ADR 0031) stored the state tree one binary node per key, not in
-// pages. A node refuses a directory of another version (STORAGE_LAYOUT_UNSUPPORTED).
-inline constexpr uint32_t kLayoutVersion = 4;
+// pages; version 4 (before ADR 0035) kept an id index's member count at its key, not its last
+// page's number. A node refuses a directory of another version (STORAGE_LAYOUT_UNSUPPORTED).
+inline constexpr uint32_t kLayoutVersion = 5;
 
 // The namespaces a node creates its database with uncompressed (storage::RocksDbOptions::
 // uncompressed_namespaces, ADR 0029): the state tree nodes, whose bytes are mostly hashes.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <optional>
 
 namespace tradeledger::trade {
 namespace {
@@ -10,61 +12,73 @@ std::string PageKey(std::string_view key, uint64_t page) {
   return std::string(key) + "#" + std::to_string(page);
 }
 
-core::Result<uint64_t> ParseCount(const core::Bytes& raw, std::string_view key) {
+// The last page's number, stored at the index key.
+core::Result<uint64_t> ParseLastPage(const core::Bytes& raw, std::string_view key) {
   std::string_view text = core::AsStringView(raw);
-  uint64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  uint64_t p = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), p);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty() ||
-      (text.size() > 1 && text[0] == '0')) {
-    return core::Fail("STATE_CORRUPT", "id index " + std::string(key) + ": bad number");
+      (text.size() > 1 && text[0] == '0') || p > UINT64_MAX / kIdIndexPage - 1) {
+    return core::Fail("STATE_CORRUPT", "id index " + std::string(key) + ": bad page number");
   }
-  return n;
+  return p;
 }
 
-// The members on page `page` of an index of `n` members (n > page * kIdIndexPage).
-uint64_t PageSize(uint64_t n, uint64_t page) {
-  return std::min(kIdIndexPage, n - page * kIdIndexPage);
-}
+struct Page {
+  std::string text;
+  uint64_t members = 0;
+};
 
-// Reads page `page`, which must hold exactly `expected` members, and returns its text;
-// appends the members to `*members` if that is not null.
-core::Result<std::string> ReadPage(const StateReader& state, std::string_view key, uint64_t page,
-                                   uint64_t expected, std::vector<std::string>* members) {
+// Reads page `page`, which must hold 1 to kIdIndexPage members, each non-empty and followed by
+// a newline; appends them to `*members` if that is not null.
+core::Result<Page> ReadPage(const StateReader& state, std::string_view key, uint64_t page,
+                            std::vector<std::string>* members) {
   std::string page_key = PageKey(key, page);
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(core::AsBytes(page_key)));
   if (!raw) return core::Fail("STATE_CORRUPT", "id index page " + page_key + " missing");
-  std::string_view text = core::AsStringView(*raw);
-  uint64_t found = 0;
+  Page out{std::string(core::AsStringView(*raw))};
+  std::string_view text = out.text;
   while (!text.empty()) {
     size_t end = text.find('\n');
-    if (end == 0 || end == std::string_view::npos || found == expected) break;
+    if (end == 0 || end == std::string_view::npos || out.members == kIdIndexPage) {
+      return core::Fail("STATE_CORRUPT", "id index page " + page_key + ": malformed");
+    }
     if (members != nullptr) members->emplace_back(text.substr(0, end));
     text.remove_prefix(end + 1);
-    ++found;
+    ++out.members;
   }
-  if (!text.empty() || found != expected) {
-    return core::Fail("STATE_CORRUPT", "id index page " + page_key + ": expected " +
-                                           std::to_string(expected) + " members");
-  }
-  return std::string(core::AsStringView(*raw));
+  if (out.members == 0) return core::Fail("STATE_CORRUPT", "id index page " + page_key + " empty");
+  return out;
+}
+
+// The last page's number, or nullopt for an absent (empty) index.
+core::Result<std::optional<uint64_t>> LastPage(const StateReader& state, std::string_view key) {
+  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(core::AsBytes(key)));
+  if (!raw) return std::optional<uint64_t>();
+  TL_ASSIGN_OR_RETURN(uint64_t p, ParseLastPage(*raw, key));
+  return std::optional<uint64_t>(p);
+}
+
+core::Error NotFull(std::string_view key, uint64_t page) {
+  return core::Error{"STATE_CORRUPT", "id index page " + PageKey(key, page) + " is not full"};
 }
 
 }  // namespace
 
 core::Result<uint64_t> IdIndexSize(const StateReader& state, std::string_view key) {
-  TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> raw, state.Get(core::AsBytes(key)));
-  if (!raw) return uint64_t{0};
-  TL_ASSIGN_OR_RETURN(uint64_t n, ParseCount(*raw, key));
-  if (n == 0) return core::Fail("STATE_CORRUPT", "id index " + std::string(key) + ": stored 0");
-  return n;
+  TL_ASSIGN_OR_RETURN(std::optional<uint64_t> last, LastPage(state, key));
+  if (!last) return uint64_t{0};
+  TL_ASSIGN_OR_RETURN(Page page, ReadPage(state, key, *last, nullptr));
+  return *last * kIdIndexPage + page.members;
 }
 
 core::Result<std::vector<std::string>> LoadIdIndex(const StateReader& state, std::string_view key) {
-  TL_ASSIGN_OR_RETURN(uint64_t n, IdIndexSize(state, key));
+  TL_ASSIGN_OR_RETURN(std::optional<uint64_t> last, LastPage(state, key));
   std::vector<std::string> out;
-  out.reserve(n);
-  for (uint64_t page = 0; page * kIdIndexPage < n; ++page) {
-    TL_RETURN_IF_ERROR(ReadPage(state, key, page, PageSize(n, page), &out));
+  if (!last) return out;
+  for (uint64_t p = 0; p <= *last; ++p) {
+    TL_ASSIGN_OR_RETURN(Page page, ReadPage(state, key, p, &out));
+    if (p < *last && page.members != kIdIndexPage) return std::unexpected(NotFull(key, p));
   }
   return out;
 }
@@ -74,16 +88,23 @@ core::Status AppendIdIndex(WorkingState& state, std::string_view key, std::strin
     return core::Fail("ID_INDEX_MEMBER_INVALID",
                       "id index " + std::string(key) + ": a member is non-empty, without newline");
   }
-  TL_ASSIGN_OR_RETURN(uint64_t n, IdIndexSize(state, key));
-  const uint64_t page = n / kIdIndexPage;
+  TL_ASSIGN_OR_RETURN(std::optional<uint64_t> last, LastPage(state, key));
+  uint64_t page = 0;
   std::string text;
-  if (n % kIdIndexPage != 0) {
+  if (last) {
     // Checked before it is extended, so that a damaged page fails here rather than growing.
-    TL_ASSIGN_OR_RETURN(text, ReadPage(state, key, page, n % kIdIndexPage, nullptr));
+    TL_ASSIGN_OR_RETURN(Page current, ReadPage(state, key, *last, nullptr));
+    page = *last;
+    if (current.members < kIdIndexPage) {
+      text = std::move(current.text);
+    } else {
+      ++page;
+    }
   }
   text.append(id).push_back('\n');
   state.Put(core::AsBytes(PageKey(key, page)), core::ToBytes(text));
-  state.Put(core::AsBytes(key), core::ToBytes(std::to_string(n + 1)));
+  // The key changes only when a page starts: most appends write their page alone.
+  if (!last || page != *last) state.Put(core::AsBytes(key), core::ToBytes(std::to_string(page)));
   return core::Ok();
 }
 
