@@ -98,12 +98,13 @@ TEST_F(ChainTest, WrittenIsWhatTheBlocksAddedToTheStore) {
   auto after = StoreSize(store_);
   // A first block only adds keys (and prunes nothing), so its parts sum to the store's growth.
   WriteVolume w = chain_->written();
-  uint64_t ops = 0, bytes = 0;
-  for (const WriteVolume::Part* p :
-       {&w.block, &w.index, &w.state_values, &w.state_tree, &w.pruning}) {
-    ops += p->ops;
-    bytes += p->bytes;
-  }
+  uint64_t ops = 0, bytes = 0, parts = 0;
+  w.ForEachPart([&](const char*, const WriteVolume::Part& p) {
+    ops += p.ops;
+    bytes += p.bytes;
+    ++parts;
+  });
+  EXPECT_EQ(parts, 5u);
   EXPECT_EQ(ops, after.first - before.first);
   EXPECT_EQ(bytes, after.second - before.second);
   EXPECT_EQ(w.block.ops, 1u);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <tuple>
 
 namespace tradeledger::node {
 namespace {
@@ -129,25 +130,20 @@ std::string Metrics::Render() const {
                reason + "\"} " + std::to_string(n) + "\n";
       }
     }
-    const std::pair<const char*, const WriteVolume::Part*> parts[] = {
-        {"block", &written_.block},
-        {"index", &written_.index},
-        {"state_values", &written_.state_values},
-        {"state_tree", &written_.state_tree},
-        {"pruning", &written_.pruning}};
-    out +=
-        "# HELP tradeledger_block_write_bytes_total Key and value bytes of the committed "
-        "blocks' synced batches, by part.\n# TYPE tradeledger_block_write_bytes_total counter\n";
-    for (const auto& [part, p] : parts) {
-      out += "tradeledger_block_write_bytes_total{part=\"" + std::string(part) + "\"} " +
-             std::to_string(p->bytes) + "\n";
-    }
-    out +=
-        "# HELP tradeledger_block_write_ops_total Puts and deletes in the committed blocks' "
-        "synced batches, by part.\n# TYPE tradeledger_block_write_ops_total counter\n";
-    for (const auto& [part, p] : parts) {
-      out += "tradeledger_block_write_ops_total{part=\"" + std::string(part) + "\"} " +
-             std::to_string(p->ops) + "\n";
+    // One counter family per field of a part, each labelled by part.
+    for (auto [name, help, field] :
+         {std::tuple{"tradeledger_block_write_bytes_total",
+                     "Key and value bytes of the committed blocks' synced batches, by part.",
+                     &WriteVolume::Part::bytes},
+          std::tuple{"tradeledger_block_write_ops_total",
+                     "Puts and deletes in the committed blocks' synced batches, by part.",
+                     &WriteVolume::Part::ops}}) {
+      const std::string family = name;
+      const auto member = field;
+      out += "# HELP " + family + " " + help + "\n# TYPE " + family + " counter\n";
+      written_.ForEachPart([&](const char* part, const WriteVolume::Part& p) {
+        out += family + "{part=\"" + part + "\"} " + std::to_string(p.*member) + "\n";
+      });
     }
   }
   block_commit_seconds.Render("tradeledger_block_commit_seconds",

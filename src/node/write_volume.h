@@ -12,6 +12,12 @@ struct WriteVolume {
   struct Part {
     uint64_t ops = 0;
     uint64_t bytes = 0;
+
+    Part& operator+=(const Part& other) {
+      ops += other.ops;
+      bytes += other.bytes;
+      return *this;
+    }
   };
   Part block;         // the encoded blocks
   Part index;         // transaction index entries and transaction log nodes
@@ -19,15 +25,22 @@ struct WriteVolume {
   Part state_tree;    // state tree leaves and pages, and each block's state root
   Part pruning;       // stale-node lists, deletes of pruned nodes, the pruning horizon
 
+  // Calls f(name, part) for each part, in the order above, named as GET /metrics labels them.
+  template <typename F>
+  void ForEachPart(F&& f) const {
+    f("block", block);
+    f("index", index);
+    f("state_values", state_values);
+    f("state_tree", state_tree);
+    f("pruning", pruning);
+  }
+
   WriteVolume& operator+=(const WriteVolume& other) {
-    for (auto [to, from] : {std::pair{&block, &other.block},
-                            {&index, &other.index},
-                            {&state_values, &other.state_values},
-                            {&state_tree, &other.state_tree},
-                            {&pruning, &other.pruning}}) {
-      to->ops += from->ops;
-      to->bytes += from->bytes;
-    }
+    block += other.block;
+    index += other.index;
+    state_values += other.state_values;
+    state_tree += other.state_tree;
+    pruning += other.pruning;
     return *this;
   }
 };
