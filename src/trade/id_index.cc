@@ -65,13 +65,6 @@ core::Error NotFull(std::string_view key, uint64_t page) {
 
 }  // namespace
 
-core::Result<uint64_t> IdIndexSize(const StateReader& state, std::string_view key) {
-  TL_ASSIGN_OR_RETURN(std::optional<uint64_t> last, LastPage(state, key));
-  if (!last) return uint64_t{0};
-  TL_ASSIGN_OR_RETURN(Page page, ReadPage(state, key, *last, nullptr));
-  return *last * kIdIndexPage + page.members;
-}
-
 core::Result<std::vector<std::string>> LoadIdIndex(const StateReader& state, std::string_view key) {
   TL_ASSIGN_OR_RETURN(std::optional<uint64_t> last, LastPage(state, key));
   std::vector<std::string> out;

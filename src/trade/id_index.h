@@ -46,9 +46,6 @@ inline constexpr uint64_t kIdIndexPage = 32;
 // The members of the index at `key`, in append order (empty if the index is absent).
 core::Result<std::vector<std::string>> LoadIdIndex(const StateReader& state, std::string_view key);
 
-// The number of members of the index at `key` (reads the key and the last page).
-core::Result<uint64_t> IdIndexSize(const StateReader& state, std::string_view key);
-
 // Appends `id` to the index at `key`; `id` must not be a member already (see above). Reads the
 // key and the last page; writes that page, or a new one and the key.
 core::Status AppendIdIndex(WorkingState& state, std::string_view key, std::string_view id);

@@ -19,14 +19,13 @@ TEST_F(IdIndexTest, AbsentIndexIsEmpty) {
   auto ids = LoadIdIndex(state_, "idx/a");
   ASSERT_TRUE(ids);
   EXPECT_TRUE(ids->empty());
-  EXPECT_EQ(*IdIndexSize(state_, "idx/a"), 0u);
   EXPECT_TRUE(state_.writes().empty());
 }
 
 TEST_F(IdIndexTest, KeepsAppendOrder) {
   for (const char* id : {"c", "a", "b"}) ASSERT_TRUE(AppendIdIndex(state_, "idx/a", id));
   EXPECT_EQ(*LoadIdIndex(state_, "idx/a"), (std::vector<std::string>{"c", "a", "b"}));
-  EXPECT_EQ(*IdIndexSize(state_, "idx/a"), 3u);
+  EXPECT_EQ(LoadIdIndex(state_, "idx/a")->size(), 3u);
 }
 
 TEST_F(IdIndexTest, StoresTheLastPageNumberAndPagesOfMembers) {
@@ -36,7 +35,7 @@ TEST_F(IdIndexTest, StoresTheLastPageNumberAndPagesOfMembers) {
   EXPECT_EQ(w.at(B("idx/a")), B("0"));
   EXPECT_EQ(w.at(B("idx/a#0")), B("ABC-1234567-8#1\nABC-1234567-8#2\n"));
   EXPECT_EQ(w.size(), 2u);
-  EXPECT_EQ(*IdIndexSize(state_, "idx/a"), 2u);
+  EXPECT_EQ(LoadIdIndex(state_, "idx/a")->size(), 2u);
 }
 
 TEST_F(IdIndexTest, StartsANewPageAfterAFullOne) {
@@ -53,7 +52,7 @@ TEST_F(IdIndexTest, StartsANewPageAfterAFullOne) {
   ASSERT_TRUE(ids);
   ASSERT_EQ(ids->size(), kIdIndexPage + 1);
   for (uint64_t i = 0; i <= kIdIndexPage; ++i) EXPECT_EQ((*ids)[i], "m" + std::to_string(i));
-  EXPECT_EQ(*IdIndexSize(state_, "idx/a"), kIdIndexPage + 1);
+  EXPECT_EQ(LoadIdIndex(state_, "idx/a")->size(), kIdIndexPage + 1);
 }
 
 TEST_F(IdIndexTest, AnAppendWritesItsLastPageAloneUnlessItStartsOne) {
@@ -66,7 +65,7 @@ TEST_F(IdIndexTest, AnAppendWritesItsLastPageAloneUnlessItStartsOne) {
   ASSERT_TRUE(page);
   EXPECT_EQ(std::count(page->begin(), page->end(), '\n'), 21);
   EXPECT_LE(page->size(), 4 * kIdIndexPage);
-  EXPECT_EQ(*IdIndexSize(layer, "idx/a"), 501u);
+  EXPECT_EQ(LoadIdIndex(layer, "idx/a")->size(), 501u);
   EXPECT_EQ(LoadIdIndex(layer, "idx/a")->back(), "new");
   // Filling page 15 writes it alone; the next append starts page 16 and moves the key.
   for (int i = 501; i < 512; ++i) ASSERT_TRUE(AppendIdIndex(layer, "idx/a", std::to_string(i)));
@@ -74,7 +73,7 @@ TEST_F(IdIndexTest, AnAppendWritesItsLastPageAloneUnlessItStartsOne) {
   ASSERT_TRUE(AppendIdIndex(layer, "idx/a", "512"));
   EXPECT_EQ(layer.writes().size(), 3u);
   EXPECT_EQ(layer.writes().at(B("idx/a")), B("16"));
-  EXPECT_EQ(*IdIndexSize(layer, "idx/a"), 513u);
+  EXPECT_EQ(LoadIdIndex(layer, "idx/a")->size(), 513u);
 }
 
 TEST_F(IdIndexTest, ManyAppendsInOneLayerShareAPage) {
@@ -115,7 +114,6 @@ TEST_F(IdIndexTest, CorruptValuesFailWithStateCorrupt) {
     auto ids = LoadIdIndex(s, "idx/a");
     ASSERT_FALSE(ids) << bad;
     EXPECT_EQ(ids.error().code, "STATE_CORRUPT") << bad;
-    EXPECT_FALSE(IdIndexSize(s, "idx/a")) << bad;
     EXPECT_FALSE(AppendIdIndex(s, "idx/a", "y")) << bad;
   }
   // A last page that is empty, has an empty member, lacks its final newline or holds one
@@ -130,7 +128,6 @@ TEST_F(IdIndexTest, CorruptValuesFailWithStateCorrupt) {
     auto ids = LoadIdIndex(s, "idx/a");
     ASSERT_FALSE(ids) << page;
     EXPECT_EQ(ids.error().code, "STATE_CORRUPT") << page;
-    EXPECT_FALSE(IdIndexSize(s, "idx/a")) << page;
     EXPECT_FALSE(AppendIdIndex(s, "idx/a", "y")) << page;
   }
   // A page below the last that is not full.
