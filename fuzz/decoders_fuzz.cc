@@ -35,9 +35,10 @@ void RoundTrip(ByteSpan input) {
   }
 }
 
-// The page encoding of doc/state-tree.md, written out again from a decoded page: the entry at
-// `index` and its inline descendants, in preorder.
-void EncodeEntry(const tradeledger::state::PageNode& page, size_t index,
+// The page encodings of doc/state-tree.md, written out again from a decoded page: the entry at
+// `index` and its inline descendants, in preorder; in the stored form (kind 3) without the
+// hashes of inline and leaf children.
+void EncodeEntry(const tradeledger::state::PageNode& page, size_t index, bool stored,
                  tradeledger::core::Bytes& out) {
   using tradeledger::state::ChildKind;
   const auto& entry = page.entries.at(index);
@@ -45,18 +46,20 @@ void EncodeEntry(const tradeledger::state::PageNode& page, size_t index,
                                      static_cast<uint8_t>(entry.right.kind)));
   for (const auto* child : {&entry.left, &entry.right}) {
     if (child->kind == ChildKind::kEmpty) continue;
-    out.insert(out.end(), child->hash.data.begin(), child->hash.data.end());
+    if (!stored || child->kind == ChildKind::kPage) {
+      out.insert(out.end(), child->hash.data.begin(), child->hash.data.end());
+    }
     if (child->kind != ChildKind::kLeaf) continue;
     out.insert(out.end(), child->path.data.begin(), child->path.data.end());
     out.insert(out.end(), child->value_hash.data.begin(), child->value_hash.data.end());
   }
   for (const auto* child : {&entry.left, &entry.right}) {
-    if (child->kind == ChildKind::kInline) EncodeEntry(page, child->index, out);
+    if (child->kind == ChildKind::kInline) EncodeEntry(page, child->index, stored, out);
   }
 }
 
 // A stored state tree node: what the strict decode accepts, the unchecked one accepts alike,
-// and a page re-encodes to exactly its bytes.
+// and a page re-encodes to exactly its bytes in its own form (full or stored).
 void StateNode(ByteSpan input) {
   namespace s = tradeledger::state;
   if (input.size() < 32) return;
@@ -65,12 +68,14 @@ void StateNode(ByteSpan input) {
   auto strict = s::DecodeNode(*hash, encoded);
   auto loose = s::DecodeVerifiedNode(*hash, encoded);
   if (strict && (!loose || s::StoredChildren(*strict) != s::StoredChildren(*loose))) std::abort();
+  // A stored page holds no hash to trust: both decodes compute and check them all.
+  if (s::IsStoredPageEncoding(encoded) && strict.has_value() != loose.has_value()) std::abort();
   if (!loose) return;
   const auto* page = std::get_if<s::PageNode>(&*loose);
   if (page == nullptr) return;
   if (page->entries.empty() || page->entries.size() > 15) std::abort();
   tradeledger::core::Bytes again = {encoded[0], encoded[1]};
-  EncodeEntry(*page, 0, again);
+  EncodeEntry(*page, 0, s::IsStoredPageEncoding(encoded), again);
   if (again.size() != encoded.size() || !std::equal(again.begin(), again.end(), encoded.begin())) {
     std::abort();  // two encodings of one page
   }

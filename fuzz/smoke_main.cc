@@ -59,8 +59,12 @@ std::vector<Bytes> Seeds() {
   for (const char* k : {"a", "b", "c"}) updates.push_back({{uint8_t(*k)}, Bytes{1}});
   auto root = tradeledger::state::ApplyUpdates(nodes, {}, updates, &writes);
   Bytes page(root->data.begin(), root->data.end());
+  Bytes stored_page = page;  // the same page in the form a store keeps (selector 19 % 10 = 9)
   for (const auto& w : writes) {
-    if (w.hash == *root) page.insert(page.end(), w.encoded.begin(), w.encoded.end());
+    if (w.hash != *root) continue;
+    page.insert(page.end(), w.encoded.begin(), w.encoded.end());
+    Bytes stored = tradeledger::state::StoredNodeEncoding(w.hash, w.encoded);
+    stored_page.insert(stored_page.end(), stored.begin(), stored.end());
   }
   return {tagged(0, tx.envelope()),
           tagged(1, block.Encode()),
@@ -70,7 +74,8 @@ std::vector<Bytes> Seeds() {
           tagged(6, entry.Encode()),
           tagged(7, tradeledger::consensus::EncodeMessage(vote)),
           tagged(8, tradeledger::node::TransactionsFrame({tx, tx})),
-          tagged(9, page)};
+          tagged(9, page),
+          tagged(19, stored_page)};
 }
 
 }  // namespace

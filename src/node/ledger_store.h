@@ -63,8 +63,10 @@ struct TxIndexEntry {
 // the state's id indexes one key per member, so its state roots are not the ones this build
 // computes; version 3 (before ADR 0031) stored the state tree one binary node per key, not in
 // pages; version 4 (before ADR 0035) kept an id index's member count at its key, not its last
-// page's number. A node refuses a directory of another version (STORAGE_LAYOUT_UNSUPPORTED).
-inline constexpr uint32_t kLayoutVersion = 5;
+// page's number; version 5 (before ADR 0036) stored pages in their full form, not without the
+// hashes a reader computes, which a version-5 build cannot read. A node refuses a directory of
+// another version (STORAGE_LAYOUT_UNSUPPORTED).
+inline constexpr uint32_t kLayoutVersion = 6;
 
 // The namespaces a node creates its database with uncompressed (storage::RocksDbOptions::
 // uncompressed_namespaces, ADR 0029): the state tree nodes, whose bytes are mostly hashes.

@@ -58,7 +58,9 @@ const NodeCache::Slot* NodeCache::Lookup(const core::Hash32& hash) const {
 core::Result<std::optional<core::Bytes>> NodeCache::Get(const core::Hash32& node_hash) const {
   if (const Slot* s = Lookup(node_hash)) return std::optional<core::Bytes>(s->encoded);
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> found, base_.Get(node_hash));
-  if (found && DecodeNode(node_hash, *found)) Insert(node_hash, *found);
+  if (!found) return found;
+  if (core::Result<TreeNode> node = DecodeNode(node_hash, *found))
+    InsertRead(node_hash, *found, *node);
   return found;
 }
 
@@ -67,8 +69,14 @@ core::Result<TreeNode> NodeCache::Read(const core::Hash32& node_hash) const {
   TL_ASSIGN_OR_RETURN(std::optional<core::Bytes> found, base_.Get(node_hash));
   if (!found) return core::Fail("STATE_NODE_MISSING", "node " + node_hash.hex());
   core::Result<TreeNode> node = DecodeNode(node_hash, *found);
-  if (node) Insert(node_hash, *found);
+  if (node) InsertRead(node_hash, *found, *node);
   return node;
+}
+
+void NodeCache::InsertRead(const core::Hash32& hash, const core::Bytes& encoded,
+                           const TreeNode& node) const {
+  if (!IsStoredPageEncoding(encoded)) return Insert(hash, encoded);
+  Insert(hash, EncodePage(std::get<PageNode>(node)));
 }
 
 void NodeCache::Add(const std::vector<NodeWrite>& writes) {

@@ -10,7 +10,8 @@
 //
 // Get and Read on a miss read through to the base and keep what they found once it has been
 // checked against its hash (DecodeNode); absent nodes, store errors and corrupt bytes are not
-// remembered. So the cache holds only verified bytes (or those Add was given, which
+// remembered. A page the base holds in its stored form (kind 3, whose decode must hash) is kept
+// in its full form. So the cache holds only verified bytes (or those Add was given, which
 // ApplyUpdates or EncodeLeafNode produced with their hash), and Read decodes a hit without hashing
 // it again (DecodeVerifiedNode) and without copying its bytes. Encodings longer than kMaxCachedNode
 // (leaves holding large values) are never kept: each is read once per update of its own key, and
@@ -88,6 +89,9 @@ class NodeCache : public NodeReader {
   // as a miss).
   const Slot* Lookup(const core::Hash32& hash) const;
   void Insert(const core::Hash32& hash, const core::Bytes& encoded) const;
+  // Inserts `encoded`, just read from the base and decoded to `node`: a stored page in its full
+  // form.
+  void InsertRead(const core::Hash32& hash, const core::Bytes& encoded, const TreeNode& node) const;
   // Evicts unreferenced nodes, advancing the hand, until `incoming` more bytes fit.
   void MakeRoom(size_t incoming) const;
   void Evict(uint32_t slot) const;

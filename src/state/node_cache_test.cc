@@ -73,6 +73,28 @@ TEST(NodeCache, ReadsThroughOnAMissAndKeepsWhatItFound) {
   EXPECT_EQ(cache.misses(), 1u);
 }
 
+TEST(NodeCache, KeepsAPageTheStoreHoldsInItsStoredFormInItsFullForm) {
+  MemoryNodeStore scratch;
+  std::vector<NodeWrite> writes;
+  ASSERT_TRUE(ApplyUpdates(scratch, kEmptyRoot, Updates(0, 60), &writes).has_value());
+  const NodeWrite& page = writes.back();  // the root page
+  ASSERT_TRUE(IsPageEncoding(page.encoded));
+  MemoryNodeStore store;
+  store.Put(NodeWrite{page.hash, StoredNodeEncoding(page.hash, page.encoded)});
+  CountingReader reader(store);
+  NodeCache cache(reader, 1 << 20);
+  auto first = cache.Get(page.hash);  // a miss: the store's bytes, as they are
+  ASSERT_TRUE(first && *first);
+  EXPECT_TRUE(IsStoredPageEncoding(**first));
+  auto second = cache.Get(page.hash);  // a hit: the full form, decoded without hashing
+  ASSERT_TRUE(second && *second);
+  EXPECT_EQ(**second, page.encoded);
+  auto read = cache.Read(page.hash);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(EncodePage(std::get<PageNode>(*read)), page.encoded);
+  EXPECT_EQ(reader.reads, 1);
+}
+
 TEST(NodeCache, AbsentNodesAndStoreErrorsAreNotRemembered) {
   MemoryNodeStore store;
   CountingReader reader(store);

@@ -21,7 +21,8 @@ namespace {
 
 constexpr uint8_t kNodeVersion = 2;
 constexpr uint8_t kLeafKind = 0;
-constexpr uint8_t kPageKind = 2;
+constexpr uint8_t kPageKind = 2;        // every child's hash: ApplyUpdates' output, caches
+constexpr uint8_t kStoredPageKind = 3;  // without the hashes a decoder recomputes: stores
 constexpr uint8_t kLeafPrefix = 0x00;
 constexpr uint8_t kInternalPrefix = 0x01;
 constexpr std::string_view kLeafTag = "TL-SMT-LEAF";
@@ -75,16 +76,23 @@ bool IsPageEncoding(ByteSpan encoded) {
   return encoded.size() >= 2 && encoded[0] == kNodeVersion && encoded[1] == kPageKind;
 }
 
+bool IsStoredPageEncoding(ByteSpan encoded) {
+  return encoded.size() >= 2 && encoded[0] == kNodeVersion && encoded[1] == kStoredPageKind;
+}
+
 namespace {
 
 Result<TreeNode> Corrupt(const std::string& why) { return Fail("STATE_NODE_CORRUPT", why); }
 
-// Parses the entry of the internal node at `relative_depth` whose hash its parent records as
-// `hash`, appending it (and then its inline descendants) to `page`; returns its index.
-Result<uint8_t> ParseEntry(core::Decoder& dec, const Hash32& hash, size_t relative_depth,
+// Parses the entry of the internal node at `relative_depth`, appending it (and then its inline
+// descendants) to `page`; returns its index. In a page's full form, `hash` is the one its parent
+// records; in the stored form (`hash` null) the hashes of the entry, of its inline children and
+// of its leaf children are not in the bytes and are computed here.
+Result<uint8_t> ParseEntry(core::Decoder& dec, const Hash32* hash, size_t relative_depth,
                            PageNode& page) {
+  const bool stored = hash == nullptr;
   size_t index = page.entries.size();
-  page.entries.push_back(PageEntry{hash, {}, {}});
+  page.entries.push_back(PageEntry{stored ? Hash32{} : *hash, {}, {}});
   TL_ASSIGN_OR_RETURN(uint8_t kinds, dec.GetU8());
   PageChild children[2];
   for (int side = 0; side < 2; ++side) {
@@ -110,19 +118,50 @@ Result<uint8_t> ParseEntry(core::Decoder& dec, const Hash32& hash, size_t relati
   }
   for (PageChild& child : children) {
     if (child.kind == ChildKind::kEmpty) continue;
-    TL_ASSIGN_OR_RETURN(child.hash, dec.Get<32>());
-    if (child.hash.IsZero()) return Fail("STATE_NODE_CORRUPT", "a non-empty child hashes to 0");
+    if (!stored || child.kind == ChildKind::kPage) {
+      TL_ASSIGN_OR_RETURN(child.hash, dec.Get<32>());
+      if (child.hash.IsZero()) return Fail("STATE_NODE_CORRUPT", "a non-empty child hashes to 0");
+    }
     if (child.kind != ChildKind::kLeaf) continue;
     TL_ASSIGN_OR_RETURN(child.path, dec.Get<32>());
     TL_ASSIGN_OR_RETURN(child.value_hash, dec.Get<32>());
+    if (stored) child.hash = LeafHash(child.path, child.value_hash);
   }
   for (PageChild& child : children) {
     if (child.kind != ChildKind::kInline) continue;
-    TL_ASSIGN_OR_RETURN(child.index, ParseEntry(dec, child.hash, relative_depth + 1, page));
+    TL_ASSIGN_OR_RETURN(child.index,
+                        ParseEntry(dec, stored ? nullptr : &child.hash, relative_depth + 1, page));
+    if (stored) child.hash = page.entries[child.index].hash;
   }
-  page.entries[index].left = children[0];
-  page.entries[index].right = children[1];
+  PageEntry& entry = page.entries[index];
+  entry.left = children[0];
+  entry.right = children[1];
+  if (stored) entry.hash = InternalHash(entry.left.hash, entry.right.hash);
   return static_cast<uint8_t>(index);
+}
+
+// Appends the entry at `index` of `page`, and its inline descendants, in the full form or the
+// stored one (the two differ only in the hashes the stored form leaves out).
+void PutPageEntry(core::Encoder& enc, const PageNode& page, size_t index, bool stored) {
+  const PageEntry& entry = page.entries[index];
+  enc.PutU8(static_cast<uint8_t>(static_cast<uint8_t>(entry.left.kind) << 4 |
+                                 static_cast<uint8_t>(entry.right.kind)));
+  for (const PageChild* child : {&entry.left, &entry.right}) {
+    if (child->kind == ChildKind::kEmpty) continue;
+    if (!stored || child->kind == ChildKind::kPage) enc.Put(child->hash);
+    if (child->kind == ChildKind::kLeaf) enc.Put(child->path).Put(child->value_hash);
+  }
+  for (const PageChild* child : {&entry.left, &entry.right}) {
+    if (child->kind == ChildKind::kInline) PutPageEntry(enc, page, child->index, stored);
+  }
+}
+
+Bytes EncodePageAs(const PageNode& page, bool stored) {
+  TL_CHECK(!page.entries.empty());
+  core::Encoder enc(kMaxPageBytes);
+  enc.PutU8(kNodeVersion).PutU8(stored ? kStoredPageKind : kPageKind);
+  PutPageEntry(enc, page, 0, stored);
+  return std::move(enc).Take();
 }
 
 Result<TreeNode> DecodeNodeBytes(const Hash32& node_hash, ByteSpan encoded) {
@@ -137,11 +176,13 @@ Result<TreeNode> DecodeNodeBytes(const Hash32& node_hash, ByteSpan encoded) {
     leaf.value_hash = ValueHash(leaf.value);
     return leaf;
   }
-  if (kind == kPageKind) {
+  if (kind == kPageKind || kind == kStoredPageKind) {
+    const bool stored = kind == kStoredPageKind;
     PageNode page;
     page.entries.reserve(kMaxPageEntries);  // one allocation, however full the page
-    TL_RETURN_IF_ERROR(ParseEntry(dec, node_hash, 0, page));
+    TL_RETURN_IF_ERROR(ParseEntry(dec, stored ? nullptr : &node_hash, 0, page));
     TL_RETURN_IF_ERROR(dec.Finish());
+    if (stored && page.entries[0].hash != node_hash) return Corrupt("hashes differently");
     return page;
   }
   return Corrupt("unknown node kind " + std::to_string(kind));
@@ -158,6 +199,8 @@ Result<TreeNode> DecodeVerifiedNode(const Hash32& node_hash, ByteSpan encoded) {
 Result<TreeNode> DecodeNode(const Hash32& expected_hash, ByteSpan encoded) {
   auto node = DecodeVerifiedNode(expected_hash, encoded);
   if (!node) return node;
+  // The stored form's decode computed every hash from the bytes and checked the root's.
+  if (IsStoredPageEncoding(encoded)) return node;
   bool matches = true;
   if (const auto* leaf = std::get_if<LeafNode>(&*node)) {
     matches = LeafHash(leaf->path, leaf->value_hash) == expected_hash;
@@ -174,6 +217,17 @@ Result<TreeNode> DecodeNode(const Hash32& expected_hash, ByteSpan encoded) {
   }
   if (!matches) return Corrupt("node " + expected_hash.hex() + " hashes differently");
   return node;
+}
+
+Bytes EncodePage(const PageNode& page) { return EncodePageAs(page, false); }
+
+Bytes EncodeStoredPage(const PageNode& page) { return EncodePageAs(page, true); }
+
+Bytes StoredNodeEncoding(const Hash32& node_hash, ByteSpan encoded) {
+  if (!IsPageEncoding(encoded)) return Bytes(encoded.begin(), encoded.end());
+  Result<TreeNode> node = DecodeVerifiedNode(node_hash, encoded);
+  TL_CHECK(node.has_value());  // the contract: a page ApplyUpdates produced, or DecodeNode accepted
+  return EncodeStoredPage(std::get<PageNode>(*node));
 }
 
 std::vector<Hash32> StoredChildren(const TreeNode& node) {

@@ -88,6 +88,10 @@ bool SharesPrefix(const core::Hash32& a, const core::Hash32& b, size_t bits);
 //     An entry has at least one non-empty child, and an empty child's sibling is not a leaf.
 //     A page records its leaf children's paths and value hashes, so that an update learns where
 //     a leaf goes, and whether a write changes it, without reading the leaf.
+//   kind 3, stored page (ADR 0036): the same entries without the hashes a decoder computes,
+//     those of inline and leaf children: child := nothing if empty; path[32] || value_hash[32]
+//     if a leaf; nothing if inline; hash[32] if a page. A store keeps pages in this form (a
+//     third smaller); ApplyUpdates and the node cache use kind 2, whose decode hashes nothing.
 // The hash is computed from the content (LeafHash / InternalHash), not from these bytes.
 
 struct LeafNode {
@@ -135,17 +139,29 @@ struct NodeWrite {
 };
 
 NodeWrite EncodeLeafNode(const core::Hash32& path, core::ByteSpan value);
-// True if `encoded` is a page's encoding, by its version and kind bytes alone (no validation).
+// True if `encoded` is a page's full encoding (kind 2), respectively its stored encoding
+// (kind 3), by its version and kind bytes alone (no validation).
 bool IsPageEncoding(core::ByteSpan encoded);
-// Strict decode of a stored node that must hash to `expected_hash` (for a page: every entry's
-// hash is recomputed and checked against the one its parent holds, and the root's against
-// `expected_hash`; every leaf child's hash against its path and value hash). Fails with
-// STATE_NODE_CORRUPT on bad bytes or a hash mismatch.
+bool IsStoredPageEncoding(core::ByteSpan encoded);
+// A decoded page in its full and in its stored encoding; each is the only encoding of its kind
+// that decodes to `page`. `page` must be one DecodeNode or DecodeVerifiedNode produced.
+core::Bytes EncodePage(const PageNode& page);
+core::Bytes EncodeStoredPage(const PageNode& page);
+// What a store keeps for the node `node_hash` whose encoding is `encoded`: a full page in its
+// stored form, anything else as it is. `encoded` must be what ApplyUpdates or EncodeLeafNode
+// produced with that hash, or what DecodeNode accepted for it.
+core::Bytes StoredNodeEncoding(const core::Hash32& node_hash, core::ByteSpan encoded);
+// Strict decode of a node that must hash to `expected_hash` (for a page: every entry's hash is
+// recomputed and checked against the one its parent holds, and the root's against
+// `expected_hash`; every leaf child's hash against its path and value hash; a stored page's
+// hashes are all computed, its root's checked). Either page encoding decodes to the same
+// PageNode. Fails with STATE_NODE_CORRUPT on bad bytes or a hash mismatch.
 core::Result<TreeNode> DecodeNode(const core::Hash32& expected_hash, core::ByteSpan encoded);
 // The same decode without hashing the content again, for bytes already known to hash to
 // `node_hash`: those DecodeNode accepted, or those ApplyUpdates or EncodeLeafNode produced with
-// that hash. A page's entries take the hashes their parents hold (the root takes `node_hash`).
-// Fails with STATE_NODE_CORRUPT on bytes that do not decode.
+// that hash. A full page's entries take the hashes their parents hold (the root takes
+// `node_hash`); a stored page holds no such hashes, so its decode computes them as DecodeNode
+// does. Fails with STATE_NODE_CORRUPT on bytes that do not decode.
 core::Result<TreeNode> DecodeVerifiedNode(const core::Hash32& node_hash, core::ByteSpan encoded);
 
 // The stored nodes `node` refers to: a page's leaf and page children, in entry order; none for

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "crypto/sha256.h"
+#include "state/state_proof.h"
 
 namespace tradeledger::state {
 namespace {
@@ -523,6 +524,134 @@ TEST(StateTree, PagesDecodeOnlyInTheirCanonicalForm) {
   auto moved_strict = DecodeNode(pair, moved);
   ASSERT_FALSE(moved_strict.has_value());
   EXPECT_EQ(moved_strict.error().code, "STATE_NODE_CORRUPT");
+}
+
+// What a node's store holds (ADR 0036): every node in its stored form.
+class StoredFormStore : public NodeReader {
+ public:
+  core::Result<std::optional<Bytes>> Get(const Hash32& node_hash) const override {
+    return nodes_.Get(node_hash);
+  }
+  void PutAll(const std::vector<NodeWrite>& writes) {
+    for (const NodeWrite& w : writes) {
+      nodes_.Put(NodeWrite{w.hash, StoredNodeEncoding(w.hash, w.encoded)});
+    }
+  }
+
+ private:
+  MemoryNodeStore nodes_;
+};
+
+std::vector<NodeWrite> WritesOfTree(int keys) {
+  MemoryNodeStore store;
+  std::vector<StateUpdate> updates;
+  for (int i = 0; i < keys; ++i) updates.push_back({Key(i), ToBytes("value " + std::to_string(i))});
+  std::vector<NodeWrite> writes;
+  EXPECT_TRUE(ApplyUpdates(store, kEmptyRoot, std::move(updates), &writes).has_value());
+  return writes;
+}
+
+TEST(StateTree, StoredPagesAreSmallerAndDecodeToTheSamePages) {
+  size_t pages = 0, full_bytes = 0, stored_bytes = 0;
+  for (const NodeWrite& w : WritesOfTree(300)) {
+    Bytes stored = StoredNodeEncoding(w.hash, w.encoded);
+    if (!IsPageEncoding(w.encoded)) {
+      EXPECT_EQ(stored, w.encoded) << "a leaf is stored as it is";
+      continue;
+    }
+    ++pages;
+    ASSERT_TRUE(IsStoredPageEncoding(stored));
+    EXPECT_FALSE(IsPageEncoding(stored));
+    EXPECT_EQ(StoredNodeEncoding(w.hash, stored), stored);
+    auto full = DecodeNode(w.hash, w.encoded);
+    auto strict = DecodeNode(w.hash, stored);
+    auto loose = DecodeVerifiedNode(w.hash, stored);
+    ASSERT_TRUE(full && strict && loose);
+    // Each form is the other's exact re-encoding, so the two decode to one page.
+    EXPECT_EQ(EncodePage(std::get<PageNode>(*strict)), w.encoded);
+    EXPECT_EQ(EncodePage(std::get<PageNode>(*loose)), w.encoded);
+    EXPECT_EQ(EncodeStoredPage(std::get<PageNode>(*full)), stored);
+    EXPECT_EQ(StoredChildren(*strict), StoredChildren(*full));
+    full_bytes += w.encoded.size();
+    stored_bytes += stored.size();
+  }
+  EXPECT_GT(pages, 16u);
+  // Each inline and leaf child sheds its 32-byte hash: over a quarter of these pages' bytes.
+  EXPECT_LT(stored_bytes * 4, full_bytes * 3) << stored_bytes << " of " << full_bytes;
+}
+
+TEST(StateTree, AStoredPageIsCheckedAgainstItsHashByEitherDecode) {
+  std::vector<NodeWrite> writes = WritesOfTree(50);
+  // The root page: written last, it holds inline, leaf and page children.
+  const NodeWrite& root = writes.back();
+  ASSERT_TRUE(IsPageEncoding(root.encoded));
+  const Bytes stored = StoredNodeEncoding(root.hash, root.encoded);
+  ASSERT_TRUE(DecodeNode(root.hash, stored).has_value());
+  for (size_t i = 2; i < stored.size(); ++i) {
+    Bytes flipped = stored;
+    flipped[i] ^= 0x01;
+    for (bool strict : {true, false}) {
+      auto got = strict ? DecodeNode(root.hash, flipped) : DecodeVerifiedNode(root.hash, flipped);
+      ASSERT_FALSE(got.has_value()) << "byte " << i << (strict ? " strict" : " loose");
+      EXPECT_EQ(got.error().code, "STATE_NODE_CORRUPT");
+    }
+  }
+  Bytes truncated(stored.begin(), stored.end() - 1);
+  EXPECT_FALSE(DecodeNode(root.hash, truncated).has_value());
+  EXPECT_FALSE(DecodeVerifiedNode(crypto::Sha256Of(AsBytes("another")), stored).has_value());
+}
+
+TEST(StateTree, ATreeOverStoredFormsHasTheSameRootsValuesAndProofs) {
+  MemoryNodeStore full;
+  StoredFormStore stored;
+  std::mt19937 rng(36);
+  std::map<Bytes, Bytes> model;
+  Hash32 full_root = kEmptyRoot, stored_root = kEmptyRoot;
+  for (int batch = 0; batch < 30; ++batch) {
+    std::map<Bytes, std::optional<Bytes>> changes;
+    for (int i = 0; i < 40; ++i) {
+      Bytes key = Key(static_cast<int>(rng() % 400));
+      if (rng() % 5 == 0) {
+        changes[key] = std::nullopt;
+      } else {
+        changes[key] = ToBytes("v" + std::to_string(rng()));
+      }
+    }
+    std::vector<StateUpdate> updates;
+    for (const auto& [key, value] : changes) {
+      updates.push_back({key, value});
+      if (value) {
+        model[key] = *value;
+      } else {
+        model.erase(key);
+      }
+    }
+    std::vector<NodeWrite> a, b;
+    auto r1 = ApplyUpdates(full, full_root, updates, &a);
+    auto r2 = ApplyUpdates(stored, stored_root, updates, &b);
+    ASSERT_TRUE(r1 && r2) << (r2 ? "" : r2.error().ToString());
+    ASSERT_EQ(*r1, *r2);
+    ASSERT_EQ(a.size(), b.size());
+    full.PutAll(a);
+    stored.PutAll(b);
+    full_root = *r1;
+    stored_root = *r2;
+  }
+  EXPECT_EQ(stored_root, ReferenceRoot(model));
+  for (int i = 0; i < 400; ++i) {
+    auto v = Lookup(stored, stored_root, Key(i));
+    ASSERT_TRUE(v.has_value());
+    auto it = model.find(Key(i));
+    EXPECT_EQ(v->has_value(), it != model.end());
+    if (it != model.end() && v->has_value()) {
+      EXPECT_EQ(**v, it->second);
+    }
+    auto proof = Prove(stored, stored_root, Key(i));
+    auto same = Prove(full, full_root, Key(i));
+    ASSERT_TRUE(proof && same);
+    EXPECT_EQ(*proof, *same);
+    EXPECT_TRUE(VerifyStateProof(*proof, stored_root).has_value());
+  }
 }
 
 TEST(StateTree, MissingNodeYieldsStateNodeMissing) {
