@@ -2,6 +2,7 @@
 #include "cli/bench.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -175,16 +176,36 @@ int Bench(const BenchOptions& o) {
   }
   run.setup_s = SecondsSince(t);
 
-  // The first node's write volume over the load, if it serves its metrics on its API.
-  auto first = bench::ParseTargets({o.nodes.front()});
-  if (!first) return Fail(2, first.error().ToString());
-  bench::Connections metrics(*first);
-  auto writes_before = bench::ReadNodeWrites(metrics, 0);
+  // The first node's write volume and every node's CPU time over the load, from the nodes
+  // that serve their metrics on their API.
+  auto targets = bench::ParseTargets(o.nodes);
+  if (!targets) return Fail(2, targets.error().ToString());
+  bench::Connections metrics(*targets);
+  auto read_all = [&] {
+    std::vector<core::Result<std::string>> texts;
+    for (size_t i = 0; i < o.nodes.size(); ++i) texts.push_back(bench::ReadMetrics(metrics, i));
+    return texts;
+  };
+  auto process_of = [](const std::vector<core::Result<std::string>>& texts) {
+    std::vector<std::optional<bench::NodeProcess>> out(texts.size());
+    for (size_t i = 0; i < texts.size(); ++i) {
+      if (!texts[i]) continue;
+      if (auto p = bench::ParseNodeProcess(*texts[i])) out[i] = *p;
+    }
+    return out;
+  };
+  auto writes_of = [](const core::Result<std::string>& text) -> core::Result<bench::NodeWrites> {
+    if (!text) return std::unexpected(text.error());
+    return bench::ParseNodeWrites(*text);
+  };
+  auto before = read_all();
   Progress("load: " + std::string(o.rate > 0 ? "open" : "closed") + " loop");
   auto result = bench::RunLoad(run.driver, workload.measured);
   if (!result) return Fail(2, result.error().ToString());
   run.run = std::move(*result);
-  auto writes_after = bench::ReadNodeWrites(metrics, 0);
+  auto after = read_all();
+  auto writes_before = writes_of(before[0]);
+  auto writes_after = writes_of(after[0]);
   if (writes_before && writes_after) {
     run.writes = bench::WritesOver(*writes_before, *writes_after);
   } else {
@@ -193,6 +214,15 @@ int Bench(const BenchOptions& o) {
   }
 
   bench::Figures figures = bench::ComputeFigures(run, workload.measured);
+  // A hook may have restarted a node, whose counters then start again from zero.
+  const bool hooks_ran = std::any_of(run.run.hooks.begin(), run.run.hooks.end(),
+                                     [](const bench::HookRun& h) { return h.ran; });
+  run.cpu = bench::CpuOver(process_of(before), process_of(after), figures.committed);
+  if (hooks_ran || run.cpu->nodes == 0) {
+    run.cpu.reset();
+    Progress(hooks_ran ? "node CPU not measured: a hook ran during the load"
+                       : "node CPU not measured: no node's metrics gave its process figures");
+  }
   std::string json = bench::ReportJson(run, figures).dump(2);
   std::printf("%s", bench::Summary(run, figures).c_str());
   if (o.out.empty()) {

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 #include "api/read_auth.h"
 #include "cli/node_client.h"
@@ -97,12 +99,43 @@ core::Result<NodeWrites> ParseNodeWrites(std::string_view metrics) {
   return out;
 }
 
-core::Result<NodeWrites> ReadNodeWrites(Connections& connections, size_t i) {
+core::Result<NodeProcess> ParseNodeProcess(std::string_view metrics) {
+  constexpr std::string_view kCpu = "process_cpu_seconds_total ";
+  constexpr std::string_view kFaults = "tradeledger_process_minor_faults_total ";
+  std::optional<double> cpu;
+  std::optional<uint64_t> faults;
+  while (!metrics.empty()) {
+    size_t end = metrics.find('\n');
+    std::string_view line = metrics.substr(0, end);
+    metrics = end == std::string_view::npos ? std::string_view() : metrics.substr(end + 1);
+    bool ok = true;
+    if (line.starts_with(kCpu)) {
+      std::string_view v = line.substr(kCpu.size());
+      double seconds = 0;
+      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+      ok = ec == std::errc() && ptr == v.data() + v.size() && seconds >= 0;
+      cpu = seconds;
+    } else if (line.starts_with(kFaults)) {
+      std::string_view v = line.substr(kFaults.size());
+      uint64_t n = 0;
+      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      ok = ec == std::errc() && ptr == v.data() + v.size();
+      faults = n;
+    }
+    if (!ok) {
+      return core::Fail("METRICS_UNAVAILABLE", "unreadable metric line: " + std::string(line));
+    }
+  }
+  if (!cpu || !faults) return core::Fail("METRICS_UNAVAILABLE", "no process CPU time or faults");
+  return NodeProcess{*cpu, *faults};
+}
+
+core::Result<std::string> ReadMetrics(Connections& connections, size_t i) {
   TL_ASSIGN_OR_RETURN(api::http::Response r, connections.Get(i, "/metrics"));
   if (r.status != 200) {
     return core::Fail("METRICS_UNAVAILABLE", "GET /metrics: HTTP " + std::to_string(r.status));
   }
-  return ParseNodeWrites(r.body);
+  return std::move(r.body);
 }
 
 std::string CodeOf(const api::http::Response& r) {

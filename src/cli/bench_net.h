@@ -63,11 +63,18 @@ struct NodeWrites {
   uint64_t transactions = 0;
   std::map<std::string, uint64_t> bytes;  // part -> bytes
 };
-// Reads node `i`'s figures; METRICS_UNAVAILABLE if it does not serve them on its API (a node
-// configured with a separate metrics port) or they lack the write volume.
-core::Result<NodeWrites> ReadNodeWrites(Connections& connections, size_t i);
-// The same from the Prometheus text itself.
+// What a node's process had spent when asked: its CPU time and minor page faults
+// (node/process_stats.h).
+struct NodeProcess {
+  double cpu_seconds = 0;
+  uint64_t minor_faults = 0;
+};
+// Node `i`'s Prometheus text (GET /metrics); METRICS_UNAVAILABLE if it does not serve it on
+// its API (a node configured with a separate metrics port).
+core::Result<std::string> ReadMetrics(Connections& connections, size_t i);
+// The figures from that text; METRICS_UNAVAILABLE if they are missing or malformed.
 core::Result<NodeWrites> ParseNodeWrites(std::string_view metrics);
+core::Result<NodeProcess> ParseNodeProcess(std::string_view metrics);
 
 // The result code of a 200 answer about a committed transaction, else "HTTP <status> <CODE>".
 std::string CodeOf(const api::http::Response& r);

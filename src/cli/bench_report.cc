@@ -105,7 +105,33 @@ WritesPerTx WritesOver(const NodeWrites& before, const NodeWrites& after) {
   return out;
 }
 
+NodesCpu CpuOver(const std::vector<std::optional<NodeProcess>>& before,
+                 const std::vector<std::optional<NodeProcess>>& after, uint64_t transactions) {
+  NodesCpu out;
+  out.transactions = transactions;
+  double cpu = 0, faults = 0;
+  for (size_t i = 0; i < std::min(before.size(), after.size()); ++i) {
+    if (!before[i] || !after[i]) continue;
+    ++out.nodes;
+    cpu += std::max(0.0, after[i]->cpu_seconds - before[i]->cpu_seconds);
+    faults += static_cast<double>(after[i]->minor_faults -
+                                  std::min(before[i]->minor_faults, after[i]->minor_faults));
+  }
+  if (transactions == 0 || out.nodes == 0) return out;
+  out.cpu_ms_per_tx = 1000 * cpu / static_cast<double>(transactions);
+  out.minor_faults_per_tx = faults / static_cast<double>(transactions);
+  return out;
+}
+
 namespace {
+
+ordered_json CpuJson(const std::optional<NodesCpu>& c) {
+  if (!c) return nullptr;
+  return {{"nodes", c->nodes},
+          {"transactions", c->transactions},
+          {"cpu_ms_per_tx", c->cpu_ms_per_tx},
+          {"minor_faults_per_tx", c->minor_faults_per_tx}};
+}
 
 ordered_json WritesJson(const std::optional<WritesPerTx>& w) {
   if (!w) return nullptr;
@@ -193,7 +219,8 @@ ordered_json ReportJson(const BenchRun& b, const Figures& f) {
             {"hooks", hooks},
             {"windows", windows},
             {"commits_per_second", f.per_second}}},
-          {"first_node_writes", WritesJson(b.writes)}};
+          {"first_node_writes", WritesJson(b.writes)},
+          {"nodes_cpu", CpuJson(b.cpu)}};
 }
 
 std::string Summary(const BenchRun& b, const Figures& f) {
@@ -255,6 +282,12 @@ std::string Summary(const BenchRun& b, const Figures& f) {
     for (const auto& [part, bytes] : b.writes->bytes)
       out += Format(" %s %.0f;", part.c_str(), bytes);
     out += "\n";
+  }
+  if (b.cpu && b.cpu->nodes > 0 && b.cpu->transactions > 0) {
+    out += Format(
+        "  node CPU  %.3f ms per committed tx, %zu node(s) summed (user + system); %.1f minor "
+        "page faults per tx\n",
+        b.cpu->cpu_ms_per_tx, b.cpu->nodes, b.cpu->minor_faults_per_tx);
   }
   std::string codes;
   for (const auto& [code, n] : b.run.codes) codes += " " + code + " " + std::to_string(n) + ";";

@@ -27,6 +27,21 @@ struct WritesPerTx {
 // The difference of two readings of one node; no transactions if none committed between.
 WritesPerTx WritesOver(const NodeWrites& before, const NodeWrites& after);
 
+// What the nodes' processes spent per transaction committed during the load (GET /metrics
+// before and after, on every node that serves it): CPU time and minor page faults, summed over
+// those nodes. Every validator executes every transaction, so on one machine this is what the
+// network pays for one.
+struct NodesCpu {
+  size_t nodes = 0;  // nodes read both times
+  uint64_t transactions = 0;
+  double cpu_ms_per_tx = 0;
+  double minor_faults_per_tx = 0;
+};
+// `before` and `after` hold one reading per node (nullopt where it failed); no nodes if no
+// node was read both times, nothing per transaction if `transactions` is 0.
+NodesCpu CpuOver(const std::vector<std::optional<NodeProcess>>& before,
+                 const std::vector<std::optional<NodeProcess>>& after, uint64_t transactions);
+
 // Everything a run produced, as the report reads it.
 struct BenchRun {
   std::string label;  // free text naming the scenario, e.g. "b: 4 validators, closed loop"
@@ -40,6 +55,7 @@ struct BenchRun {
   MachineLimits limits;
   RunResult run;
   std::optional<WritesPerTx> writes;  // the first node's, over the load; none if unreadable
+  std::optional<NodesCpu> cpu;        // none if no node's process figures were readable
 };
 
 // The figures derived from a run.

@@ -7,7 +7,10 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
+#include <string_view>
+#include <vector>
 
 #include "cli/bench_report.h"
 #include "cli/bench_stats.h"
@@ -145,6 +148,45 @@ TEST(BenchWrites, ReadsWhatANodeRendersAndDividesTheGrowthByItsTransactions) {
   // No transaction in between: nothing to divide by.
   EXPECT_EQ(WritesOver(*after, *after).transactions, 0u);
   EXPECT_TRUE(WritesOver(*after, *after).bytes.empty());
+}
+
+TEST(BenchCpu, ReadsANodesProcessFiguresAndChargesThemToTheTransactions) {
+  node::Metrics metrics;
+  auto own = ParseNodeProcess(metrics.Render());  // this test process's, through /proc
+  ASSERT_TRUE(own) << own.error().ToString();
+  EXPECT_GE(own->cpu_seconds, 0);
+  EXPECT_GT(own->minor_faults, 0u);
+
+  // Two nodes read both times, one only after the load: it is left out.
+  std::vector<std::optional<NodeProcess>> before = {NodeProcess{10.0, 100}, NodeProcess{5.0, 50},
+                                                    std::nullopt};
+  std::vector<std::optional<NodeProcess>> after = {NodeProcess{12.0, 300}, NodeProcess{6.5, 150},
+                                                   NodeProcess{99.0, 9'999}};
+  NodesCpu c = CpuOver(before, after, 1'000);
+  EXPECT_EQ(c.nodes, 2u);
+  EXPECT_EQ(c.transactions, 1'000u);
+  EXPECT_DOUBLE_EQ(c.cpu_ms_per_tx, 3.5);  // 3.5 s over 1,000 transactions
+  EXPECT_DOUBLE_EQ(c.minor_faults_per_tx, 0.3);
+  EXPECT_EQ(CpuOver(before, after, 0).cpu_ms_per_tx, 0);
+  EXPECT_EQ(CpuOver({std::nullopt}, after, 1'000).nodes, 0u);
+}
+
+TEST(BenchCpu, RefusesMetricsWithoutTheProcessFigures) {
+  for (std::string_view text : {std::string_view("tradeledger_height 5\n"),
+                                std::string_view("process_cpu_seconds_total 1.5\n"),  // no faults
+                                std::string_view("process_cpu_seconds_total 1.5x\n"
+                                                 "tradeledger_process_minor_faults_total 7\n"),
+                                std::string_view("process_cpu_seconds_total -1\n"
+                                                 "tradeledger_process_minor_faults_total 7\n")}) {
+    auto got = ParseNodeProcess(text);
+    ASSERT_FALSE(got) << text;
+    EXPECT_EQ(got.error().code, "METRICS_UNAVAILABLE");
+  }
+  auto good = ParseNodeProcess(
+      "process_cpu_seconds_total 12.34\ntradeledger_process_minor_faults_total 56\n");
+  ASSERT_TRUE(good) << good.error().ToString();
+  EXPECT_DOUBLE_EQ(good->cpu_seconds, 12.34);
+  EXPECT_EQ(good->minor_faults, 56u);
 }
 
 TEST(BenchWrites, RefusesMetricsWithoutTheFigures) {

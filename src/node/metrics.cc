@@ -3,7 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <optional>
 #include <tuple>
+
+#include "node/process_stats.h"
 
 namespace tradeledger::node {
 namespace {
@@ -145,6 +148,19 @@ std::string Metrics::Render() const {
         out += family + "{part=\"" + part + "\"} " + std::to_string(p.*member) + "\n";
       });
     }
+  }
+  if (std::optional<ProcessStats> process = ReadProcessStats()) {
+    char cpu[32];  // to the clock tick (10 ms), however long the node has run
+    std::snprintf(cpu, sizeof cpu, "%.2f", process->cpu_seconds);
+    out +=
+        "# HELP process_cpu_seconds_total User and system CPU time of the node process.\n"
+        "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total " +
+        std::string(cpu) + "\n";
+    Line(&out, "process_resident_memory_bytes", "gauge", "Resident memory of the node process.",
+         process->resident_bytes);
+    Line(&out, "tradeledger_process_minor_faults_total", "counter",
+         "Page faults of the node process served without I/O (first touches of memory).",
+         process->minor_faults);
   }
   block_commit_seconds.Render("tradeledger_block_commit_seconds",
                               "Time to execute and durably write one block.", &out);

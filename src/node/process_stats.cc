@@ -1,0 +1,50 @@
+#include "node/process_stats.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+namespace tradeledger::node {
+
+std::optional<ProcessStats> ParseProcessStat(std::string_view stat, long ticks_per_second,
+                                             long page_bytes) {
+  if (ticks_per_second <= 0 || page_bytes <= 0) return std::nullopt;
+  size_t close = stat.rfind(')');
+  if (close == std::string_view::npos) return std::nullopt;
+  // Fields from 3 (state) on, each after one space.
+  std::string_view rest = stat.substr(close + 1);
+  uint64_t minflt = 0, utime = 0, stime = 0, rss = 0;
+  for (int field = 3; field <= 24; ++field) {
+    if (rest.empty() || rest.front() != ' ') return std::nullopt;
+    rest.remove_prefix(1);
+    size_t end = rest.find_first_of(" \n");
+    std::string_view value = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+    uint64_t* out = field == 10   ? &minflt
+                    : field == 14 ? &utime
+                    : field == 15 ? &stime
+                    : field == 24 ? &rss
+                                  : nullptr;
+    if (out == nullptr) continue;
+    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), *out);
+    if (value.empty() || ec != std::errc() || ptr != value.data() + value.size()) {
+      return std::nullopt;
+    }
+  }
+  return ProcessStats{
+      .cpu_seconds = static_cast<double>(utime + stime) / static_cast<double>(ticks_per_second),
+      .resident_bytes = rss * static_cast<uint64_t>(page_bytes),
+      .minor_faults = minflt};
+}
+
+std::optional<ProcessStats> ReadProcessStats() {
+  std::ifstream in("/proc/self/stat");
+  if (!in) return std::nullopt;
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return ParseProcessStat(stat, sysconf(_SC_CLK_TCK), sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace tradeledger::node
