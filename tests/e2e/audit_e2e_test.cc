@@ -311,7 +311,6 @@ TEST_F(AuditInProcess, NamesHeightOfEveryFlippedByteOfEveryBlockAndIndexRecord) 
                               << " flips not caught at the right height; first: " << misses.front();
   auto restored = node::Audit(store_, genesis_);
   EXPECT_TRUE(restored) << restored.error().reason;
-  EXPECT_LT(seconds, 120.0) << "the exhaustive audit should stay fast (about 12 s in ASan)";
 }
 
 // A node that ran with retention 5, then 2 (catching up), has pruned its store: the audit
