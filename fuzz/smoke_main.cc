@@ -63,7 +63,7 @@ std::vector<Bytes> Seeds() {
   for (const auto& w : writes) {
     if (w.hash != *root) continue;
     page.insert(page.end(), w.encoded.begin(), w.encoded.end());
-    Bytes stored = tradeledger::state::StoredNodeEncoding(w.hash, w.encoded);
+    Bytes stored = tradeledger::state::StoredNodeEncoding(w.encoded);
     stored_page.insert(stored_page.end(), stored.begin(), stored.end());
   }
   return {tagged(0, tx.envelope()),

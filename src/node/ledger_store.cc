@@ -237,9 +237,9 @@ void LedgerStore::AddStateTree(storage::WriteBatch& batch,
                                const std::vector<state::NodeWrite>& nodes, core::Height height,
                                const core::Hash32& root) const {
   for (const state::NodeWrite& n : nodes) {
-    const core::Bytes stored = state::StoredNodeEncoding(n.hash, n.encoded);
-    core::Encoder value(stored.size() + kBirthBytes);
-    value.PutFixed(stored).PutU64(height.value);
+    core::Encoder value(n.encoded.size() + kBirthBytes);
+    state::PutStoredNodeEncoding(value, n.encoded);
+    value.PutU64(height.value);
     batch.Put(StateNodeKey(n.hash), std::move(value).Take());
   }
   batch.Put(StateRootKey(height), root.span());

@@ -80,7 +80,7 @@ TEST(NodeCache, KeepsAPageTheStoreHoldsInItsStoredFormInItsFullForm) {
   const NodeWrite& page = writes.back();  // the root page
   ASSERT_TRUE(IsPageEncoding(page.encoded));
   MemoryNodeStore store;
-  store.Put(NodeWrite{page.hash, StoredNodeEncoding(page.hash, page.encoded)});
+  store.Put(NodeWrite{page.hash, StoredNodeEncoding(page.encoded)});
   CountingReader reader(store);
   NodeCache cache(reader, 1 << 20);
   auto first = cache.Get(page.hash);  // a miss: the store's bytes, as they are

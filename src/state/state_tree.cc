@@ -223,11 +223,50 @@ Bytes EncodePage(const PageNode& page) { return EncodePageAs(page, false); }
 
 Bytes EncodeStoredPage(const PageNode& page) { return EncodePageAs(page, true); }
 
-Bytes StoredNodeEncoding(const Hash32& node_hash, ByteSpan encoded) {
-  if (!IsPageEncoding(encoded)) return Bytes(encoded.begin(), encoded.end());
-  Result<TreeNode> node = DecodeVerifiedNode(node_hash, encoded);
-  TL_CHECK(node.has_value());  // the contract: a page ApplyUpdates produced, or DecodeNode accepted
-  return EncodeStoredPage(std::get<PageNode>(*node));
+namespace {
+
+// Copies the entry at `in`'s position, and its inline descendants, from the full page form to
+// the stored one: the same bytes less the hashes of leaf and inline children. The input is
+// trusted to be a full page (StoredNodeEncoding's contract); bytes that are not abort.
+void TranscodeEntry(core::Decoder& in, core::Encoder& out) {
+  Result<uint8_t> kinds = in.GetU8();
+  TL_CHECK(kinds.has_value());
+  const uint8_t left = *kinds >> 4, right = *kinds & 0x0f;
+  TL_CHECK(left <= static_cast<uint8_t>(ChildKind::kPage) &&
+           right <= static_cast<uint8_t>(ChildKind::kPage));
+  out.PutU8(*kinds);
+  for (ChildKind kind : {static_cast<ChildKind>(left), static_cast<ChildKind>(right)}) {
+    if (kind == ChildKind::kEmpty) continue;
+    Result<ByteSpan> hash = in.GetFixed(32);
+    TL_CHECK(hash.has_value());
+    if (kind == ChildKind::kPage) out.PutFixed(*hash);
+    if (kind != ChildKind::kLeaf) continue;
+    Result<ByteSpan> path_and_value_hash = in.GetFixed(64);
+    TL_CHECK(path_and_value_hash.has_value());
+    out.PutFixed(*path_and_value_hash);
+  }
+  for (uint8_t kind : {left, right}) {
+    if (kind == static_cast<uint8_t>(ChildKind::kInline)) TranscodeEntry(in, out);
+  }
+}
+
+}  // namespace
+
+void PutStoredNodeEncoding(core::Encoder& out, ByteSpan encoded) {
+  if (!IsPageEncoding(encoded)) {
+    out.PutFixed(encoded);
+    return;
+  }
+  core::Decoder in(encoded.subspan(2));
+  out.PutU8(kNodeVersion).PutU8(kStoredPageKind);
+  TranscodeEntry(in, out);
+  TL_CHECK(in.remaining() == 0);
+}
+
+Bytes StoredNodeEncoding(ByteSpan encoded) {
+  core::Encoder out(encoded.size());
+  PutStoredNodeEncoding(out, encoded);
+  return std::move(out).Take();
 }
 
 std::vector<Hash32> StoredChildren(const TreeNode& node) {

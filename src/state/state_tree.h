@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/encoding.h"
 #include "core/result.h"
 
 namespace tradeledger::state {
@@ -147,10 +148,14 @@ bool IsStoredPageEncoding(core::ByteSpan encoded);
 // that decodes to `page`. `page` must be one DecodeNode or DecodeVerifiedNode produced.
 core::Bytes EncodePage(const PageNode& page);
 core::Bytes EncodeStoredPage(const PageNode& page);
-// What a store keeps for the node `node_hash` whose encoding is `encoded`: a full page in its
-// stored form, anything else as it is. `encoded` must be what ApplyUpdates or EncodeLeafNode
-// produced with that hash, or what DecodeNode accepted for it.
-core::Bytes StoredNodeEncoding(const core::Hash32& node_hash, core::ByteSpan encoded);
+// What a store keeps for a node whose encoding is `encoded`: a full page in its stored form,
+// anything else as it is. `encoded` must be what ApplyUpdates or EncodeLeafNode produced, or
+// what DecodeNode accepted (bytes that are not abort). A page is converted in one pass over its
+// bytes, dropping the hashes the stored form leaves out, without decoding or hashing it: a
+// block's commit converts every page it writes.
+core::Bytes StoredNodeEncoding(core::ByteSpan encoded);
+// As StoredNodeEncoding, appended to `out`.
+void PutStoredNodeEncoding(core::Encoder& out, core::ByteSpan encoded);
 // Strict decode of a node that must hash to `expected_hash` (for a page: every entry's hash is
 // recomputed and checked against the one its parent holds, and the root's against
 // `expected_hash`; every leaf child's hash against its path and value hash; a stored page's

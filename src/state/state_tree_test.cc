@@ -534,7 +534,7 @@ class StoredFormStore : public NodeReader {
   }
   void PutAll(const std::vector<NodeWrite>& writes) {
     for (const NodeWrite& w : writes) {
-      nodes_.Put(NodeWrite{w.hash, StoredNodeEncoding(w.hash, w.encoded)});
+      nodes_.Put(NodeWrite{w.hash, StoredNodeEncoding(w.encoded)});
     }
   }
 
@@ -554,7 +554,7 @@ std::vector<NodeWrite> WritesOfTree(int keys) {
 TEST(StateTree, StoredPagesAreSmallerAndDecodeToTheSamePages) {
   size_t pages = 0, full_bytes = 0, stored_bytes = 0;
   for (const NodeWrite& w : WritesOfTree(300)) {
-    Bytes stored = StoredNodeEncoding(w.hash, w.encoded);
+    Bytes stored = StoredNodeEncoding(w.encoded);
     if (!IsPageEncoding(w.encoded)) {
       EXPECT_EQ(stored, w.encoded) << "a leaf is stored as it is";
       continue;
@@ -562,7 +562,7 @@ TEST(StateTree, StoredPagesAreSmallerAndDecodeToTheSamePages) {
     ++pages;
     ASSERT_TRUE(IsStoredPageEncoding(stored));
     EXPECT_FALSE(IsPageEncoding(stored));
-    EXPECT_EQ(StoredNodeEncoding(w.hash, stored), stored);
+    EXPECT_EQ(StoredNodeEncoding(stored), stored);
     auto full = DecodeNode(w.hash, w.encoded);
     auto strict = DecodeNode(w.hash, stored);
     auto loose = DecodeVerifiedNode(w.hash, stored);
@@ -580,12 +580,37 @@ TEST(StateTree, StoredPagesAreSmallerAndDecodeToTheSamePages) {
   EXPECT_LT(stored_bytes * 4, full_bytes * 3) << stored_bytes << " of " << full_bytes;
 }
 
+TEST(StateTree, PutStoredNodeEncodingAppendsWhatStoredNodeEncodingReturns) {
+  for (const NodeWrite& w : WritesOfTree(40)) {
+    core::Encoder out;
+    out.PutU8(0xab);
+    PutStoredNodeEncoding(out, w.encoded);
+    out.PutU64(7);
+    Bytes expected{0xab};
+    Bytes stored = StoredNodeEncoding(w.encoded);
+    expected.insert(expected.end(), stored.begin(), stored.end());
+    expected.insert(expected.end(), {0, 0, 0, 0, 0, 0, 0, 7});
+    EXPECT_EQ(std::move(out).Take(), expected);
+  }
+}
+
+TEST(StateTreeDeathTest, StoredNodeEncodingAbortsOnACutPage) {
+  std::vector<NodeWrite> writes = WritesOfTree(50);
+  const NodeWrite& root = writes.back();
+  ASSERT_TRUE(IsPageEncoding(root.encoded));
+  Bytes cut(root.encoded.begin(), root.encoded.end() - 1);
+  Bytes longer = root.encoded;
+  longer.push_back(0);
+  EXPECT_DEATH(StoredNodeEncoding(cut), "invariant violated");
+  EXPECT_DEATH(StoredNodeEncoding(longer), "invariant violated");
+}
+
 TEST(StateTree, AStoredPageIsCheckedAgainstItsHashByEitherDecode) {
   std::vector<NodeWrite> writes = WritesOfTree(50);
   // The root page: written last, it holds inline, leaf and page children.
   const NodeWrite& root = writes.back();
   ASSERT_TRUE(IsPageEncoding(root.encoded));
-  const Bytes stored = StoredNodeEncoding(root.hash, root.encoded);
+  const Bytes stored = StoredNodeEncoding(root.encoded);
   ASSERT_TRUE(DecodeNode(root.hash, stored).has_value());
   for (size_t i = 2; i < stored.size(); ++i) {
     Bytes flipped = stored;
