@@ -142,6 +142,7 @@ int RunNode(const std::string& config_path, const LogOptions& log) {
   options.mempool = config->mempool;
   options.pacemaker.base_timeout_ms = config->base_timeout_ms;
   options.heartbeat_ms = config->heartbeat_ms;
+  options.min_block_interval_ms = config->min_block_interval_ms;
 
   // The validator transport, for networks of more than one. Frames reach the node once it
   // exists; until then (and after it stops) they are dropped, which consensus tolerates.

@@ -12,6 +12,7 @@ bool Pacemaker::Advance(core::View view, bool progress, core::TimestampMs now) {
     failures_ = std::min(failures_ + 1, config_.max_backoff_exponent);
   }
   view_ = view;
+  entered_at_ = now;
   deadline_ = core::TimestampMs(now.value + TimeoutMs());
   return true;
 }

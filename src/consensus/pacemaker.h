@@ -37,6 +37,8 @@ class Pacemaker {
   }
   // When the current view's timer fires, in the replica's local time.
   core::TimestampMs deadline() const { return deadline_; }
+  // When the current view was entered, in the replica's local time.
+  core::TimestampMs entered_at() const { return entered_at_; }
 
   // Enters `view` if it is above the current one and returns true (the caller arms a timer at
   // deadline()). `progress` is true when a QC justified the move.
@@ -51,6 +53,7 @@ class Pacemaker {
   core::View view_{0};
   uint32_t failures_ = 0;  // consecutive views left without progress
   core::TimestampMs deadline_;
+  core::TimestampMs entered_at_;
 };
 
 }  // namespace tradeledger::consensus

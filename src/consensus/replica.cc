@@ -829,6 +829,7 @@ void Replica::RequestSync(ReplicaId peer) {
 }
 
 void Replica::TryPropose() {
+  proposal_due_.reset();
   core::View view = pacemaker_.current_view();
   if (pacemaker_.Leader(view) != id_ || proposed_view_ >= view ||
       view <= safety_.state().last_voted_view || proposed_this_step_) {
@@ -859,6 +860,16 @@ void Replica::TryPropose() {
       (config_.heartbeat_ms == 0 ||
        now_.value < parent->header.timestamp.value + config_.heartbeat_ms)) {
     return;  // idle: nothing to order, decide or certify; a later input proposes
+  }
+  if (!txs.empty() && txs.size() < config_.max_block_transactions &&
+      config_.min_block_interval_ms > 0) {
+    const uint64_t interval = config_.min_block_interval_ms;
+    const core::TimestampMs due(std::min(parent->header.timestamp.value + interval,
+                                         pacemaker_.entered_at().value + interval));
+    if (now_ < due) {
+      proposal_due_ = due;  // pacing: let the batch grow; a later input proposes
+      return;
+    }
   }
   Proposal p;
   p.view = view;

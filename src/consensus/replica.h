@@ -109,6 +109,14 @@ struct ReplicaConfig {
   bool propose_when_idle = true;
   // 0: no heartbeat blocks. Must stay well below pacemaker.base_timeout_ms.
   uint64_t heartbeat_ms = 0;
+  // Pacing (ADR 0037). A leader holding transactions, but fewer than a full block, proposes
+  // them only once its parent is this old by the parent's timestamp, or once it has been this
+  // long in the view by its own clock, whichever comes first (a parent stamped ahead of the
+  // clock delays nobody beyond it); until then it lets the batch grow (proposal_due()).
+  // Blocks that order no transaction (owed to decide or certify, heartbeats) are not held.
+  // 0: no pacing, every batch is proposed at once (the simulator). Must stay well below
+  // pacemaker.base_timeout_ms.
+  uint64_t min_block_interval_ms = 0;
   // The content rule every transaction of a proposal must pass (node: trade::CheckAdmission);
   // a proposal with one that fails is refused (PROPOSAL_TX_INADMISSIBLE) and never voted for,
   // so a faulty leader cannot put such a body on the ledger. Null: every transaction passes.
@@ -201,6 +209,10 @@ class Replica {
   const std::deque<ledger::SignedTransaction>& pending_transactions() const { return mempool_; }
   // The last view this replica proposed in (0 if none since it started).
   core::View last_proposed_view() const { return proposed_view_; }
+  // When this replica, leading the current view, will propose the transactions it holds back
+  // under ReplicaConfig::min_block_interval_ms; nullopt when it holds none back. The driver
+  // steps the core again by then (any input does: a tick, a batch, a message).
+  std::optional<core::TimestampMs> proposal_due() const { return proposal_due_; }
   ReplicaId Leader(core::View view) const { return pacemaker_.Leader(view); }
   const ReplicaConfig& config() const { return config_; }
 
@@ -295,6 +307,7 @@ class Replica {
   // At most one proposal per Step, so that a validator set of one (which certifies its own
   // blocks at once) cannot loop within a Step; it proposes again on its next input.
   bool proposed_this_step_ = false;
+  std::optional<core::TimestampMs> proposal_due_;
 
   // Decided blocks above the executed root, by height.
   std::map<core::Height, ledger::BlockHash> decided_;

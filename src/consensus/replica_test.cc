@@ -194,6 +194,56 @@ TEST_F(ReplicaTest, AnIdleLeaderProposesOnlyOnItsHeartbeatOrForTransactions) {
   EXPECT_EQ(with_tx->header.tx_count, 1u);
 }
 
+// Pacing (ADR 0037): a batch smaller than a block waits until the parent is
+// min_block_interval_ms old, or the leader has been that long in the view, whichever is first.
+TEST_F(ReplicaTest, ALeaderPacesABatchSmallerThanABlock) {
+  config_.propose_when_idle = false;
+  config_.min_block_interval_ms = 30;
+  config_.max_block_transactions = 3;
+  auto make_tx = [&](uint64_t nonce) {
+    ledger::TxPayload payload;
+    payload.chain_id = config_.chain_id;
+    payload.type = "document.anchor";
+    payload.nonce = nonce;
+    payload.body = core::ToBytes("{}");
+    return ledger::SignedTransaction::Sign(payload, crypto::KeyPair::Generate());
+  };
+
+  // The parent is genesis, stamped 1000: the batch is due at 1030.
+  auto leader = Make(1);
+  EXPECT_FALSE(ProposalIn(leader->Step(At(1010, Start{}))));
+  EXPECT_FALSE(leader->proposal_due());
+  EXPECT_FALSE(ProposalIn(leader->Step(At(1015, ClientBatch{{make_tx(1)}, false}))));
+  EXPECT_EQ(leader->proposal_due(), core::TimestampMs(1030));
+  EXPECT_FALSE(ProposalIn(leader->Step(At(1029, ClientBatch{{make_tx(2)}, false}))));
+  auto paced = ProposalIn(leader->Step(At(1030, ClientBatch{})));
+  ASSERT_TRUE(paced);
+  EXPECT_EQ(paced->header.tx_count, 2u);
+  EXPECT_FALSE(leader->proposal_due());
+
+  // A full block goes at once.
+  auto full = Make(1);
+  full->Step(At(1010, Start{}));
+  auto at_once =
+      ProposalIn(full->Step(At(1011, ClientBatch{{make_tx(1), make_tx(2), make_tx(3)}, false})));
+  ASSERT_TRUE(at_once);
+  EXPECT_EQ(at_once->header.tx_count, 3u);
+
+  // A parent stamped ahead of the leader's clock holds the batch no longer than the interval
+  // from when the leader entered the view (900 here).
+  auto behind = Make(1);
+  behind->Step(At(900, Start{}));
+  EXPECT_FALSE(ProposalIn(behind->Step(At(905, ClientBatch{{make_tx(1)}, false}))));
+  EXPECT_EQ(behind->proposal_due(), core::TimestampMs(930));
+  EXPECT_TRUE(ProposalIn(behind->Step(At(930, ClientBatch{}))));
+
+  // Without pacing the same batch goes at once.
+  config_.min_block_interval_ms = 0;
+  auto unpaced = Make(1);
+  unpaced->Step(At(1010, Start{}));
+  EXPECT_TRUE(ProposalIn(unpaced->Step(At(1011, ClientBatch{{make_tx(1)}, false}))));
+}
+
 TEST_F(ReplicaTest, AProposalWithAnInadmissibleTransactionGetsNoVote) {
   // A faulty leader (no admission check) proposes a transaction the others' check refuses.
   config_.propose_when_idle = false;  // so that its first proposal carries the transaction

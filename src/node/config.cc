@@ -73,12 +73,19 @@ core::Status ParseNetwork(const json& j, const std::string& base_dir, NodeConfig
   if (j.contains("consensus")) {
     const json& k = j["consensus"];
     if (!k.is_object()) return core::Fail("CONFIG_INVALID", "consensus must be an object");
-    TL_RETURN_IF_ERROR(
-        OnlyKnownFields(k, {"base_timeout_ms", "heartbeat_ms"}, "consensus", "CONFIG_INVALID"));
+    TL_RETURN_IF_ERROR(OnlyKnownFields(k,
+                                       {"base_timeout_ms", "heartbeat_ms", "min_block_interval_ms"},
+                                       "consensus", "CONFIG_INVALID"));
     TL_RETURN_IF_ERROR(Number<uint64_t>(k, "base_timeout_ms", &c->base_timeout_ms, 50, 600'000));
     TL_RETURN_IF_ERROR(Number<uint64_t>(k, "heartbeat_ms", &c->heartbeat_ms, 0, 600'000));
     if (c->heartbeat_ms >= c->base_timeout_ms) {
       return core::Fail("CONFIG_INVALID", "consensus.heartbeat_ms must be below base_timeout_ms");
+    }
+    TL_RETURN_IF_ERROR(
+        Number<uint64_t>(k, "min_block_interval_ms", &c->min_block_interval_ms, 0, 600'000));
+    if (c->min_block_interval_ms >= c->base_timeout_ms) {
+      return core::Fail("CONFIG_INVALID",
+                        "consensus.min_block_interval_ms must be below base_timeout_ms");
     }
   }
   return core::Ok();
@@ -194,7 +201,9 @@ std::string NodeConfig::Render() const {
     j["peers"].push_back(
         {{"name", p.name}, {"public_key", p.public_key.hex()}, {"host", p.host}, {"port", p.port}});
   }
-  j["consensus"] = {{"base_timeout_ms", base_timeout_ms}, {"heartbeat_ms", heartbeat_ms}};
+  j["consensus"] = {{"base_timeout_ms", base_timeout_ms},
+                    {"heartbeat_ms", heartbeat_ms},
+                    {"min_block_interval_ms", min_block_interval_ms}};
   j["max_block_transactions"] = max_block_transactions;
   j["state_retention_heights"] = state_retention_heights;
   j["mempool"] = {{"max_transactions", mempool.max_transactions},

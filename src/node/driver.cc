@@ -66,6 +66,7 @@ core::Status Driver::EnterEpoch(Chain::Validators validators) {
   config.max_mempool = options_.max_mempool;
   config.propose_when_idle = options_.propose_when_idle;
   config.heartbeat_ms = validators.set.size() > 1 ? options_.heartbeat_ms : 0;
+  config.min_block_interval_ms = options_.min_block_interval_ms;
   config.admissible = options_.admissible;
   config.state_claim_lag = options_.commit_queue != nullptr ? 1 : 0;
   if (options_.commit_queue != nullptr) storage_.PinView();

@@ -172,12 +172,34 @@ TEST(NodeConfig, RefusesBadPortsAndMalformedFields) {
   json heartbeat = good;
   heartbeat["consensus"] = {{"base_timeout_ms", 500}, {"heartbeat_ms", 500}};
   bad.push_back(heartbeat);
+  json pacing = good;
+  pacing["consensus"] = {{"base_timeout_ms", 500}, {"min_block_interval_ms", 500}};
+  bad.push_back(pacing);
+  json negative_pacing = good;
+  negative_pacing["consensus"] = {{"min_block_interval_ms", -1}};
+  bad.push_back(negative_pacing);
   for (const json& c : bad) {
     auto parsed = NodeConfig::Parse(c.dump(), "/etc/tl");
     ASSERT_FALSE(parsed) << c.dump();
     EXPECT_EQ(parsed.error().code, "CONFIG_INVALID") << c.dump();
   }
   EXPECT_EQ(NodeConfig::Parse("not json", "/etc/tl").error().code, "CONFIG_INVALID");
+}
+
+TEST(NodeConfig, PacesBlocksByDefaultAndKeepsTheIntervalItIsGiven) {
+  const json good = {{"data_dir", "d"}, {"key_file", "k"}, {"genesis_file", "g"}};
+  auto defaults = NodeConfig::Parse(good.dump(), "/etc/tl");
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->min_block_interval_ms, kDefaultMinBlockIntervalMs);
+  json set = good;
+  set["consensus"] = {{"min_block_interval_ms", 0}};
+  auto off = NodeConfig::Parse(set.dump(), "/etc/tl");
+  ASSERT_TRUE(off);
+  EXPECT_EQ(off->min_block_interval_ms, 0u);
+  set["consensus"] = {{"min_block_interval_ms", 45}};
+  auto rendered = NodeConfig::Parse(NodeConfig::Parse(set.dump(), "/etc/tl")->Render(), "/etc/tl");
+  ASSERT_TRUE(rendered);
+  EXPECT_EQ(rendered->min_block_interval_ms, 45u);
 }
 
 TEST(NodeConfig, RefusesUnknownFieldsAtEveryLevelNamingThem) {

@@ -41,6 +41,7 @@ core::Result<std::unique_ptr<Node>> Node::Create(LedgerStore& store, Chain& chai
   d.max_mempool = std::max<size_t>(20'000, 4 * options.max_block_transactions);
   d.propose_when_idle = false;
   d.heartbeat_ms = options.heartbeat_ms;
+  d.min_block_interval_ms = options.min_block_interval_ms;
   d.admissible = [](const ledger::SignedTransaction& tx) {
     return trade::CheckAdmission(tx.payload().type, tx.payload().body);
   };
@@ -228,6 +229,12 @@ void Node::Run() {
       if (const auto& timer = driver_->timer()) {
         uint64_t now = clock_.Now().value;
         uint64_t until = timer->deadline.value > now ? timer->deadline.value - now : 0;
+        wait = std::min<std::chrono::milliseconds>(wait, std::chrono::milliseconds(until));
+      }
+      if (const auto due = driver_->core().proposal_due()) {
+        // A leader pacing its batch (ADR 0037) proposes at its first Step from `due` on.
+        uint64_t now = clock_.Now().value;
+        uint64_t until = due->value > now ? due->value - now : 0;
         wait = std::min<std::chrono::milliseconds>(wait, std::chrono::milliseconds(until));
       }
       inbox_cv_.wait_for(lock, wait, [&] { return !inbox_.empty() || wake_ || !running_; });

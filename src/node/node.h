@@ -73,6 +73,11 @@ struct NodeOptions {
   // one, so that views keep their leaders (consensus::ReplicaConfig::heartbeat_ms); 0: never.
   // A network of one never does.
   uint64_t heartbeat_ms = 500;
+  // A leader holding fewer transactions than a full block proposes them only once the last
+  // block is this old (consensus::ReplicaConfig::min_block_interval_ms, ADR 0037); 0: at once.
+  // The node's configuration file defaults it to NodeConfig's value; tests that build
+  // NodeOptions directly run without pacing.
+  uint64_t min_block_interval_ms = 0;
   // The consensus thread wakes at least this often (idle ticks, waiter deadlines).
   std::chrono::milliseconds tick{20};
   // Most peer input (frames) queued for the consensus thread; beyond it frames are dropped
