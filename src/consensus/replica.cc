@@ -844,24 +844,26 @@ void Replica::TryPropose() {
     FetchBlock(hqc);  // TryPropose runs again when the block arrives
     return;
   }
-  std::vector<ledger::SignedTransaction> txs;
+  // Pointers first: a leader pacing its batch looks again at every input until it proposes,
+  // and copies the transactions only when it does.
+  std::vector<const ledger::SignedTransaction*> batch;
   for (const auto& tx : mempool_) {
-    if (txs.size() >= config_.max_block_transactions) break;
+    if (batch.size() >= config_.max_block_transactions) break;
     if (tree_.OnBranch(parent->hash, tx.id())) continue;
-    txs.push_back(tx);
+    batch.push_back(&tx);
   }
   const uint64_t latest = ledger_.ExecutedHeight().value;
   const core::Height claimable(latest - std::min(latest, config_.state_claim_lag));
   std::optional<core::Hash32> claimable_root = ledger_.StateRoot(claimable);
   TL_CHECK(claimable_root.has_value());
   StateClaim state = ChooseStateClaim(*parent, claimable, *claimable_root);
-  if (txs.empty() && !config_.propose_when_idle && !Eventful(*parent) &&
+  if (batch.empty() && !config_.propose_when_idle && !Eventful(*parent) &&
       parent->header.state_root == state.root &&
       (config_.heartbeat_ms == 0 ||
        now_.value < parent->header.timestamp.value + config_.heartbeat_ms)) {
     return;  // idle: nothing to order, decide or certify; a later input proposes
   }
-  if (!txs.empty() && txs.size() < config_.max_block_transactions &&
+  if (!batch.empty() && batch.size() < config_.max_block_transactions &&
       config_.min_block_interval_ms > 0) {
     const uint64_t interval = config_.min_block_interval_ms;
     const core::TimestampMs due(std::min(parent->header.timestamp.value + interval,
@@ -871,6 +873,9 @@ void Replica::TryPropose() {
       return;
     }
   }
+  std::vector<ledger::SignedTransaction> txs;
+  txs.reserve(batch.size());
+  for (const ledger::SignedTransaction* tx : batch) txs.push_back(*tx);
   Proposal p;
   p.view = view;
   p.author = id_;
