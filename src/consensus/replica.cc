@@ -868,7 +868,8 @@ void Replica::TryPropose() {
     const uint64_t interval = config_.min_block_interval_ms;
     const core::TimestampMs due(std::min(parent->header.timestamp.value + interval,
                                          pacemaker_.entered_at().value + interval));
-    if (now_ < due) {
+    // A clock stepped back since the view began would hold the batch past the interval.
+    if (now_ < due && now_ >= pacemaker_.entered_at()) {
       proposal_due_ = due;  // pacing: let the batch grow; a later input proposes
       return;
     }

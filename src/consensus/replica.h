@@ -112,10 +112,11 @@ struct ReplicaConfig {
   // Pacing (ADR 0037). A leader holding transactions, but fewer than a full block, proposes
   // them only once its parent is this old by the parent's timestamp, or once it has been this
   // long in the view by its own clock, whichever comes first (a parent stamped ahead of the
-  // clock delays nobody beyond it); until then it lets the batch grow (proposal_due()).
-  // Blocks that order no transaction (owed to decide or certify, heartbeats) are not held.
-  // 0: no pacing, every batch is proposed at once (the simulator). Must stay well below
-  // pacemaker.base_timeout_ms.
+  // clock delays nobody beyond it; a clock stepped back since the view began holds nothing);
+  // until then it lets the batch grow (proposal_due()). Any block with transactions is held,
+  // including one owed to decide or certify its parent; a block without any (owed, heartbeat)
+  // is not. 0: no pacing, every batch is proposed at once (the simulator). Must stay well
+  // below pacemaker.base_timeout_ms (the node uses at most a quarter of it).
   uint64_t min_block_interval_ms = 0;
   // The content rule every transaction of a proposal must pass (node: trade::CheckAdmission);
   // a proposal with one that fails is refused (PROPOSAL_TX_INADMISSIBLE) and never voted for,
@@ -211,7 +212,8 @@ class Replica {
   core::View last_proposed_view() const { return proposed_view_; }
   // When this replica, leading the current view, will propose the transactions it holds back
   // under ReplicaConfig::min_block_interval_ms; nullopt when it holds none back. The driver
-  // steps the core again by then (any input does: a tick, a batch, a message).
+  // must Step a ClientBatch (an empty one, a tick, will do) at or after it; a peer message
+  // re-checks only when it changes the view or brings a proposal.
   std::optional<core::TimestampMs> proposal_due() const { return proposal_due_; }
   ReplicaId Leader(core::View view) const { return pacemaker_.Leader(view); }
   const ReplicaConfig& config() const { return config_; }

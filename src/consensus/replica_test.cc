@@ -237,6 +237,13 @@ TEST_F(ReplicaTest, ALeaderPacesABatchSmallerThanABlock) {
   EXPECT_EQ(behind->proposal_due(), core::TimestampMs(930));
   EXPECT_TRUE(ProposalIn(behind->Step(At(930, ClientBatch{}))));
 
+  // A clock stepped back since the view began holds nothing: the batch goes at once.
+  auto stepped_back = Make(1);
+  stepped_back->Step(At(1010, Start{}));
+  auto at_step_back = ProposalIn(stepped_back->Step(At(1005, ClientBatch{{make_tx(1)}, false})));
+  EXPECT_TRUE(at_step_back);
+  EXPECT_FALSE(stepped_back->proposal_due());
+
   // Without pacing the same batch goes at once.
   config_.min_block_interval_ms = 0;
   auto unpaced = Make(1);

@@ -125,7 +125,8 @@ struct DriverOptions {
   // costs it nothing).
   bool propose_when_idle = false;
   uint64_t heartbeat_ms = 0;
-  // consensus::ReplicaConfig::min_block_interval_ms (ADR 0037); 0: no pacing.
+  // consensus::ReplicaConfig::min_block_interval_ms (ADR 0037), at most a quarter of
+  // pacemaker.base_timeout_ms (a larger value is taken as that); 0: no pacing.
   uint64_t min_block_interval_ms = 0;
   // consensus::ReplicaConfig::admissible (node: trade::CheckAdmission).
   std::function<core::Status(const ledger::SignedTransaction&)> admissible;

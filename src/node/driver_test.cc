@@ -324,6 +324,19 @@ TEST_F(DriverTest, WithAPipelineTheCoreOrdersOnWhileABlockExecutes) {
   EXPECT_GE(tip->header.state_height.value, 1u);
 }
 
+// ADR 0037: pacing never takes more than a quarter of the view timeout.
+TEST_F(DriverTest, PacesAtMostAQuarterOfTheViewTimeout) {
+  options_.pacemaker.base_timeout_ms = 1000;
+  options_.min_block_interval_ms = 20;
+  auto paced = Driver::Create(*storage_, self_, options_, effects_);
+  ASSERT_TRUE(paced);
+  EXPECT_EQ((*paced)->core().config().min_block_interval_ms, 20u);
+  options_.min_block_interval_ms = 999;
+  auto clamped = Driver::Create(*storage_, self_, options_, effects_);
+  ASSERT_TRUE(clamped);
+  EXPECT_EQ((*clamped)->core().config().min_block_interval_ms, 250u);
+}
+
 TEST_F(DriverTest, AKeyOutsideTheSetInForceIsNotAValidator) {
   auto other = Driver::Create(*storage_, crypto::KeyPair::Generate(), options_, effects_);
   ASSERT_FALSE(other);

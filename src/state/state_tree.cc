@@ -225,15 +225,22 @@ Bytes EncodeStoredPage(const PageNode& page) { return EncodePageAs(page, true); 
 
 namespace {
 
-// Copies the entry at `in`'s position, and its inline descendants, from the full page form to
-// the stored one: the same bytes less the hashes of leaf and inline children. The input is
-// trusted to be a full page (StoredNodeEncoding's contract); bytes that are not abort.
-void TranscodeEntry(core::Decoder& in, core::Encoder& out) {
+// Copies the entry at `in`'s position, `relative_depth` in its page, and its inline
+// descendants, from the full page form to the stored one: the same bytes less the hashes of
+// leaf and inline children. The input is trusted to be a full page (StoredNodeEncoding's
+// contract). Bytes cut short or left over, an unknown child kind, and an inline or page child
+// at a depth where the format has none abort; what only hashing would find (a wrong hash, a
+// lone leaf) is left to the reader's decode.
+void TranscodeEntry(core::Decoder& in, core::Encoder& out, size_t relative_depth) {
   Result<uint8_t> kinds = in.GetU8();
   TL_CHECK(kinds.has_value());
   const uint8_t left = *kinds >> 4, right = *kinds & 0x0f;
-  TL_CHECK(left <= static_cast<uint8_t>(ChildKind::kPage) &&
-           right <= static_cast<uint8_t>(ChildKind::kPage));
+  // Children below an entry are inline above the page's last level and pages at it.
+  const bool inner = relative_depth + 1 < kPageLevels;
+  const uint8_t deeper = static_cast<uint8_t>(inner ? ChildKind::kInline : ChildKind::kPage);
+  for (uint8_t kind : {left, right}) {
+    TL_CHECK(kind <= static_cast<uint8_t>(ChildKind::kLeaf) || kind == deeper);
+  }
   out.PutU8(*kinds);
   for (ChildKind kind : {static_cast<ChildKind>(left), static_cast<ChildKind>(right)}) {
     if (kind == ChildKind::kEmpty) continue;
@@ -246,7 +253,9 @@ void TranscodeEntry(core::Decoder& in, core::Encoder& out) {
     out.PutFixed(*path_and_value_hash);
   }
   for (uint8_t kind : {left, right}) {
-    if (kind == static_cast<uint8_t>(ChildKind::kInline)) TranscodeEntry(in, out);
+    if (kind == static_cast<uint8_t>(ChildKind::kInline)) {
+      TranscodeEntry(in, out, relative_depth + 1);
+    }
   }
 }
 
@@ -259,7 +268,7 @@ void PutStoredNodeEncoding(core::Encoder& out, ByteSpan encoded) {
   }
   core::Decoder in(encoded.subspan(2));
   out.PutU8(kNodeVersion).PutU8(kStoredPageKind);
-  TranscodeEntry(in, out);
+  TranscodeEntry(in, out, 0);
   TL_CHECK(in.remaining() == 0);
 }
 

@@ -150,9 +150,10 @@ core::Bytes EncodePage(const PageNode& page);
 core::Bytes EncodeStoredPage(const PageNode& page);
 // What a store keeps for a node whose encoding is `encoded`: a full page in its stored form,
 // anything else as it is. `encoded` must be what ApplyUpdates or EncodeLeafNode produced, or
-// what DecodeNode accepted (bytes that are not abort). A page is converted in one pass over its
-// bytes, dropping the hashes the stored form leaves out, without decoding or hashing it: a
-// block's commit converts every page it writes.
+// what DecodeNode accepted: a page cut short or overlong, or with a child kind the format
+// does not allow where it stands, aborts; a wrong hash is not looked for. A page is converted
+// in one pass over its bytes, dropping the hashes the stored form leaves out, without
+// decoding or hashing it: a block's commit converts every page it writes.
 core::Bytes StoredNodeEncoding(core::ByteSpan encoded);
 // As StoredNodeEncoding, appended to `out`.
 void PutStoredNodeEncoding(core::Encoder& out, core::ByteSpan encoded);

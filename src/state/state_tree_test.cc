@@ -594,15 +594,21 @@ TEST(StateTree, PutStoredNodeEncodingAppendsWhatStoredNodeEncodingReturns) {
   }
 }
 
-TEST(StateTreeDeathTest, StoredNodeEncodingAbortsOnACutPage) {
+TEST(StateTreeDeathTest, StoredNodeEncodingAbortsOnAMalformedPage) {
   std::vector<NodeWrite> writes = WritesOfTree(50);
   const NodeWrite& root = writes.back();
   ASSERT_TRUE(IsPageEncoding(root.encoded));
   Bytes cut(root.encoded.begin(), root.encoded.end() - 1);
   Bytes longer = root.encoded;
   longer.push_back(0);
+  Bytes unknown_kind = root.encoded;
+  unknown_kind[2] = 0x44;  // the root entry's kinds byte: kind 4 is no kind
+  Bytes page_too_high = root.encoded;
+  page_too_high[2] = 0x33;  // page children directly below a page's root entry
   EXPECT_DEATH(StoredNodeEncoding(cut), "invariant violated");
   EXPECT_DEATH(StoredNodeEncoding(longer), "invariant violated");
+  EXPECT_DEATH(StoredNodeEncoding(unknown_kind), "invariant violated");
+  EXPECT_DEATH(StoredNodeEncoding(page_too_high), "invariant violated");
 }
 
 TEST(StateTree, AStoredPageIsCheckedAgainstItsHashByEitherDecode) {
