@@ -8,6 +8,9 @@ PACKAGES=(
   build-essential g++ cmake ninja-build pkg-config git
   # the linker (CMakeLists.txt, TL_MOLD): links every program several times faster than ld.bfd
   mold
+  # the compiler cache (CMakeLists.txt, TL_CCACHE; ADR 0025): a clean clone compiles only
+  # what changed since any checkout on this machine last compiled it
+  ccache
   # libraries
   librocksdb-dev libsodium-dev libssl-dev libboost-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
