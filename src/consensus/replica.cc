@@ -225,6 +225,7 @@ void Replica::SyncWithLedger() {
     RemoveFromMempool(executed_ids);
   } else {
     tree_.Reset(RootFromLedger(config_, ledger_));
+    pacing_.reset();
     // Blocks arrived by other means (sync, or a restart): ask the ledger about each.
     std::erase_if(mempool_, [&](const ledger::SignedTransaction& tx) {
       if (!ledger_.IsCommitted(tx.id())) return false;
@@ -253,6 +254,7 @@ void Replica::RemoveFromMempool(const std::unordered_set<ledger::TxId>& ids) {
   size_t removed = 0;
   for (const ledger::TxId& id : ids) removed += mempool_ids_.erase(id);
   if (removed == 0) return;
+  pacing_.reset();  // the paced batch may have lost transactions
   std::erase_if(mempool_,
                 [&](const ledger::SignedTransaction& tx) { return ids.contains(tx.id()); });
 }
@@ -844,8 +846,17 @@ void Replica::TryPropose() {
     FetchBlock(hqc);  // TryPropose runs again when the block arrives
     return;
   }
-  // Pointers first: a leader pacing its batch looks again at every input until it proposes,
-  // and copies the transactions only when it does.
+  // A batch already found too small for a block, whose parent and due time have not changed:
+  // new transactions can only make it grow, so it waits on unless they can fill a block.
+  if (pacing_ && pacing_->view == view && pacing_->parent == parent->hash &&
+      mempool_.size() < config_.max_block_transactions && now_ < pacing_->due &&
+      now_ >= pacemaker_.entered_at()) {
+    proposal_due_ = pacing_->due;
+    return;
+  }
+  pacing_.reset();
+  // Pointers first: a leader pacing its batch looks again until it proposes, and copies the
+  // transactions only when it does.
   std::vector<const ledger::SignedTransaction*> batch;
   for (const auto& tx : mempool_) {
     if (batch.size() >= config_.max_block_transactions) break;
@@ -871,6 +882,7 @@ void Replica::TryPropose() {
     // A clock stepped back since the view began would hold the batch past the interval.
     if (now_ < due && now_ >= pacemaker_.entered_at()) {
       proposal_due_ = due;  // pacing: let the batch grow; a later input proposes
+      pacing_ = Pacing{view, parent->hash, due};
       return;
     }
   }

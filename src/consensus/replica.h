@@ -310,6 +310,15 @@ class Replica {
   // blocks at once) cannot loop within a Step; it proposes again on its next input.
   bool proposed_this_step_ = false;
   std::optional<core::TimestampMs> proposal_due_;
+  // The batch a leader is pacing (ADR 0037): its view, its parent and when it is due. Until
+  // then TryPropose keeps waiting without scanning the mempool again, unless the mempool could
+  // fill a block or has lost transactions (which resets this).
+  struct Pacing {
+    core::View view;
+    ledger::BlockHash parent;
+    core::TimestampMs due;
+  };
+  std::optional<Pacing> pacing_;
 
   // Decided blocks above the executed root, by height.
   std::map<core::Height, ledger::BlockHash> decided_;

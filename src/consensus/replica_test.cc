@@ -229,6 +229,16 @@ TEST_F(ReplicaTest, ALeaderPacesABatchSmallerThanABlock) {
   ASSERT_TRUE(at_once);
   EXPECT_EQ(at_once->header.tx_count, 3u);
 
+  // So does a paced batch as soon as it grows to a full block, before it is due.
+  auto grows = Make(1);
+  grows->Step(At(1010, Start{}));
+  EXPECT_FALSE(ProposalIn(grows->Step(At(1011, ClientBatch{{make_tx(1)}, false}))));
+  EXPECT_FALSE(ProposalIn(grows->Step(At(1012, ClientBatch{{make_tx(2)}, false}))));
+  EXPECT_EQ(grows->proposal_due(), core::TimestampMs(1030));
+  auto filled = ProposalIn(grows->Step(At(1013, ClientBatch{{make_tx(3)}, false})));
+  ASSERT_TRUE(filled);
+  EXPECT_EQ(filled->header.tx_count, 3u);
+
   // A parent stamped ahead of the leader's clock holds the batch no longer than the interval
   // from when the leader entered the view (900 here).
   auto behind = Make(1);

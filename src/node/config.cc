@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "node/driver.h"
 #include "node/genesis.h"
 #include "node/json_fields.h"
 
@@ -81,11 +82,16 @@ core::Status ParseNetwork(const json& j, const std::string& base_dir, NodeConfig
     if (c->heartbeat_ms >= c->base_timeout_ms) {
       return core::Fail("CONFIG_INVALID", "consensus.heartbeat_ms must be below base_timeout_ms");
     }
+    // Unset, the default as far as a short timeout allows; set, refused above it.
+    const uint64_t max_interval = MaxBlockIntervalMs(c->base_timeout_ms);
+    c->min_block_interval_ms = std::min(c->min_block_interval_ms, max_interval);
     TL_RETURN_IF_ERROR(
         Number<uint64_t>(k, "min_block_interval_ms", &c->min_block_interval_ms, 0, 600'000));
-    if (c->min_block_interval_ms >= c->base_timeout_ms) {
+    if (c->min_block_interval_ms > max_interval) {
       return core::Fail("CONFIG_INVALID",
-                        "consensus.min_block_interval_ms must be below base_timeout_ms");
+                        "consensus.min_block_interval_ms must be at most a quarter of "
+                        "base_timeout_ms (" +
+                            std::to_string(max_interval) + ")");
     }
   }
   return core::Ok();

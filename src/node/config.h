@@ -22,7 +22,8 @@
 //     "peers": [{"name": "validator-2", "public_key": "<64 hex>", "host": "127.0.0.1",
 //                "port": 7812}, ...],    // every other validator (none for a network of one)
 //     "consensus": {"base_timeout_ms": 1000, "heartbeat_ms": 500,
-//                   "min_block_interval_ms": 20},  // ADR 0037; default 20, 0: no pacing
+//                   "min_block_interval_ms": 20},  // ADR 0037; default 20 (at most a
+//                                         // quarter of base_timeout_ms), 0: no pacing
 //     "max_block_transactions": 2000,     // default 2000
 //     "state_retention_heights": 128,     // state trees kept whole (ADR 0019); default 128
 //     "mempool": {"max_transactions": 100000, "max_bytes": 268435456, "max_per_signer": 10000}
@@ -77,8 +78,8 @@ struct NodeConfig {
   std::vector<PeerConfig> peers;
   uint64_t base_timeout_ms = 1000;
   uint64_t heartbeat_ms = 500;  // empty block when idle, several validators only; 0: none
-  // Pacing of blocks with transactions (NodeOptions::min_block_interval_ms, ADR 0037); below
-  // base_timeout_ms; 0: none.
+  // Pacing of blocks with transactions (NodeOptions::min_block_interval_ms, ADR 0037); at
+  // most MaxBlockIntervalMs(base_timeout_ms), whose value is the default's limit; 0: none.
   uint64_t min_block_interval_ms = kDefaultMinBlockIntervalMs;
 
   // CONFIG_INVALID with the offending field (a field the format above does not name is refused,

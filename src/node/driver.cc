@@ -66,10 +66,8 @@ core::Status Driver::EnterEpoch(Chain::Validators validators) {
   config.max_mempool = options_.max_mempool;
   config.propose_when_idle = options_.propose_when_idle;
   config.heartbeat_ms = validators.set.size() > 1 ? options_.heartbeat_ms : 0;
-  // A follower's view timer runs while the next leader paces its batch: a quarter of the
-  // timeout at most keeps a paced view from timing out (ADR 0037).
-  config.min_block_interval_ms =
-      std::min(options_.min_block_interval_ms, options_.pacemaker.base_timeout_ms / 4);
+  config.min_block_interval_ms = std::min(options_.min_block_interval_ms,
+                                          MaxBlockIntervalMs(options_.pacemaker.base_timeout_ms));
   config.admissible = options_.admissible;
   config.state_claim_lag = options_.commit_queue != nullptr ? 1 : 0;
   if (options_.commit_queue != nullptr) storage_.PinView();

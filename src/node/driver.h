@@ -114,6 +114,11 @@ class DriverEffects {
   virtual void EpochEntered(const Chain::Validators& validators) { (void)validators; }
 };
 
+// The longest a leader may pace its batch (ADR 0037) in views of `base_timeout_ms`: a
+// follower's view timer runs while the next leader paces, so an interval near the timeout
+// would time views out. The node's configuration refuses more; the driver takes more as this.
+constexpr uint64_t MaxBlockIntervalMs(uint64_t base_timeout_ms) { return base_timeout_ms / 4; }
+
 struct DriverOptions {
   ledger::ChainId chain_id;
   core::TimestampMs genesis_time;
@@ -125,8 +130,8 @@ struct DriverOptions {
   // costs it nothing).
   bool propose_when_idle = false;
   uint64_t heartbeat_ms = 0;
-  // consensus::ReplicaConfig::min_block_interval_ms (ADR 0037), at most a quarter of
-  // pacemaker.base_timeout_ms (a larger value is taken as that); 0: no pacing.
+  // consensus::ReplicaConfig::min_block_interval_ms (ADR 0037); 0: no pacing. At most
+  // MaxBlockIntervalMs(pacemaker.base_timeout_ms); a larger value is taken as that.
   uint64_t min_block_interval_ms = 0;
   // consensus::ReplicaConfig::admissible (node: trade::CheckAdmission).
   std::function<core::Status(const ledger::SignedTransaction&)> admissible;

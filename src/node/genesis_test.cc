@@ -173,7 +173,7 @@ TEST(NodeConfig, RefusesBadPortsAndMalformedFields) {
   heartbeat["consensus"] = {{"base_timeout_ms", 500}, {"heartbeat_ms", 500}};
   bad.push_back(heartbeat);
   json pacing = good;
-  pacing["consensus"] = {{"base_timeout_ms", 500}, {"min_block_interval_ms", 500}};
+  pacing["consensus"] = {{"base_timeout_ms", 1000}, {"min_block_interval_ms", 251}};
   bad.push_back(pacing);
   json negative_pacing = good;
   negative_pacing["consensus"] = {{"min_block_interval_ms", -1}};
@@ -200,6 +200,20 @@ TEST(NodeConfig, PacesBlocksByDefaultAndKeepsTheIntervalItIsGiven) {
   auto rendered = NodeConfig::Parse(NodeConfig::Parse(set.dump(), "/etc/tl")->Render(), "/etc/tl");
   ASSERT_TRUE(rendered);
   EXPECT_EQ(rendered->min_block_interval_ms, 45u);
+  // At most a quarter of the view timeout, which also bounds the default.
+  set["consensus"] = {{"base_timeout_ms", 1000}, {"min_block_interval_ms", 250}};
+  auto quarter = NodeConfig::Parse(set.dump(), "/etc/tl");
+  ASSERT_TRUE(quarter) << quarter.error().ToString();
+  EXPECT_EQ(quarter->min_block_interval_ms, 250u);
+  set["consensus"]["min_block_interval_ms"] = 251;
+  auto over = NodeConfig::Parse(set.dump(), "/etc/tl");
+  ASSERT_FALSE(over);
+  EXPECT_NE(over.error().detail.find("min_block_interval_ms"), std::string::npos)
+      << over.error().ToString();
+  set["consensus"] = {{"base_timeout_ms", 60}, {"heartbeat_ms", 0}};
+  auto short_timeout = NodeConfig::Parse(set.dump(), "/etc/tl");
+  ASSERT_TRUE(short_timeout) << short_timeout.error().ToString();
+  EXPECT_EQ(short_timeout->min_block_interval_ms, 15u);
 }
 
 TEST(NodeConfig, RefusesUnknownFieldsAtEveryLevelNamingThem) {

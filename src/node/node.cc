@@ -225,18 +225,15 @@ void Node::Run() {
     std::deque<Inbound> batch;
     {
       std::unique_lock lock(inbox_mu_);
-      auto wait = options_.tick;
-      if (const auto& timer = driver_->timer()) {
-        uint64_t now = clock_.Now().value;
-        uint64_t until = timer->deadline.value > now ? timer->deadline.value - now : 0;
-        wait = std::min<std::chrono::milliseconds>(wait, std::chrono::milliseconds(until));
-      }
-      if (const auto due = driver_->core().proposal_due()) {
-        // A leader pacing its batch (ADR 0037) proposes at its first Step from `due` on.
-        uint64_t now = clock_.Now().value;
-        uint64_t until = due->value > now ? due->value - now : 0;
-        wait = std::min<std::chrono::milliseconds>(wait, std::chrono::milliseconds(until));
-      }
+      // Until the next tick, the view timer's deadline, or the due time of a leader pacing
+      // its batch (ADR 0037), which proposes at its first Step from then on.
+      const uint64_t now = clock_.Now().value;
+      const auto until = [now](core::TimestampMs deadline) {
+        return std::chrono::milliseconds(deadline.value > now ? deadline.value - now : 0);
+      };
+      std::chrono::milliseconds wait = options_.tick;
+      if (const auto& timer = driver_->timer()) wait = std::min(wait, until(timer->deadline));
+      if (const auto due = driver_->core().proposal_due()) wait = std::min(wait, until(*due));
       inbox_cv_.wait_for(lock, wait, [&] { return !inbox_.empty() || wake_ || !running_; });
       batch.swap(inbox_);
       inbox_bytes_ = 0;
