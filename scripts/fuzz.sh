@@ -70,8 +70,17 @@ export AFL_QUIET=1
 
 echo "== fuzz: building ${targets[*]} in $build${AFL_USE_ASAN:+ (ASan)}"
 mkdir -p "$build/afl"
+# afl-g++-fast reads its instrumentation options (AFL_USE_ASAN, AFL_HARDEN, ...) from the
+# environment, which ccache leaves out of its key: with any set, compile without the cache, or
+# this build and build/fuzz-afl would share objects that differ (ADR 0025). AFL_PATH only
+# names the plugin, the same one either way.
+ccache=ON
+for name in $(compgen -e); do
+  case "$name" in AFL_PATH | AFL_QUIET) ;; AFL_*) ccache=OFF ;; esac
+done
 CC=afl-gcc-fast CXX=afl-g++-fast cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DTL_FUZZ_AFL=ON -DTL_BUILD_BENCHMARKS=OFF -DTL_MOLD=OFF >"$build/configure.log" 2>&1 ||
+  -DTL_FUZZ_AFL=ON -DTL_BUILD_BENCHMARKS=OFF -DTL_MOLD=OFF -DTL_CCACHE=$ccache \
+  >"$build/configure.log" 2>&1 ||
   { cat "$build/configure.log"; exit 2; }
 cmake --build "$build" -j "${TL_FUZZ_JOBS:-2}" --target "${targets[@]}" ||
   exit 2
