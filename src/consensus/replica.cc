@@ -849,8 +849,7 @@ void Replica::TryPropose() {
   // A batch already found too small for a block, whose parent and due time have not changed:
   // new transactions can only make it grow, so it waits on unless they can fill a block.
   if (pacing_ && pacing_->view == view && pacing_->parent == parent->hash &&
-      mempool_.size() < config_.max_block_transactions && now_ < pacing_->due &&
-      now_ >= pacemaker_.entered_at()) {
+      mempool_.size() < config_.max_block_transactions && StillHolding(pacing_->due)) {
     proposal_due_ = pacing_->due;
     return;
   }
@@ -879,8 +878,7 @@ void Replica::TryPropose() {
     const uint64_t interval = config_.min_block_interval_ms;
     const core::TimestampMs due(std::min(parent->header.timestamp.value + interval,
                                          pacemaker_.entered_at().value + interval));
-    // A clock stepped back since the view began would hold the batch past the interval.
-    if (now_ < due && now_ >= pacemaker_.entered_at()) {
+    if (StillHolding(due)) {
       proposal_due_ = due;  // pacing: let the batch grow; a later input proposes
       pacing_ = Pacing{view, parent->hash, due};
       return;
@@ -907,6 +905,11 @@ void Replica::TryPropose() {
   // leader that crashes after proposing restarts past the view and never proposes twice.
   HandleProposal(id_, p, bytes, true);
   Emit(Broadcast{std::move(bytes)});
+}
+
+bool Replica::StillHolding(core::TimestampMs due) const {
+  // A clock stepped back since the view began would hold the batch past the interval.
+  return now_ < due && now_ >= pacemaker_.entered_at();
 }
 
 bool Replica::Eventful(const BlockNode& parent) const {

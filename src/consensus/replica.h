@@ -253,6 +253,9 @@ class Replica {
   // True while the branch ending at `parent` still owes an empty block (see
   // ReplicaConfig::propose_when_idle).
   bool Eventful(const BlockNode& parent) const;
+  // Whether a batch due at `due` is still held now (ADR 0037): before `due`, and the clock not
+  // stepped back since the view began.
+  bool StillHolding(core::TimestampMs due) const;
   void HandleClientBatch(const ClientBatch& batch);
   void HandleViewSync(const ViewSync& m, bool trusted);
   void SendViewSync(ReplicaId to);
