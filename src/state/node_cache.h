@@ -32,7 +32,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -78,8 +77,10 @@ class NodeCache : public NodeReader {
   // An index entry: the upper 32 bits are the node's 32-bit hash code (its home position is
   // that code masked), the lower 32 the slot number plus one; 0 is an empty position.
   using IndexEntry = uint64_t;
-  struct FreeDeleter {
-    void operator()(IndexEntry* p) const noexcept { std::free(p); }
+  // The index is an anonymous mapping of `bytes`, returned with munmap.
+  struct Unmap {
+    size_t bytes;
+    void operator()(IndexEntry* p) const noexcept;
   };
 
   static uint32_t CodeOf(const core::Hash32& hash);
@@ -99,7 +100,7 @@ class NodeCache : public NodeReader {
   const NodeReader& base_;
   const size_t capacity_;
   size_t mask_ = 0;  // index size - 1 (a power of two); the index is empty when capacity_ is 0
-  std::unique_ptr<IndexEntry[], FreeDeleter> index_;
+  std::unique_ptr<IndexEntry[], Unmap> index_;
   mutable std::vector<Slot> slots_;
   mutable std::vector<uint32_t> free_slots_;
   mutable size_t hand_ = 0;
