@@ -27,9 +27,10 @@ NodeCache::NodeCache(const NodeReader& base, size_t capacity_bytes)
     : base_(base), capacity_(capacity_bytes) {
   if (capacity_ == 0) return;
   // At most half full when the capacity holds only the smallest nodes, so probes stay short.
-  // An anonymous mapping: its zero pages are only touched as the cache fills, in every build.
-  // (A release build's calloc of this size maps pages the same way; ASan's calloc and free
-  // write the whole of it, 32 MiB at the default capacity, for every chain opened.)
+  // An anonymous mapping: its zero pages are touched only as the cache fills. (A release
+  // build's calloc of this size, tcmalloc's or glibc's, touches none either; the sanitizer
+  // build's calloc and free spent tens of milliseconds on it, 32 MiB at the default capacity,
+  // for every chain opened.)
   size_t most_nodes = capacity_ / (kMinEncoded + kEntryOverhead) + 1;
   size_t positions = std::bit_ceil(2 * most_nodes);
   const size_t bytes = positions * sizeof(IndexEntry);
