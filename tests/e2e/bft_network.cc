@@ -1,6 +1,7 @@
 #include "tests/e2e/bft_network.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <thread>
 
 namespace tradeledger::e2e {
@@ -80,7 +81,11 @@ bool BftNetwork::Start(int i, std::chrono::milliseconds timeout) {
 
 bool BftNetwork::StartAll() {
   for (int i = 0; i < size(); ++i) {
-    if (!running(i) && !Start(i)) return false;
+    if (!running(i) && !Start(i)) {
+      std::fprintf(stderr, "validator %d did not start; its log ends:\n%s\n", i,
+                   LogTail(i).c_str());
+      return false;
+    }
   }
   return true;
 }

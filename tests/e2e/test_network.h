@@ -47,7 +47,8 @@ CommandResult RunTradeledger(const std::vector<std::string>& args,
                              std::chrono::milliseconds timeout = 60s);
 
 // A TCP port on 127.0.0.1 that was free a moment ago (bound, then released). It is chosen
-// below the kernel's ephemeral range, so no outgoing connection can take it meanwhile.
+// below the kernel's ephemeral range, so no outgoing connection can take it meanwhile, and
+// claimed for the rest of this process's life, so no other test process picks it too.
 uint16_t FreePort();
 
 // A fresh directory /tmp/tl-e2e-XXXXXX, removed with everything in it on destruction.
