@@ -20,7 +20,7 @@ void Usage() {
   std::cerr << "usage: sim [--seed S] [--seeds N] [--n N] [--byzantine B] [--steps K]\n"
                "           [--fault-ms MS] [--calm-ms MS] [--loss P] [--duplicate P]\n"
                "           [--skew-ms MS] [--timeout-ms MS] [--liveness-ms MS]\n"
-               "           [--client-ms MS] [--idle-heartbeat-ms MS]\n"
+               "           [--client-ms MS] [--idle-heartbeat-ms MS] [--pacing-ms MS]\n"
                "           [--validator-changes K] [--crash-at-write R:W:applied|lost]\n"
                "           [--no-partitions] [--no-crashes] [--perf] [--verbose]\n";
 }
@@ -70,6 +70,8 @@ int main(int argc, char** argv) {
       o.client_interval_ms = std::stoull(value());
     else if (a == "--idle-heartbeat-ms")
       o.idle_heartbeat_ms = std::stoull(value());
+    else if (a == "--pacing-ms")
+      o.min_block_interval_ms = std::stoull(value());
     else if (a == "--no-partitions")
       o.partitions = false;
     else if (a == "--no-crashes")

@@ -43,13 +43,14 @@ struct Event {
     kHeal,
     kByzantineTick,
     kValidatorSet,
+    kPacingWake,
   };
   uint64_t time = 0;
   uint64_t seq = 0;
   Kind kind = kStart;
   uint32_t replica = 0;
   uint32_t from = 0;
-  uint64_t generation = 0;  // timer generation; view for kTimer is in `view`
+  uint64_t generation = 0;  // timer generation (kPacingWake: the due time); view in `view`
   core::View view;
   core::Bytes bytes;
 };
@@ -93,6 +94,7 @@ struct Node {
   int64_t skew = 0;
   uint64_t timer_generation = 0;
   std::optional<consensus::SetTimer> scheduled;  // the driver's timer, as last scheduled
+  std::optional<core::TimestampMs> wake_due;     // the held batch's due time, as last scheduled
   bool restart_pending = false;
   bool removed = false;  // a validator set change left it out: it no longer validates
   // The set in force for its next block (certificates are checked against it).
@@ -163,6 +165,7 @@ class Simulator {
     d.max_block_transactions = 500;
     d.propose_when_idle = o_.idle_heartbeat_ms == 0;
     d.heartbeat_ms = o_.idle_heartbeat_ms;
+    d.min_block_interval_ms = o_.min_block_interval_ms;
     d.admissible = [](const ledger::SignedTransaction& tx) {
       return trade::CheckAdmission(tx.payload().type, tx.payload().body);
     };
@@ -259,6 +262,26 @@ class Simulator {
         Step(ev.replica, consensus::TimerFired{ev.view});
         break;
       }
+      case Event::kPacingWake: {
+        Node& node = nodes_[ev.replica];
+        // Stale: the replica crashed, restarted or has a later due time since.
+        if (!node.replica->up() || !node.wake_due || node.wake_due->value != ev.generation) return;
+        const core::TimestampMs due = *node.wake_due;
+        node.wake_due.reset();
+        if (!Correct(ev.replica)) {
+          Step(ev.replica, consensus::ClientBatch{});
+          break;
+        }
+        ++result_.stats.pacing_wakes;
+        Step(ev.replica, consensus::ClientBatch{});
+        // A step at or after the due time proposes the held batch (Replica::proposal_due).
+        const auto still = node.replica->up() ? node.replica->core().proposal_due() : std::nullopt;
+        if (still && *still <= due) {
+          Violation("replica " + std::to_string(ev.replica) +
+                    " still holds its batch after a step at its due time");
+        }
+        break;
+      }
       case Event::kClient:
         SubmitBatch();
         Schedule(MakeEvent(now_ + o_.client_interval_ms, Event::kClient));
@@ -342,6 +365,7 @@ class Simulator {
     node.replica->Crash();
     ++node.timer_generation;
     node.scheduled.reset();
+    node.wake_due.reset();
     node.restart_pending = true;
     Schedule(MakeEvent(now_ + rng_.Between(300, 3000), Event::kRestart, i));
   }
@@ -356,6 +380,7 @@ class Simulator {
     }
     ++node.timer_generation;
     node.scheduled.reset();
+    node.wake_due.reset();
     Step(i, consensus::Start{});
   }
 
@@ -644,6 +669,18 @@ void Simulator::Step(uint32_t i, InputEvent event) {
     ev.view = timer->view;
     Schedule(std::move(ev));
   }
+  // A leader pacing its batch proposes at its first step from the due time on (ADR 0037); the
+  // node's loop wakes for it, so the simulator schedules that step. A crash or restart cancels
+  // it (wake_due reset).
+  const auto due = node.replica->core().proposal_due();
+  if (due && node.wake_due != due) {
+    node.wake_due = due;
+    int64_t global = static_cast<int64_t>(due->value) - node.skew;
+    Event ev =
+        MakeEvent(std::max<uint64_t>(now_, static_cast<uint64_t>(global)), Event::kPacingWake, i);
+    ev.generation = due->value;  // the due time it is for
+    Schedule(std::move(ev));
+  }
   if (Correct(i)) {
     const auto& rejections = node.replica->core().rejections();
     if (auto it = rejections.find("SAFETY_CONFLICTING_COMMIT"); it != rejections.end()) {
@@ -773,6 +810,7 @@ std::string ReplayCommand(const SimOptions& o) {
       << o.duplicate << " --skew-ms " << o.max_skew_ms << " --timeout-ms " << o.base_timeout_ms
       << " --liveness-ms " << o.liveness_bound_ms << " --client-ms " << o.client_interval_ms;
   if (o.idle_heartbeat_ms > 0) cmd << " --idle-heartbeat-ms " << o.idle_heartbeat_ms;
+  if (o.min_block_interval_ms > 0) cmd << " --pacing-ms " << o.min_block_interval_ms;
   if (!o.partitions) cmd << " --no-partitions";
   if (!o.crashes) cmd << " --no-crashes";
   if (o.validator_changes) cmd << " --validator-changes " << o.validator_changes;
@@ -793,6 +831,7 @@ std::string Summary(const SimOptions& o, const SimResult& r) {
       << " height=" << s.min_height << ".." << s.max_height << " txs=" << s.transactions_committed
       << " msgs=" << s.messages << " bytes=" << s.bytes << " recovery_ms=" << s.recovery_ms;
   if (o.validator_changes > 0) out << " epoch=" << s.max_epoch << " removed=" << s.removed;
+  if (o.min_block_interval_ms > 0) out << " pacing_wakes=" << s.pacing_wakes;
   if (!r.ok) out << "\n  violation: " << r.violation << "\n  replay: " << ReplayCommand(o);
   return out.str();
 }

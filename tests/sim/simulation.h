@@ -65,6 +65,11 @@ struct SimOptions {
   // node driver does. 0: leaders always propose (the core's default).
   uint64_t idle_heartbeat_ms = 0;
   uint64_t tick_ms = 20;
+  // Pacing (consensus::ReplicaConfig::min_block_interval_ms, ADR 0037): a leader holding fewer
+  // transactions than a block proposes them once its parent is this old, or it has been this
+  // long in the view. The simulator steps it with an empty ClientBatch at the due time, as the
+  // node's loop wakes for it. 0: no pacing (every batch is proposed at once).
+  uint64_t min_block_interval_ms = 0;
   // Liveness: within this long after the heal, every correct replica executes a block above
   // the highest height any correct replica had executed at the heal (0: not checked).
   uint64_t liveness_bound_ms = 10000;
@@ -83,9 +88,10 @@ struct SimStats {
   // over blocks and correct replicas.
   double mean_decide_latency_ms = 0;
   double mean_commit_latency_ms = 0;
-  uint64_t recovery_ms = 0;  // heal to liveness target reached by every correct replica
-  uint64_t max_epoch = 0;    // the highest validator set epoch any replica entered
-  uint32_t removed = 0;      // replicas the newest validator set leaves out
+  uint64_t recovery_ms = 0;   // heal to liveness target reached by every correct replica
+  uint64_t max_epoch = 0;     // the highest validator set epoch any replica entered
+  uint32_t removed = 0;       // replicas the newest validator set leaves out
+  uint64_t pacing_wakes = 0;  // correct leaders stepped at the due time of a held batch
   std::map<std::string, uint64_t> rejections;  // summed over correct replicas
 };
 
