@@ -102,8 +102,10 @@ core::Result<NodeWrites> ParseNodeWrites(std::string_view metrics) {
 core::Result<NodeProcess> ParseNodeProcess(std::string_view metrics) {
   constexpr std::string_view kCpu = "process_cpu_seconds_total ";
   constexpr std::string_view kFaults = "tradeledger_process_minor_faults_total ";
+  constexpr std::string_view kThread = "tradeledger_thread_cpu_seconds_total{role=\"";
   std::optional<double> cpu;
   std::optional<uint64_t> faults;
+  std::map<std::string, double> threads;
   while (!metrics.empty()) {
     size_t end = metrics.find('\n');
     std::string_view line = metrics.substr(0, end);
@@ -121,13 +123,24 @@ core::Result<NodeProcess> ParseNodeProcess(std::string_view metrics) {
       auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
       ok = ec == std::errc() && ptr == v.data() + v.size();
       faults = n;
+    } else if (line.starts_with(kThread)) {
+      std::string_view rest = line.substr(kThread.size());
+      size_t close = rest.find("\"} ");
+      double seconds = 0;
+      ok = close != std::string_view::npos && close > 0;
+      if (ok) {
+        std::string_view v = rest.substr(close + 3);
+        auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+        ok = ec == std::errc() && ptr == v.data() + v.size() && seconds >= 0;
+      }
+      if (ok) threads[std::string(rest.substr(0, close))] = seconds;
     }
     if (!ok) {
       return core::Fail("METRICS_UNAVAILABLE", "unreadable metric line: " + std::string(line));
     }
   }
   if (!cpu || !faults) return core::Fail("METRICS_UNAVAILABLE", "no process CPU time or faults");
-  return NodeProcess{*cpu, *faults};
+  return NodeProcess{*cpu, *faults, std::move(threads)};
 }
 
 core::Result<std::string> ReadMetrics(Connections& connections, size_t i) {

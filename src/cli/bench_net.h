@@ -68,6 +68,9 @@ struct NodeWrites {
 struct NodeProcess {
   double cpu_seconds = 0;
   uint64_t minor_faults = 0;
+  // CPU seconds of the node's live threads by role (tradeledger_thread_cpu_seconds_total);
+  // empty from a node that does not export them.
+  std::map<std::string, double> thread_cpu_seconds = {};
 };
 // Node `i`'s Prometheus text (GET /metrics); METRICS_UNAVAILABLE if it does not serve it on
 // its API (a node configured with a separate metrics port).

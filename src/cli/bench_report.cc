@@ -110,16 +110,28 @@ NodesCpu CpuOver(const std::vector<std::optional<NodeProcess>>& before,
   NodesCpu out;
   out.transactions = transactions;
   double cpu = 0, faults = 0;
+  std::map<std::string, double> by_role;
+  std::map<std::string, size_t> role_nodes;  // how many nodes reported the role both times
   for (size_t i = 0; i < std::min(before.size(), after.size()); ++i) {
     if (!before[i] || !after[i]) continue;
     ++out.nodes;
     cpu += std::max(0.0, after[i]->cpu_seconds - before[i]->cpu_seconds);
     faults += static_cast<double>(after[i]->minor_faults -
                                   std::min(before[i]->minor_faults, after[i]->minor_faults));
+    for (const auto& [role, seconds] : after[i]->thread_cpu_seconds) {
+      auto was = before[i]->thread_cpu_seconds.find(role);
+      if (was == before[i]->thread_cpu_seconds.end()) continue;
+      by_role[role] += std::max(0.0, seconds - was->second);
+      ++role_nodes[role];
+    }
   }
   if (transactions == 0 || out.nodes == 0) return out;
   out.cpu_ms_per_tx = 1000 * cpu / static_cast<double>(transactions);
   out.minor_faults_per_tx = faults / static_cast<double>(transactions);
+  for (const auto& [role, seconds] : by_role) {
+    if (role_nodes[role] != out.nodes) continue;  // a partial sum would mislead
+    out.cpu_ms_per_tx_by_role[role] = 1000 * seconds / static_cast<double>(transactions);
+  }
   return out;
 }
 
@@ -130,7 +142,8 @@ ordered_json CpuJson(const std::optional<NodesCpu>& c) {
   return {{"nodes", c->nodes},
           {"transactions", c->transactions},
           {"cpu_ms_per_tx", c->cpu_ms_per_tx},
-          {"minor_faults_per_tx", c->minor_faults_per_tx}};
+          {"minor_faults_per_tx", c->minor_faults_per_tx},
+          {"cpu_ms_per_tx_by_thread_role", c->cpu_ms_per_tx_by_role}};
 }
 
 ordered_json WritesJson(const std::optional<WritesPerTx>& w) {
@@ -288,6 +301,13 @@ std::string Summary(const BenchRun& b, const Figures& f) {
         "  node CPU  %.3f ms per committed tx, %zu node(s) summed (user + system); %.1f minor "
         "page faults per tx\n",
         b.cpu->cpu_ms_per_tx, b.cpu->nodes, b.cpu->minor_faults_per_tx);
+    if (!b.cpu->cpu_ms_per_tx_by_role.empty()) {
+      out += "  by thread";
+      for (const auto& [role, ms] : b.cpu->cpu_ms_per_tx_by_role) {
+        out += Format(" %s %.3f;", role.c_str(), ms);
+      }
+      out += " ms per committed tx\n";
+    }
   }
   std::string codes;
   for (const auto& [code, n] : b.run.codes) codes += " " + code + " " + std::to_string(n) + ";";

@@ -36,6 +36,9 @@ struct NodesCpu {
   uint64_t transactions = 0;
   double cpu_ms_per_tx = 0;
   double minor_faults_per_tx = 0;
+  // The same CPU by thread role (NodeProcess::thread_cpu_seconds), for the roles every node
+  // read both times reported; empty if none did.
+  std::map<std::string, double> cpu_ms_per_tx_by_role;
 };
 // `before` and `after` hold one reading per node (nullopt where it failed); no nodes if no
 // node was read both times, nothing per transaction if `transactions` is 0.

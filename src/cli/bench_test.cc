@@ -169,6 +169,45 @@ TEST(BenchCpu, ReadsANodesProcessFiguresAndChargesThemToTheTransactions) {
   EXPECT_DOUBLE_EQ(c.minor_faults_per_tx, 0.3);
   EXPECT_EQ(CpuOver(before, after, 0).cpu_ms_per_tx, 0);
   EXPECT_EQ(CpuOver({std::nullopt}, after, 1'000).nodes, 0u);
+  EXPECT_TRUE(c.cpu_ms_per_tx_by_role.empty());  // no node reported its threads
+}
+
+TEST(BenchCpu, ChargesEachThreadRoleThatEveryNodeReported) {
+  node::Metrics metrics;
+  auto own = ParseNodeProcess(metrics.Render());  // this test process's threads, through /proc
+  ASSERT_TRUE(own) << own.error().ToString();
+  EXPECT_TRUE(own->thread_cpu_seconds.contains("other")) << "the test's main thread";
+
+  // "flush" only on the first node and "http" only after the load: both left out.
+  std::vector<std::optional<NodeProcess>> before = {
+      NodeProcess{10.0, 0, {{"commit", 4.0}, {"consensus", 1.0}, {"flush", 1.0}}},
+      NodeProcess{5.0, 0, {{"commit", 2.0}, {"consensus", 1.0}}}};
+  std::vector<std::optional<NodeProcess>> after = {
+      NodeProcess{12.0, 0, {{"commit", 5.0}, {"consensus", 1.5}, {"flush", 2.0}}},
+      NodeProcess{6.5, 0, {{"commit", 3.0}, {"consensus", 1.25}, {"http", 9.0}}}};
+  NodesCpu c = CpuOver(before, after, 1'000);
+  ASSERT_EQ(c.cpu_ms_per_tx_by_role.size(), 2u);
+  EXPECT_DOUBLE_EQ(c.cpu_ms_per_tx_by_role.at("commit"), 2.0);  // 2 s over 1,000
+  EXPECT_DOUBLE_EQ(c.cpu_ms_per_tx_by_role.at("consensus"), 0.75);
+}
+
+TEST(BenchCpu, RefusesAnUnreadableThreadLine) {
+  const std::string base =
+      "process_cpu_seconds_total 12.34\ntradeledger_process_minor_faults_total 56\n";
+  auto good = ParseNodeProcess(base +
+                               "tradeledger_thread_cpu_seconds_total{role=\"commit\"} 3.50\n"
+                               "tradeledger_thread_cpu_seconds_total{role=\"http\"} 0.25\n");
+  ASSERT_TRUE(good) << good.error().ToString();
+  EXPECT_DOUBLE_EQ(good->thread_cpu_seconds.at("commit"), 3.5);
+  EXPECT_DOUBLE_EQ(good->thread_cpu_seconds.at("http"), 0.25);
+  for (std::string_view bad : {"tradeledger_thread_cpu_seconds_total{role=\"commit\"} x\n",
+                               "tradeledger_thread_cpu_seconds_total{role=\"commit\"} -1\n",
+                               "tradeledger_thread_cpu_seconds_total{role=\"\"} 1\n",
+                               "tradeledger_thread_cpu_seconds_total{role=\"commit 1\n"}) {
+    auto got = ParseNodeProcess(base + std::string(bad));
+    ASSERT_FALSE(got) << bad;
+    EXPECT_EQ(got.error().code, "METRICS_UNAVAILABLE");
+  }
 }
 
 TEST(BenchCpu, RefusesMetricsWithoutTheProcessFigures) {

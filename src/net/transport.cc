@@ -20,6 +20,7 @@
 #include <shared_mutex>
 #include <thread>
 
+#include "core/thread_name.h"
 #include "net/connection.h"
 #include "net/frame.h"
 #include "net/hub.h"
@@ -197,7 +198,10 @@ void Transport::Start() {
   impl_->DoAccept();
   for (auto& peer : peers) peer->StartDialing();
   for (int i = 0; i < impl_->hub->options.threads; ++i) {
-    runtime.threads.emplace_back([impl = impl_.get()] { impl->RunLoop(); });
+    runtime.threads.emplace_back([impl = impl_.get()] {
+      core::NameThisThread("p2p");
+      impl->RunLoop();
+    });
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "core/thread_name.h"
+
 namespace tradeledger::node {
 
 CommitPipeline::CommitPipeline(DriverStorage& storage, DriverEffects& effects, size_t capacity)
@@ -44,6 +46,7 @@ core::Height CommitPipeline::queued_height() const {
 }
 
 void CommitPipeline::Run() {
+  core::NameThisThread("commit");
   while (true) {
     ledger::StoredBlock block;
     {

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <map>
 #include <optional>
+#include <string>
 #include <tuple>
 
 #include "node/process_stats.h"
@@ -161,6 +163,17 @@ std::string Metrics::Render() const {
     Line(&out, "tradeledger_process_minor_faults_total", "counter",
          "Page faults of the node process served without I/O (first touches of memory).",
          process->minor_faults);
+  }
+  if (std::map<std::string, double> threads = ReadThreadCpu(); !threads.empty()) {
+    out +=
+        "# HELP tradeledger_thread_cpu_seconds_total User and system CPU time of the node's "
+        "live threads, by role.\n"
+        "# TYPE tradeledger_thread_cpu_seconds_total counter\n";
+    for (const auto& [role, seconds] : threads) {
+      char cpu[32];
+      std::snprintf(cpu, sizeof cpu, "%.2f", seconds);
+      out += "tradeledger_thread_cpu_seconds_total{role=\"" + role + "\"} " + cpu + "\n";
+    }
   }
   block_commit_seconds.Render("tradeledger_block_commit_seconds",
                               "Time to execute and durably write one block.", &out);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/thread_name.h"
 #include "node/peer_frames.h"
 #include "trade/admission.h"
 #include "trade/holiday_calendar.h"
@@ -219,6 +220,7 @@ void Node::OnPeerFrame(const crypto::PublicKey& from, core::Bytes frame) {
 }
 
 void Node::Run() {
+  core::NameThisThread("consensus");
   if (!Step({clock_.Now(), consensus::Start{}})) return;
   auto last_publish = Steady::now();
   while (running_) {

@@ -47,4 +47,36 @@ std::optional<ProcessStats> ReadProcessStats() {
   return ParseProcessStat(stat, sysconf(_SC_CLK_TCK), sysconf(_SC_PAGESIZE));
 }
 
+std::string ThreadRole(std::string_view comm) {
+  while (!comm.empty() && (comm.back() == '\n' || comm.back() == ' ')) comm.remove_suffix(1);
+  if (comm.starts_with("tl-") && comm.size() > 3) return std::string(comm.substr(3));
+  if (comm == "rocksdb:low") return "compaction";
+  if (comm == "rocksdb:high") return "flush";
+  return "other";
+}
+
+std::map<std::string, double> ReadThreadCpu(const std::filesystem::path& tasks) {
+  std::map<std::string, double> out;
+  std::error_code ec;
+  std::filesystem::directory_iterator it(tasks, ec);
+  if (ec) return out;
+  const long ticks = sysconf(_SC_CLK_TCK);
+  const long page = sysconf(_SC_PAGESIZE);
+  for (const auto& entry : it) {
+    auto read = [](const std::filesystem::path& path) {
+      std::ifstream in(path);
+      return in ? std::optional<std::string>(std::string(std::istreambuf_iterator<char>(in),
+                                                         std::istreambuf_iterator<char>()))
+                : std::nullopt;
+    };
+    std::optional<std::string> comm = read(entry.path() / "comm");
+    std::optional<std::string> stat = read(entry.path() / "stat");
+    if (!comm || !stat) continue;  // exited meanwhile
+    std::optional<ProcessStats> thread = ParseProcessStat(*stat, ticks, page);
+    if (!thread) continue;
+    out[ThreadRole(*comm)] += thread->cpu_seconds;
+  }
+  return out;
+}
+
 }  // namespace tradeledger::node

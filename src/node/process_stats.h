@@ -6,7 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <map>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace tradeledger::node {
@@ -27,5 +30,17 @@ std::optional<ProcessStats> ReadProcessStats();
 // are positive.
 std::optional<ProcessStats> ParseProcessStat(std::string_view stat, long ticks_per_second,
                                              long page_bytes);
+
+// The role of a thread by the name it gave itself: the node's own threads are named
+// "tl-<role>" by core::NameThisThread (consensus, commit, http, p2p), and RocksDB names its
+// compaction threads "rocksdb:low" and its flush threads "rocksdb:high". Every other name
+// (the main thread's, RocksDB's statistics dumper, a library's) is "other".
+std::string ThreadRole(std::string_view comm);
+
+// User and system CPU seconds of the live threads under `tasks` (a /proc/<pid>/task
+// directory; each entry's comm and stat), summed by ThreadRole. A thread that has exited is
+// no longer listed: its time is only in ProcessStats::cpu_seconds. Empty where the directory
+// cannot be read; a thread that exits while it is read is skipped.
+std::map<std::string, double> ReadThreadCpu(const std::filesystem::path& tasks = "/proc/self/task");
 
 }  // namespace tradeledger::node

@@ -1,9 +1,17 @@
 #include "node/process_stats.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "core/thread_name.h"
+#include "storage/test_temp_dir.h"
 
 namespace tradeledger::node {
 namespace {
@@ -53,6 +61,67 @@ TEST(ProcessStats, ThisProcessHasSpentTimeAndHoldsMemory) {
   }
   EXPECT_GT(later->cpu_seconds, before->cpu_seconds);
   EXPECT_GE(later->minor_faults, before->minor_faults);
+}
+
+TEST(ThreadCpu, RolesComeFromTheThreadsNames) {
+  EXPECT_EQ(ThreadRole("tl-commit\n"), "commit");
+  EXPECT_EQ(ThreadRole("tl-http"), "http");
+  EXPECT_EQ(ThreadRole("rocksdb:low\n"), "compaction");
+  EXPECT_EQ(ThreadRole("rocksdb:high"), "flush");
+  EXPECT_EQ(ThreadRole("rocksdb:dump_st"), "other");
+  EXPECT_EQ(ThreadRole("tradeledger\n"), "other");
+  EXPECT_EQ(ThreadRole("tl-"), "other");
+  EXPECT_EQ(ThreadRole(""), "other");
+}
+
+// A task directory laid out as /proc/<pid>/task is: one directory per thread with comm and
+// stat. Threads of one role are summed; an entry without a readable stat is skipped.
+TEST(ThreadCpu, SumsTheThreadsOfATaskDirectoryByRole) {
+  storage::TempDir dir("thread-cpu");
+  auto thread = [&](const std::string& tid, const std::string& comm, const std::string& utime) {
+    std::filesystem::create_directories(dir.path() / tid);
+    std::ofstream(dir.path() / tid / "comm") << comm << "\n";
+    std::string stat(kStat);
+    std::ofstream(dir.path() / tid / "stat") << stat.replace(stat.find("2113"), 4, utime);
+  };
+  thread("10", "tl-commit", "2113");  // 25 s at 100 ticks a second (387 of system time)
+  thread("11", "tl-http", "113");     // 5 s
+  thread("12", "tl-http", "13");      // 4 s
+  thread("13", "rocksdb:low", "13");  // 4 s
+  thread("14", "tradeledger", "13");  // 4 s
+  std::filesystem::create_directories(dir.path() / "15");  // exited: nothing to read
+  std::ofstream(dir.path() / "15" / "comm") << "tl-commit\n";
+
+  std::map<std::string, double> cpu = ReadThreadCpu(dir.path());
+  const double tick = 1.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+  ASSERT_EQ(cpu.size(), 4u);
+  EXPECT_NEAR(cpu["commit"], 2500 * tick, 1e-9);
+  EXPECT_NEAR(cpu["http"], (500 + 400) * tick, 1e-9);
+  EXPECT_NEAR(cpu["compaction"], 400 * tick, 1e-9);
+  EXPECT_NEAR(cpu["other"], 400 * tick, 1e-9);
+  EXPECT_TRUE(ReadThreadCpu(dir.path() / "missing").empty());
+}
+
+// This process: a thread that names itself is found under its role, with the time it spent.
+TEST(ThreadCpu, ANamedThreadOfThisProcessIsCountedUnderItsRole) {
+  std::atomic<bool> done = false;
+  std::atomic<bool> burnt = false;
+  std::thread worker([&] {
+    core::NameThisThread("commit");
+    volatile uint64_t sink = 0;
+    auto start = ReadThreadCpu();
+    while (!burnt) {
+      for (uint64_t i = 0; i < 2'000'000; ++i) sink = sink + i * i;
+      if (ReadThreadCpu()["commit"] > start["commit"]) burnt = true;
+    }
+    while (!done) std::this_thread::yield();
+  });
+  while (!burnt) std::this_thread::yield();
+  std::map<std::string, double> cpu = ReadThreadCpu();
+  done = true;
+  worker.join();
+  EXPECT_GT(cpu["commit"], 0.0);
+  EXPECT_TRUE(cpu.contains("other"));  // this test's main thread
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "api/http/server_messages.h"
 #include "api/http/server_session.h"
 #include "api/http/tls_context.h"
+#include "core/thread_name.h"
 
 namespace tradeledger::api::http {
 
@@ -123,7 +124,10 @@ core::Result<uint16_t> Server::Start() {
   impl_->work.emplace(net::make_work_guard(impl_->ioc));
   impl_->DoAccept();
   for (int i = 0; i < std::max(1, options.threads); ++i) {
-    impl_->threads.emplace_back([impl = impl_.get()] { impl->RunLoop(); });
+    impl_->threads.emplace_back([impl = impl_.get()] {
+      core::NameThisThread("http");
+      impl->RunLoop();
+    });
   }
   return bound.port();
 }
