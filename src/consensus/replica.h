@@ -115,7 +115,7 @@ struct ReplicaConfig {
   // clock delays nobody beyond it; a clock stepped back since the view began holds nothing);
   // until then it lets the batch grow (proposal_due()). Any block with transactions is held,
   // including one owed to decide or certify its parent; a block without any (owed, heartbeat)
-  // is not. 0: no pacing, every batch is proposed at once (the simulator). Must stay well
+  // is not. 0: no pacing, every batch is proposed at once (the core's default). Must stay well
   // below pacemaker.base_timeout_ms (the node uses at most a quarter of it).
   uint64_t min_block_interval_ms = 0;
   // The content rule every transaction of a proposal must pass (node: trade::CheckAdmission);

@@ -6,7 +6,7 @@
 
 namespace tradeledger::core {
 
-// Names the calling thread "tl-<role>": the node's roles are consensus, commit, http and p2p.
+// Names the calling thread "tl-<role>" (the node: tl-consensus, tl-commit, tl-http, tl-p2p).
 // Linux keeps 15 characters, so a role is cut to its first 12. Never fails.
 void NameThisThread(std::string_view role);
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -164,7 +165,14 @@ std::string Metrics::Render() const {
          "Page faults of the node process served without I/O (first touches of memory).",
          process->minor_faults);
   }
-  if (std::map<std::string, double> threads = ReadThreadCpu(); !threads.empty()) {
+  // By thread role; "other" is the process's time less the named roles', so that it keeps
+  // the time of threads that have exited and never goes down (the named threads live as long
+  // as the node). The threads are read before the process, which has spent at least as much.
+  std::map<std::string, double> threads = ReadThreadCpu();
+  if (std::optional<ProcessStats> process = ReadProcessStats(); process && !threads.empty()) {
+    double named = 0;
+    for (const auto& [role, seconds] : threads) named += role == "other" ? 0 : seconds;
+    threads["other"] = std::max(0.0, process->cpu_seconds - named);
     out +=
         "# HELP tradeledger_thread_cpu_seconds_total User and system CPU time of the node's "
         "live threads, by role.\n"

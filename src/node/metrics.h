@@ -3,7 +3,8 @@
 // Counters and gauges are atomics; labelled counters (rejections by reason) and histograms
 // take a mutex. Names follow Prometheus conventions: tradeledger_<what>_<unit>[_total]. Render
 // also reads the process's CPU time, resident memory and minor faults (node/process_stats.h)
-// and exports the first two under Prometheus's standard process_* names.
+// and exports the first two under Prometheus's standard process_* names, and the CPU time by
+// thread role (tradeledger_thread_cpu_seconds_total{role}).
 //
 // Thread safety: all methods are safe from any thread.
 #pragma once

@@ -59,10 +59,10 @@ std::map<std::string, double> ReadThreadCpu(const std::filesystem::path& tasks) 
   std::map<std::string, double> out;
   std::error_code ec;
   std::filesystem::directory_iterator it(tasks, ec);
-  if (ec) return out;
   const long ticks = sysconf(_SC_CLK_TCK);
   const long page = sysconf(_SC_PAGESIZE);
-  for (const auto& entry : it) {
+  for (; !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    const std::filesystem::directory_entry& entry = *it;
     auto read = [](const std::filesystem::path& path) {
       std::ifstream in(path);
       return in ? std::optional<std::string>(std::string(std::istreambuf_iterator<char>(in),

@@ -1,6 +1,7 @@
 // What the kernel reports of this process: CPU time, resident memory and minor page faults,
-// from /proc/self/stat (proc(5)). GET /metrics exports them (node/metrics.h), so that a
-// benchmark can charge each committed transaction with the CPU the nodes spent on it.
+// from /proc/self/stat (proc(5)), and CPU time by thread role from /proc/self/task. GET /metrics
+// exports them (node/metrics.h), so that a benchmark can charge each committed transaction with the
+// CPU the nodes spent on it.
 //
 // Thread safety: the functions hold no state.
 #pragma once
@@ -39,8 +40,9 @@ std::string ThreadRole(std::string_view comm);
 
 // User and system CPU seconds of the live threads under `tasks` (a /proc/<pid>/task
 // directory; each entry's comm and stat), summed by ThreadRole. A thread that has exited is
-// no longer listed: its time is only in ProcessStats::cpu_seconds. Empty where the directory
-// cannot be read; a thread that exits while it is read is skipped.
+// no longer listed: its time is only in ProcessStats::cpu_seconds (the node's metric counts
+// it under "other", node/metrics.h). Empty where the directory cannot be read; a thread that
+// exits while it is read is skipped.
 std::map<std::string, double> ReadThreadCpu(const std::filesystem::path& tasks = "/proc/self/task");
 
 }  // namespace tradeledger::node

@@ -5,7 +5,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +20,7 @@
 #include "api/http/url.h"
 #include "api/read_auth.h"
 #include "core/bytes.h"
+#include "tests/port_claim.h"
 
 namespace tradeledger::e2e {
 namespace {
@@ -165,30 +165,16 @@ bool CanBind(uint16_t& port) {
 
 uint16_t FreePort() {
   // Below Linux's ephemeral range (32768-60999), so that no outgoing connection of any
-  // process can take the port between this check and the node's bind. Test processes run in
-  // parallel and pick ports long before their nodes bind them, so each pick is also claimed
-  // with a lock on /tmp/tl-e2e-ports/<port>, held until this process exits: two tests can
-  // never pick the same port, whatever the timing.
+  // process can take the port between this check and the node's bind; claimed, so that no
+  // other test process picks it too (tests/port_claim.h).
   static std::mt19937 random(static_cast<uint32_t>(::getpid()) ^
                              static_cast<uint32_t>(Clock::now().time_since_epoch().count()));
   std::uniform_int_distribution<int> in_range(20000, 32000);
-  const fs::path claims = "/tmp/tl-e2e-ports";
-  std::error_code ec;
-  fs::create_directories(claims, ec);
   for (int attempt = 0; attempt < 200; ++attempt) {
     auto port = static_cast<uint16_t>(in_range(random));
-    int claim =
-        ::open((claims / std::to_string(port)).c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0666);
-    if (claim < 0) continue;
-    if (::flock(claim, LOCK_EX | LOCK_NB) != 0) {  // another test process holds it
-      ::close(claim);
-      continue;
-    }
-    if (CanBind(port)) return port;  // the claim's descriptor stays open until exit
-    ::close(claim);
+    if (test_support::ClaimPort(port) && CanBind(port)) return port;
   }
-  uint16_t any = 0;
-  return CanBind(any) ? any : 0;
+  return 0;  // the tests fail on a 0 port, with the node's bind error
 }
 
 TempDir::TempDir() {

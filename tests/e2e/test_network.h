@@ -46,9 +46,10 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
 CommandResult RunTradeledger(const std::vector<std::string>& args,
                              std::chrono::milliseconds timeout = 60s);
 
-// A TCP port on 127.0.0.1 that was free a moment ago (bound, then released). It is chosen
-// below the kernel's ephemeral range, so no outgoing connection can take it meanwhile, and
-// claimed for the rest of this process's life, so no other test process picks it too.
+// A TCP port on 127.0.0.1 that was free a moment ago (bound, then released); 0 if none was
+// found. It is chosen below the kernel's ephemeral range, so no outgoing connection can take
+// it meanwhile, and claimed for the rest of this process's life (tests/port_claim.h), so no
+// other test process picks it too.
 uint16_t FreePort();
 
 // A fresh directory /tmp/tl-e2e-XXXXXX, removed with everything in it on destruction.

@@ -122,15 +122,22 @@ TEST(SimLiveness, EveryCorrectReplicaCommitsWithinBoundAfterHeal) {
   }
 }
 
-// Without faults every view commits: the chain grows steadily and nothing is rejected.
-TEST(SimScenario, FaultFreeRunCommitsSteadily) {
+// Five seconds of a network without faults: no fault phase, loss, duplicates, partitions or
+// crashes (clock skew as configured), and no liveness check, which needs a heal.
+SimOptions FaultFree(uint64_t seed) {
   SimOptions o;
-  o.seed = 7;
+  o.seed = seed;
   o.fault_ms = 0;
   o.calm_ms = 5000;
   o.loss = o.duplicate = 0;
   o.partitions = o.crashes = false;
   o.liveness_bound_ms = 0;
+  return o;
+}
+
+// Without faults every view commits: the chain grows steadily and nothing is rejected.
+TEST(SimScenario, FaultFreeRunCommitsSteadily) {
+  SimOptions o = FaultFree(7);
   SimResult r = RunSimulation(o);
   ASSERT_TRUE(r.ok) << Summary(o, r);
   EXPECT_GE(r.stats.min_height, 20u) << Summary(o, r);
@@ -144,13 +151,7 @@ TEST(SimScenario, FaultFreeRunCommitsSteadily) {
 // its batch for 100 ms sends several in each.
 TEST(SimScenario, PacedLeadersProposeFewerLargerBlocks) {
   auto run = [](uint64_t pacing_ms) {
-    SimOptions o;
-    o.seed = 9;
-    o.fault_ms = 0;
-    o.calm_ms = 5000;
-    o.loss = o.duplicate = 0;
-    o.partitions = o.crashes = false;
-    o.liveness_bound_ms = 0;
+    SimOptions o = FaultFree(9);
     o.min_delay_ms = 1;
     o.max_delay_ms = 5;
     o.max_skew_ms = 0;

@@ -264,22 +264,11 @@ class Simulator {
       }
       case Event::kPacingWake: {
         Node& node = nodes_[ev.replica];
-        // Stale: the replica crashed, restarted or has a later due time since.
+        // Stale: the replica crashed, restarted, proposed or has a later due time since.
         if (!node.replica->up() || !node.wake_due || node.wake_due->value != ev.generation) return;
-        const core::TimestampMs due = *node.wake_due;
         node.wake_due.reset();
-        if (!Correct(ev.replica)) {
-          Step(ev.replica, consensus::ClientBatch{});
-          break;
-        }
-        ++result_.stats.pacing_wakes;
-        Step(ev.replica, consensus::ClientBatch{});
-        // A step at or after the due time proposes the held batch (Replica::proposal_due).
-        const auto still = node.replica->up() ? node.replica->core().proposal_due() : std::nullopt;
-        if (still && *still <= due) {
-          Violation("replica " + std::to_string(ev.replica) +
-                    " still holds its batch after a step at its due time");
-        }
+        if (Correct(ev.replica)) ++result_.stats.pacing_wakes;
+        Step(ev.replica, consensus::ClientBatch{});  // checked in Step: the batch is not held on
         break;
       }
       case Event::kClient:
@@ -671,15 +660,26 @@ void Simulator::Step(uint32_t i, InputEvent event) {
   }
   // A leader pacing its batch proposes at its first step from the due time on (ADR 0037); the
   // node's loop wakes for it, so the simulator schedules that step. A crash or restart cancels
-  // it (wake_due reset).
+  // it (wake_due reset), and so does a proposal or a new due time (wake_due follows the core).
+  // A due time the core reports anew is after its clock (it holds only until then); one at or
+  // before it, after the wake step of that very due time, is a batch held past its due time,
+  // and no wake could release it (Byzantine replicas run the same core: not rescheduled).
   const auto due = node.replica->core().proposal_due();
-  if (due && node.wake_due != due) {
-    node.wake_due = due;
-    int64_t global = static_cast<int64_t>(due->value) - node.skew;
-    Event ev =
-        MakeEvent(std::max<uint64_t>(now_, static_cast<uint64_t>(global)), Event::kPacingWake, i);
-    ev.generation = due->value;  // the due time it is for
-    Schedule(std::move(ev));
+  const bool changed = due != node.wake_due;
+  node.wake_due = due;
+  if (due && changed) {
+    if (static_cast<int64_t>(due->value) <= local) {
+      if (Correct(i)) {
+        return Violation("replica " + std::to_string(i) + " still holds a batch due at " +
+                         std::to_string(due->value) + " after a step at " + std::to_string(local));
+      }
+    } else {
+      int64_t global = static_cast<int64_t>(due->value) - node.skew;
+      Event ev =
+          MakeEvent(std::max<uint64_t>(now_, static_cast<uint64_t>(global)), Event::kPacingWake, i);
+      ev.generation = due->value;  // the due time it is for
+      Schedule(std::move(ev));
+    }
   }
   if (Correct(i)) {
     const auto& rejections = node.replica->core().rejections();

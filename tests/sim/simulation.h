@@ -68,7 +68,8 @@ struct SimOptions {
   // Pacing (consensus::ReplicaConfig::min_block_interval_ms, ADR 0037): a leader holding fewer
   // transactions than a block proposes them once its parent is this old, or it has been this
   // long in the view. The simulator steps it with an empty ClientBatch at the due time, as the
-  // node's loop wakes for it. 0: no pacing (every batch is proposed at once).
+  // node's loop wakes for it. 0: no pacing (every batch is proposed at once). The driver caps
+  // it at a quarter of base_timeout_ms (node::MaxBlockIntervalMs).
   uint64_t min_block_interval_ms = 0;
   // Liveness: within this long after the heal, every correct replica executes a block above
   // the highest height any correct replica had executed at the heal (0: not checked).

@@ -13,6 +13,8 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/port_claim.h"
+
 namespace tradeledger::stories_test {
 namespace {
 
@@ -34,7 +36,9 @@ bool CanBind(uint16_t port) {
 }
 
 // A base port below the kernel's ephemeral range such that the `count` HTTP ports from it and
-// the `count` transport ports from it + 100 (`net init`'s default) were free a moment ago.
+// the `count` transport ports from it + 100 (`net init`'s default) were free a moment ago, each
+// claimed for the rest of this process's life so that no other test process picks it
+// (tests/port_claim.h). A base whose ports could not all be claimed keeps the claims it got.
 uint16_t FreeBasePort(int count) {
   static std::mt19937 random(static_cast<uint32_t>(::getpid()) ^
                              static_cast<uint32_t>(Clock::now().time_since_epoch().count()));
@@ -43,8 +47,10 @@ uint16_t FreeBasePort(int count) {
     auto base = static_cast<uint16_t>(in_range(random));
     bool free = true;
     for (int i = 0; i < count && free; ++i) {
-      free = CanBind(static_cast<uint16_t>(base + i)) &&
-             (count == 1 || CanBind(static_cast<uint16_t>(base + 100 + i)));
+      const auto http = static_cast<uint16_t>(base + i);
+      const auto p2p = static_cast<uint16_t>(base + 100 + i);
+      free = test_support::ClaimPort(http) && CanBind(http) &&
+             (count == 1 || (test_support::ClaimPort(p2p) && CanBind(p2p)));
     }
     if (free) return base;
   }
