@@ -82,7 +82,7 @@ bool BftNetwork::Start(int i, std::chrono::milliseconds timeout) {
 bool BftNetwork::StartAll() {
   for (int i = 0; i < size(); ++i) {
     if (!running(i) && !Start(i)) {
-      std::fprintf(stderr, "validator %d did not start; its log ends:\n%s\n", i,
+      std::fprintf(stderr, "validator %d (node%d) did not start; its log ends:\n%s\n", i, i + 1,
                    LogTail(i).c_str());
       return false;
     }
