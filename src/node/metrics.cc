@@ -152,7 +152,10 @@ std::string Metrics::Render() const {
       });
     }
   }
-  if (std::optional<ProcessStats> process = ReadProcessStats()) {
+  // Threads first: the process, read after them, has spent at least as much as they have.
+  std::map<std::string, double> threads = ReadThreadCpu();
+  const std::optional<ProcessStats> process = ReadProcessStats();
+  if (process) {
     char cpu[32];  // to the clock tick (10 ms), however long the node has run
     std::snprintf(cpu, sizeof cpu, "%.2f", process->cpu_seconds);
     out +=
@@ -167,9 +170,8 @@ std::string Metrics::Render() const {
   }
   // By thread role; "other" is the process's time less the named roles', so that it keeps
   // the time of threads that have exited and never goes down (the named threads live as long
-  // as the node). The threads are read before the process, which has spent at least as much.
-  std::map<std::string, double> threads = ReadThreadCpu();
-  if (std::optional<ProcessStats> process = ReadProcessStats(); process && !threads.empty()) {
+  // as the node).
+  if (process && !threads.empty()) {
     double named = 0;
     for (const auto& [role, seconds] : threads) named += role == "other" ? 0 : seconds;
     threads["other"] = std::max(0.0, process->cpu_seconds - named);

@@ -40,11 +40,21 @@ std::optional<ProcessStats> ParseProcessStat(std::string_view stat, long ticks_p
       .minor_faults = minflt};
 }
 
-std::optional<ProcessStats> ReadProcessStats() {
-  std::ifstream in("/proc/self/stat");
+namespace {
+
+// The whole of a small file (a /proc entry); nullopt if it cannot be opened.
+std::optional<std::string> ReadWhole(const std::filesystem::path& path) {
+  std::ifstream in(path);
   if (!in) return std::nullopt;
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return ParseProcessStat(stat, sysconf(_SC_CLK_TCK), sysconf(_SC_PAGESIZE));
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+std::optional<ProcessStats> ReadProcessStats() {
+  std::optional<std::string> stat = ReadWhole("/proc/self/stat");
+  if (!stat) return std::nullopt;
+  return ParseProcessStat(*stat, sysconf(_SC_CLK_TCK), sysconf(_SC_PAGESIZE));
 }
 
 std::string ThreadRole(std::string_view comm) {
@@ -62,19 +72,13 @@ std::map<std::string, double> ReadThreadCpu(const std::filesystem::path& tasks) 
   const long ticks = sysconf(_SC_CLK_TCK);
   const long page = sysconf(_SC_PAGESIZE);
   for (; !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    const std::filesystem::directory_entry& entry = *it;
-    auto read = [](const std::filesystem::path& path) {
-      std::ifstream in(path);
-      return in ? std::optional<std::string>(std::string(std::istreambuf_iterator<char>(in),
-                                                         std::istreambuf_iterator<char>()))
-                : std::nullopt;
-    };
-    std::optional<std::string> comm = read(entry.path() / "comm");
-    std::optional<std::string> stat = read(entry.path() / "stat");
+    const std::filesystem::path& thread = it->path();
+    std::optional<std::string> comm = ReadWhole(thread / "comm");
+    std::optional<std::string> stat = ReadWhole(thread / "stat");
     if (!comm || !stat) continue;  // exited meanwhile
-    std::optional<ProcessStats> thread = ParseProcessStat(*stat, ticks, page);
-    if (!thread) continue;
-    out[ThreadRole(*comm)] += thread->cpu_seconds;
+    std::optional<ProcessStats> figures = ParseProcessStat(*stat, ticks, page);
+    if (!figures) continue;
+    out[ThreadRole(*comm)] += figures->cpu_seconds;
   }
   return out;
 }

@@ -264,7 +264,7 @@ class Simulator {
       }
       case Event::kPacingWake: {
         Node& node = nodes_[ev.replica];
-        // Stale: the replica crashed, restarted, proposed or has a later due time since.
+        // Stale: the replica is down, has proposed, or has a later due time since.
         if (!node.replica->up() || !node.wake_due || node.wake_due->value != ev.generation) return;
         node.wake_due.reset();
         if (Correct(ev.replica)) ++result_.stats.pacing_wakes;
@@ -354,7 +354,6 @@ class Simulator {
     node.replica->Crash();
     ++node.timer_generation;
     node.scheduled.reset();
-    node.wake_due.reset();
     node.restart_pending = true;
     Schedule(MakeEvent(now_ + rng_.Between(300, 3000), Event::kRestart, i));
   }
@@ -369,7 +368,6 @@ class Simulator {
     }
     ++node.timer_generation;
     node.scheduled.reset();
-    node.wake_due.reset();
     Step(i, consensus::Start{});
   }
 
@@ -659,8 +657,9 @@ void Simulator::Step(uint32_t i, InputEvent event) {
     Schedule(std::move(ev));
   }
   // A leader pacing its batch proposes at its first step from the due time on (ADR 0037); the
-  // node's loop wakes for it, so the simulator schedules that step. A crash or restart cancels
-  // it (wake_due reset), and so does a proposal or a new due time (wake_due follows the core).
+  // node's loop wakes for it, so the simulator schedules that step. wake_due follows the core
+  // at every step, so a proposal or a new due time cancels it; a replica that is down ignores
+  // it, and a restarted one has a new core, which holds nothing at first.
   // A due time the core reports anew is after its clock (it holds only until then); one at or
   // before it, after the wake step of that very due time, is a batch held past its due time,
   // and no wake could release it (Byzantine replicas run the same core: not rescheduled).
