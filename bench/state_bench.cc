@@ -1,5 +1,5 @@
 // Benchmarks of the state tree: batch updates into a large tree, the stored form of the pages
-// written, proving, verifying.
+// written, building a tree's pages from its values alone, proving, verifying.
 //
 // The tree is built once per size (Key(0..n-1), 32-byte values) in a MemoryNodeStore and
 // shared by every benchmark. ApplyUpdates always starts from the same base root and discards
@@ -7,10 +7,12 @@
 // half inserts of new keys) against an n-key tree.
 #include <benchmark/benchmark.h>
 
+#include <cstring>
 #include <map>
 #include <memory>
 #include <random>
 #include <string>
+#include <unordered_map>
 
 #include "state/state_proof.h"
 #include "state/state_tree.h"
@@ -82,6 +84,87 @@ void BM_ApplyUpdates(benchmark::State& state) {
       static_cast<double>(nodes_written) / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_ApplyUpdates)->Args({1'000'000, 1'000})->Unit(benchmark::kMillisecond);
+
+// The pages of one tree and nothing else: what a node would hold if it kept its state tree in
+// memory and only the flat values on disk (ADR 0038). Updates read pages and never a leaf
+// (ADR 0031), so a tree of two or more keys updates over this alone.
+class PagesOnly : public NodeReader {
+ public:
+  core::Result<std::optional<Bytes>> Get(const Hash32& node_hash) const override {
+    auto it = pages_.find(node_hash);
+    if (it == pages_.end()) return std::optional<Bytes>();
+    return std::optional<Bytes>(it->second);
+  }
+  // Keeps the pages among `writes` and drops the `stale` ones.
+  void Apply(std::vector<NodeWrite>& writes, const std::vector<Hash32>& stale) {
+    for (const Hash32& h : stale) {
+      auto it = pages_.find(h);
+      if (it == pages_.end()) continue;
+      bytes_ -= it->second.size();
+      pages_.erase(it);
+    }
+    for (NodeWrite& w : writes) {
+      if (!IsPageEncoding(w.encoded)) continue;
+      bytes_ += w.encoded.size();
+      pages_.emplace(w.hash, std::move(w.encoded));
+    }
+  }
+  size_t pages() const { return pages_.size(); }
+  size_t bytes() const { return bytes_; }
+
+ private:
+  struct HashOfHash {
+    size_t operator()(const Hash32& h) const noexcept {
+      size_t v;
+      std::memcpy(&v, h.data.data(), sizeof v);
+      return v;
+    }
+  };
+  std::unordered_map<Hash32, Bytes, HashOfHash> pages_;
+  size_t bytes_ = 0;
+};
+
+// Builds an n-key tree from nothing in batches of 100,000 keys, keeping only its pages: what a
+// node keeping its tree in memory would do at start, from its flat values (ADR 0038). Reports
+// the time of the whole build and what the pages take (their full encodings, without the
+// hash table's own overhead).
+void BM_BuildPagesFromValues(benchmark::State& state) {
+  const uint64_t n = static_cast<uint64_t>(state.range(0));
+  constexpr uint64_t kChunk = 100'000;
+  const Hash32 expected = TreeOfSize(n).root;  // built outside the timing
+  size_t pages = 0, bytes = 0;
+  for (auto _ : state) {
+    PagesOnly tree;
+    Hash32 root = kEmptyRoot;
+    for (uint64_t start = 0; start < n; start += kChunk) {
+      std::vector<StateUpdate> updates;
+      for (uint64_t i = start; i < std::min(n, start + kChunk); ++i) {
+        updates.push_back({Key(i), Value(i)});
+      }
+      std::vector<NodeWrite> writes;
+      std::vector<Hash32> stale;
+      auto next = ApplyUpdates(tree, root, std::move(updates), &writes, &stale);
+      if (!next) {
+        state.SkipWithError(next.error().ToString().c_str());
+        return;
+      }
+      tree.Apply(writes, stale);
+      root = *next;
+    }
+    if (root != expected) state.SkipWithError("another root than the reference build");
+    pages = tree.pages();
+    bytes = tree.bytes();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
+  state.counters["pages"] = static_cast<double>(pages);
+  state.counters["page_bytes"] = static_cast<double>(bytes);
+  state.counters["page_bytes_per_key"] = static_cast<double>(bytes) / static_cast<double>(n);
+}
+BENCHMARK(BM_BuildPagesFromValues)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 // What a block's commit does to each page it writes (node::LedgerStore::AddStateTree): the
 // full page form ApplyUpdates produces, converted to the stored form (ADR 0036). Arg 0: by
