@@ -12,11 +12,15 @@
 #                           killed a third of the way through and restarted at two thirds
 #   scripts/bench.sh plot   four validators, open-loop sweep (a fresh network per rate); regenerates
 #                           doc/perf/latency-vs-load.png (and .dat) with gnuplot
+#   scripts/bench.sh warm   four validators, closed loop as b, BENCH_ROUNDS loads (default 5) back
+#                           to back on one network, as its state and database grow; then the size
+#                           of the first node's data directory
 #
 # Knobs (environment): BENCH_DURATION seconds per load (default 20; d: 30), BENCH_RUNS runs of
 # the scenario, each on a fresh network, with the medians printed at the end (default 1),
 # BENCH_TX transactions pre-signed for a closed loop (default 100000), BENCH_CONCURRENCY,
 # BENCH_RATES the sweep of `plot` (default "50 100 200 300 400 500 700 1000 2000"),
+# BENCH_ROUNDS the loads of `warm` (default 5),
 # BENCH_PORT first HTTP port (default 17811; transport ports +100), BENCH_NO_BUILD=1 to skip
 # the build.
 set -euo pipefail
@@ -32,7 +36,7 @@ results="$root/bench-results"
 mkdir -p "$results"
 
 usage() {
-  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
   exit 1
 }
 
@@ -149,6 +153,16 @@ scenario_b() {
     --concurrency "${BENCH_CONCURRENCY:-1000}"
 }
 
+scenario_warm() {
+  start_net 4
+  local rounds=${BENCH_ROUNDS:-5}
+  for ((round = 1; round <= rounds; round++)); do
+    bench "warm-$round" --transactions "${BENCH_TX:-100000}" --duration "$duration" \
+      --concurrency "${BENCH_CONCURRENCY:-1000}"
+  done
+  echo "  the first node's data directory: $(du -sm "$net/net/node1" | cut -f1) MB"
+}
+
 scenario_c() {
   for rate in 100 1000; do
     start_net 4
@@ -205,7 +219,7 @@ PY
 }
 
 case "$scenario" in
-  a | b | c | d | plot) ;;
+  a | b | c | d | warm | plot) ;;
   *) usage ;;
 esac
 build
