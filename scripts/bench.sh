@@ -36,7 +36,7 @@ results="$root/bench-results"
 mkdir -p "$results"
 
 usage() {
-  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,/^set -e/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
   exit 1
 }
 
@@ -141,24 +141,27 @@ heights() {
   echo
 }
 
+# closed_loop LABEL: one closed-loop load of the knobs' size against the running network.
+closed_loop() {
+  bench "$1" --transactions "${BENCH_TX:-100000}" --duration "$duration" \
+    --concurrency "${BENCH_CONCURRENCY:-1000}"
+}
+
 scenario_a() {
   start_net 1
-  bench a --transactions "${BENCH_TX:-100000}" --duration "$duration" \
-    --concurrency "${BENCH_CONCURRENCY:-1000}"
+  closed_loop a
 }
 
 scenario_b() {
   start_net 4
-  bench b --transactions "${BENCH_TX:-100000}" --duration "$duration" \
-    --concurrency "${BENCH_CONCURRENCY:-1000}"
+  closed_loop b
 }
 
 scenario_warm() {
   start_net 4
   local rounds=${BENCH_ROUNDS:-5}
   for ((round = 1; round <= rounds; round++)); do
-    bench "warm-$round" --transactions "${BENCH_TX:-100000}" --duration "$duration" \
-      --concurrency "${BENCH_CONCURRENCY:-1000}"
+    closed_loop "warm-$round"
   done
   echo "  the first node's data directory: $(du -sm "$net/net/node1" | cut -f1) MB"
 }

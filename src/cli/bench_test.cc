@@ -5,16 +5,19 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <future>
 #include <limits>
 #include <map>
 #include <optional>
 #include <set>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "cli/bench_report.h"
 #include "cli/bench_stats.h"
 #include "cli/bench_workload.h"
+#include "core/thread_name.h"
 #include "node/chain.h"
 #include "node/metrics.h"
 #include "storage/memory_store.h"
@@ -173,9 +176,21 @@ TEST(BenchCpu, ReadsANodesProcessFiguresAndChargesThemToTheTransactions) {
 }
 
 TEST(BenchCpu, ChargesEachThreadRoleThatEveryNodeReported) {
+  // This test process's threads, through /proc and the metrics text: a thread named for the
+  // role "probe" is alive while the metrics are rendered.
   node::Metrics metrics;
-  auto own = ParseNodeProcess(metrics.Render());  // this test process's threads, through /proc
+  std::promise<void> named, rendered;
+  std::thread probe([&] {
+    core::NameThisThread("probe");
+    named.set_value();
+    rendered.get_future().wait();
+  });
+  named.get_future().wait();
+  auto own = ParseNodeProcess(metrics.Render());
+  rendered.set_value();
+  probe.join();
   ASSERT_TRUE(own) << own.error().ToString();
+  EXPECT_TRUE(own->thread_cpu_seconds.contains("probe")) << "the named thread is missing";
   EXPECT_TRUE(own->thread_cpu_seconds.contains("other")) << "the test's main thread";
 
   // "flush" only on the first node and "http" only after the load: both left out.

@@ -70,4 +70,16 @@ struct FixedBytes {
 
 using Hash32 = FixedBytes<32>;
 
+// A hash functor for unordered containers keyed by a digest (a hash, a key): its first eight
+// bytes, which are already uniformly distributed. Not for bytes an adversary picks freely.
+struct DigestHash {
+  template <size_t N>
+  size_t operator()(const FixedBytes<N>& d) const noexcept {
+    static_assert(N >= sizeof(size_t));
+    size_t out;
+    std::memcpy(&out, d.data.data(), sizeof(out));
+    return out;
+  }
+};
+
 }  // namespace tradeledger::core

@@ -7,7 +7,7 @@
 namespace tradeledger::core {
 
 void NameThisThread(std::string_view role) {
-  const std::string name = "tl-" + std::string(role.substr(0, 12));
+  const std::string name = std::string(kThreadNamePrefix) + std::string(role.substr(0, 12));
   pthread_setname_np(pthread_self(), name.c_str());  // fails only for a name over 15 bytes
 }
 

@@ -6,6 +6,9 @@
 
 namespace tradeledger::core {
 
+// What every name NameThisThread gives starts with.
+inline constexpr std::string_view kThreadNamePrefix = "tl-";
+
 // Names the calling thread "tl-<role>" (the node: tl-consensus, tl-commit, tl-http, tl-p2p).
 // Linux keeps 15 characters, so a role is cut to its first 12. Never fails.
 void NameThisThread(std::string_view role);

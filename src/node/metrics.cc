@@ -169,12 +169,16 @@ std::string Metrics::Render() const {
          process->minor_faults);
   }
   // By thread role; "other" is the process's time less the named roles', so that it keeps
-  // the time of threads that have exited and never goes down (the named threads live as long
-  // as the node).
-  if (process && !threads.empty()) {
+  // the time of threads that have exited (the named threads live as long as the node), and
+  // never less than it was last exported, so that it never goes down.
+  if (process) {
     double named = 0;
-    for (const auto& [role, seconds] : threads) named += role == "other" ? 0 : seconds;
-    threads["other"] = std::max(0.0, process->cpu_seconds - named);
+    for (const auto& [role, seconds] : threads) named += seconds;
+    {
+      std::lock_guard lock(mu_);
+      other_thread_cpu_ = std::max(other_thread_cpu_, process->cpu_seconds - named);
+      threads["other"] = other_thread_cpu_;
+    }
     out +=
         "# HELP tradeledger_thread_cpu_seconds_total User and system CPU time of the node's "
         "live threads, by role.\n"

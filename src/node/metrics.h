@@ -72,6 +72,10 @@ class Metrics {
   std::map<std::string, uint64_t> rejected_;                              // by reason code
   std::map<std::string, std::map<std::string, uint64_t>> peer_rejected_;  // source -> reason
   WriteVolume written_;                                                   // guarded by mu_
+  // The "other" thread role's last exported time (guarded by mu_): a tick a named thread
+  // gets between the threads' read and the process's is first counted as "other" and then
+  // moves to its role, so the difference alone could go down.
+  mutable double other_thread_cpu_ = 0;
 };
 
 }  // namespace tradeledger::node

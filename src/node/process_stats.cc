@@ -3,9 +3,10 @@
 #include <unistd.h>
 
 #include <charconv>
-#include <fstream>
-#include <iterator>
 #include <string>
+
+#include "core/thread_name.h"
+#include "node/genesis.h"
 
 namespace tradeledger::node {
 
@@ -40,26 +41,25 @@ std::optional<ProcessStats> ParseProcessStat(std::string_view stat, long ticks_p
       .minor_faults = minflt};
 }
 
-namespace {
-
-// The whole of a small file (a /proc entry); nullopt if it cannot be opened.
-std::optional<std::string> ReadWhole(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-}  // namespace
-
 std::optional<ProcessStats> ReadProcessStats() {
-  std::optional<std::string> stat = ReadWhole("/proc/self/stat");
+  core::Result<std::string> stat = ReadFile("/proc/self/stat");
   if (!stat) return std::nullopt;
   return ParseProcessStat(*stat, sysconf(_SC_CLK_TCK), sysconf(_SC_PAGESIZE));
 }
 
+std::string_view ThreadNameInStat(std::string_view stat) {
+  size_t open = stat.find('(');
+  size_t close = stat.rfind(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) return {};
+  return stat.substr(open + 1, close - open - 1);
+}
+
 std::string ThreadRole(std::string_view comm) {
   while (!comm.empty() && (comm.back() == '\n' || comm.back() == ' ')) comm.remove_suffix(1);
-  if (comm.starts_with("tl-") && comm.size() > 3) return std::string(comm.substr(3));
+  const std::string_view prefix = core::kThreadNamePrefix;
+  if (comm.starts_with(prefix) && comm.size() > prefix.size()) {
+    return std::string(comm.substr(prefix.size()));
+  }
   if (comm == "rocksdb:low") return "compaction";
   if (comm == "rocksdb:high") return "flush";
   return "other";
@@ -72,13 +72,13 @@ std::map<std::string, double> ReadThreadCpu(const std::filesystem::path& tasks) 
   const long ticks = sysconf(_SC_CLK_TCK);
   const long page = sysconf(_SC_PAGESIZE);
   for (; !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    const std::filesystem::path& thread = it->path();
-    std::optional<std::string> comm = ReadWhole(thread / "comm");
-    std::optional<std::string> stat = ReadWhole(thread / "stat");
-    if (!comm || !stat) continue;  // exited meanwhile
+    core::Result<std::string> stat = ReadFile((it->path() / "stat").string());
+    if (!stat) continue;  // exited meanwhile
+    std::string role = ThreadRole(ThreadNameInStat(*stat));
+    if (role == "other") continue;  // the caller derives it from the process's time
     std::optional<ProcessStats> figures = ParseProcessStat(*stat, ticks, page);
     if (!figures) continue;
-    out[ThreadRole(*comm)] += figures->cpu_seconds;
+    out[role] += figures->cpu_seconds;
   }
   return out;
 }

@@ -38,11 +38,14 @@ std::optional<ProcessStats> ParseProcessStat(std::string_view stat, long ticks_p
 // (the main thread's, RocksDB's statistics dumper, a library's) is "other".
 std::string ThreadRole(std::string_view comm);
 
+// The thread's name in the text of /proc/<pid>/task/<tid>/stat: what lies between the first
+// '(' and the last ')'; empty if there is no such pair.
+std::string_view ThreadNameInStat(std::string_view stat);
 // User and system CPU seconds of the live threads under `tasks` (a /proc/<pid>/task
-// directory; each entry's comm and stat), summed by ThreadRole. A thread that has exited is
-// no longer listed: its time is only in ProcessStats::cpu_seconds (the node's metric counts
-// it under "other", node/metrics.h). Empty where the directory cannot be read; a thread that
-// exits while it is read is skipped.
+// directory; one read of each entry's stat) with a named role, summed by ThreadRole; threads
+// of role "other" are left out, as is the time of threads that have exited: both are only in
+// ProcessStats::cpu_seconds, from which the node's metric derives "other" (node/metrics.h).
+// Empty where the directory cannot be read; a thread that exits while it is read is skipped.
 std::map<std::string, double> ReadThreadCpu(const std::filesystem::path& tasks = "/proc/self/task");
 
 }  // namespace tradeledger::node

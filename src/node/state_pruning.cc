@@ -1,21 +1,8 @@
 #include "node/state_pruning.h"
 
-#include <cstring>
 #include <unordered_set>
 
 namespace tradeledger::node {
-namespace {
-
-struct HashOfHash {
-  size_t operator()(const core::Hash32& h) const noexcept {
-    size_t out;
-    std::memcpy(&out, h.data.data(), sizeof(out));  // already uniformly distributed
-    return out;
-  }
-};
-
-}  // namespace
-
 core::Result<StatePrunePlan> PlanStatePruning(const LedgerStore& store, core::Height height,
                                               uint64_t retention,
                                               const std::vector<state::NodeWrite>& new_nodes,
@@ -27,7 +14,7 @@ core::Result<StatePrunePlan> PlanStatePruning(const LedgerStore& store, core::He
   TL_ASSIGN_OR_RETURN(core::Height horizon, store.ReadStateHorizon());
   if (horizon.value >= last) return plan;
 
-  std::unordered_set<core::Hash32, HashOfHash> written;
+  std::unordered_set<core::Hash32, core::DigestHash> written;
   written.reserve(new_nodes.size());
   for (const state::NodeWrite& n : new_nodes) written.insert(n.hash);
   const uint64_t end = std::min(last, horizon.value + kMaxPrunedHeightsPerBlock);

@@ -305,12 +305,6 @@ Result<TreeNode> ReadNode(const NodeReader& reader, const Hash32& node_hash) {
   return reader.Read(node_hash);
 }
 
-size_t MemoryNodeStore::HashOfHash::operator()(const Hash32& h) const noexcept {
-  size_t out;
-  std::memcpy(&out, h.data.data(), sizeof(out));  // already uniformly distributed
-  return out;
-}
-
 Result<std::optional<Bytes>> MemoryNodeStore::Get(const Hash32& node_hash) const {
   auto it = nodes_.find(node_hash);
   if (it == nodes_.end()) return std::optional<Bytes>();

@@ -205,10 +205,7 @@ class MemoryNodeStore : public NodeReader {
   size_t size() const { return nodes_.size(); }
 
  private:
-  struct HashOfHash {
-    size_t operator()(const core::Hash32& h) const noexcept;
-  };
-  std::unordered_map<core::Hash32, core::Bytes, HashOfHash> nodes_;
+  std::unordered_map<core::Hash32, core::Bytes, core::DigestHash> nodes_;
 };
 
 // ---- Reads and updates ---------------------------------------------------------------------
